@@ -1,0 +1,50 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PORT ?= 8000
+PY := .venv/bin/python
+MANAGE := $(PY) manage.py
+export HF_HUB_OFFLINE := 1
+export OMP_THREAD_LIMIT := 1
+export PYTHONUNBUFFERED := 1
+
+.PHONY: install setup run test test-fast smoke bench lint fmt check-deploy clean
+
+install:
+	@bash scripts/bootstrap.sh
+
+setup: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput -v 0
+	$(MANAGE) setup_project
+
+# Serves the whole app at http://127.0.0.1:$(PORT) with a Celery worker (both queues) and beat
+# beside it. Ctrl-C stops all three.
+run: setup
+	WEB_PORT=$(PORT) .venv/bin/honcho -f Procfile start
+
+test: install
+	@bash scripts/test.sh
+
+# Unit tests only (no live worker/server/browser tests).
+test-fast: install
+	.venv/bin/pytest -q -m "not live and not browser"
+
+smoke: install
+	@bash scripts/smoke.sh
+
+bench: install
+	$(PY) bench/run.py
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+fmt: install
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+check-deploy: install
+	@bash scripts/check_deploy.sh
+
+clean:
+	rm -rf var staticfiles .pytest_cache .ruff_cache

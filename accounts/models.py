@@ -1,0 +1,169 @@
+"""Accounts: a custom user (UUID key, email login), the profile, consent, OTP codes, notifications."""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+SKIN_TYPES = [
+    ("normal", "Normal"),
+    ("dry", "Dry"),
+    ("oily", "Oily"),
+    ("combination", "Combination"),
+    ("sensitive", "Sensitive"),
+]
+CONCERN_KEYS = [
+    "acne",
+    "redness",
+    "oiliness",
+    "pores",
+    "texture",
+    "wrinkles",
+    "pigmentation",
+    "dark_circles",
+    "uneven_tone",
+    "dryness",
+    "sensitivity",
+]
+BUDGETS = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
+PREFERENCES = ["fragrance_free", "vegan", "cruelty_free", "alcohol_free", "minimal", "essential_oil_free"]
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not an IANA time zone (e.g. Europe/Paris).", code="invalid_timezone")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra)
+        user.set_password(password) if password else user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(unique=True)
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    phone = models.CharField(max_length=20, blank=True, null=True, unique=True, help_text="E.164, e.g. +33612345678")
+    email_verified = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["-date_joined"]
+        indexes = [models.Index(fields=["date_joined"])]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+
+def default_reminder_times() -> dict:
+    return {"am": "07:30", "pm": "21:30"}
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile", primary_key=True)
+    skin_type = models.CharField(max_length=20, choices=SKIN_TYPES, null=True, blank=True)
+    concerns = models.JSONField(default=list, blank=True)
+    allergies = models.JSONField(default=list, blank=True)
+    pregnant_or_nursing = models.BooleanField(default=False)
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    budget = models.CharField(max_length=10, choices=BUDGETS, default="medium")
+    preferences = models.JSONField(default=list, blank=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    language = models.CharField(max_length=10, default="en")
+    reminder_times = models.JSONField(default=default_reminder_times, blank=True)
+    max_steps = models.PositiveSmallIntegerField(null=True, blank=True)
+    quiet_hours = models.JSONField(default=dict, blank=True, help_text='{"start": "22:00", "end": "07:00"}')
+    notification_channels = models.JSONField(
+        default=dict, blank=True, help_text='Per-channel opt-outs, e.g. {"email": false, "sms": false}'
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user_id}"
+
+    @property
+    def age(self) -> int | None:
+        return timezone.now().year - self.birth_year if self.birth_year else None
+
+
+class Consent(models.Model):
+    """A recorded consent: what was agreed to, which version of the text, when and from where."""
+
+    KINDS = [
+        ("terms", "Terms of use"),
+        ("privacy", "Privacy policy"),
+        ("photo_analysis", "Photo analysis"),
+        ("marketing", "Marketing email"),
+    ]
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(max_length=30, choices=KINDS)
+    version = models.CharField(max_length=20, default="1")
+    granted = models.BooleanField(default=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "kind", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} v{self.version} ({'granted' if self.granted else 'withdrawn'})"
+
+
+class Notification(models.Model):
+    """The in-app inbox. Other channels (email, SMS) are recorded as deliveries by their senders."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"]), models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,12 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signup/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="signup"),  # TODO(accounts)
+    path(
+        "profile/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="profile"
+    ),  # TODO(accounts)
+]

@@ -1,0 +1,45 @@
+"""Keeps Django's own error pages out of the API: every /api/ answer is the JSON envelope."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.core.exceptions import RequestDataTooBig
+
+from .errors import is_api_path, json_error_response
+
+logger = logging.getLogger(__name__)
+
+_MESSAGES = {
+    400: ("Bad request.", "bad_request"),
+    403: ("You are not allowed to do this.", "permission_denied"),
+    404: ("Not found.", "not_found"),
+    405: ("Method not allowed.", "method_not_allowed"),
+    413: ("The request body is too large.", "payload_too_large"),
+    500: ("Something went wrong on our side. It has been logged.", "server_error"),
+}
+
+
+class ApiErrorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not is_api_path(request.path) or response.status_code < 400:
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        detail, code = _MESSAGES.get(response.status_code, ("Error.", "error"))
+        return json_error_response(response.status_code, detail, code)
+
+    def process_exception(self, request, exception):
+        if not is_api_path(request.path):
+            return None
+        if isinstance(exception, RequestDataTooBig):
+            return json_error_response(413, *_MESSAGES[413])
+        if isinstance(exception, json.JSONDecodeError | UnicodeDecodeError):
+            return json_error_response(400, "The body is not valid JSON.", "parse_error")
+        logger.exception("Unhandled error on %s", request.path)
+        return json_error_response(500, *_MESSAGES[500])

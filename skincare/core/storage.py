@@ -1,0 +1,28 @@
+"""Local file storage whose URLs are signed and expire, like S3 presigned links.
+
+Photos are personal data: nothing under MEDIA_ROOT is served without a valid signature.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.core.files.storage import FileSystemStorage
+from django.urls import reverse
+
+_SALT = "skincare.media"
+
+
+class SignedFileSystemStorage(FileSystemStorage):
+    def url(self, name: str | None) -> str:
+        if not name:
+            return ""
+        token = signing.dumps(name, salt=_SALT, compress=True)
+        return reverse("core:media", kwargs={"token": token})
+
+
+def unsign_media_name(token: str) -> str | None:
+    try:
+        return signing.loads(token, salt=_SALT, max_age=settings.SIGNED_URL_MAX_AGE)
+    except signing.BadSignature:
+        return None

@@ -1,0 +1,37 @@
+"""Test settings: the same settings module, with test-speed tweaks only.
+
+With REDIS_URL set (CI), the cache and channel layer are the real Redis; otherwise in-memory.
+Celery runs eagerly in unit tests; tests marked `live` start a real worker process instead.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "t" * 40)
+
+from .settings import *  # noqa: F403,E402
+from .settings import REDIS_URL  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+MEDIA_ROOT = tempfile.mkdtemp(prefix="skincare-test-media-")
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "accounts.sms.LocmemSmsBackend"
+STORAGES = {
+    "default": {"BACKEND": "skincare.core.storage.SignedFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"test-{os.getpid()}",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+STATIC_ROOT = tempfile.mkdtemp(prefix="skincare-test-static-")
