@@ -58,3 +58,192 @@ def other_client(other_user):
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(other_user).access_token}")
     client.user = other_user
     return client
+
+
+# --- real processes: a Celery worker / beat, and a headless browser ------------------------------
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _database_url() -> str:
+    from django.db import connection
+
+    s = connection.settings_dict
+    if s["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{s['NAME']}"
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def _reset_connections(app) -> None:
+    """Drop pooled broker connections so the next publish uses the current broker settings."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def live_env(transactional_db, settings):
+    """Environment for subprocesses that share this test's database, broker, media and secrets.
+
+    Turns eager Celery off in this process so `.delay()` really goes to the broker. Without
+    REDIS_URL a private filesystem broker is used (the same transport as `make run`).
+    """
+    from skincare.celery import app
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="skincare.settings",
+        DATABASE_URL=_database_url(),
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        SECRET_KEY=settings.SECRET_KEY,
+        ML_MODELS_DIR=str(settings.ML_MODELS_DIR),
+        HF_HUB_OFFLINE="1",
+        OMP_THREAD_LIMIT="1",
+        PYTHONUNBUFFERED="1",
+    )
+    old = {k: app.conf.get(k) for k in ("task_always_eager", "broker_url", "broker_transport_options")}
+    if settings.REDIS_URL:
+        broker_url = settings.REDIS_URL
+        env.update(REDIS_URL=settings.REDIS_URL, CELERY_BROKER_URL=broker_url)
+        app.conf.broker_url = broker_url
+    else:
+        folder = tempfile.mkdtemp(prefix="skincare-broker-")
+        os.makedirs(os.path.join(folder, "out"))
+        env.update(CELERY_BROKER_URL="filesystem://", SKINCARE_BROKER_DIR=folder)
+        app.conf.broker_url = "filesystem://"
+        app.conf.broker_transport_options = {
+            "data_folder_in": os.path.join(folder, "out"),
+            "data_folder_out": os.path.join(folder, "out"),
+            "store_processed": False,
+        }
+    app.conf.task_always_eager = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    _reset_connections(app)
+    yield env
+    for key, value in old.items():
+        app.conf[key] = value
+    _reset_connections(app)
+
+
+def _start(args: list[str], env: dict, ready: str, timeout: float = 90):
+    log = tempfile.NamedTemporaryFile(prefix="skincare-proc-", suffix=".log", delete=False)
+    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = Path(log.name).read_text(errors="replace")
+        if ready in text:
+            return proc, log.name
+        if proc.poll() is not None:
+            raise RuntimeError(f"{args[0]} exited early:\n{text[-4000:]}")
+        time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"{args} not ready after {timeout}s:\n{Path(log.name).read_text()[-4000:]}")
+
+
+def _stop(proc) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture
+def live_worker(live_env):
+    """A real `celery worker` process consuming both queues, on the real broker."""
+    celery = str(Path(sys.executable).with_name("celery"))
+    proc, log = _start(
+        [
+            celery,
+            "-A",
+            "skincare",
+            "worker",
+            "-Q",
+            "default,inference",
+            "-P",
+            "solo",
+            "-c",
+            "1",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "INFO",
+        ],
+        live_env,
+        ready="ready.",
+    )
+    proc.log_path = log
+    yield proc
+    _stop(proc)
+
+
+@pytest.fixture
+def live_beat(live_env):
+    """A real `celery beat` process with django-celery-beat's database scheduler."""
+    celery = str(Path(sys.executable).with_name("celery"))
+    schedule = tempfile.mkdtemp(prefix="skincare-beat-")
+    proc, log = _start(
+        [
+            celery,
+            "-A",
+            "skincare",
+            "beat",
+            "-S",
+            "django_celery_beat.schedulers:DatabaseScheduler",
+            "-l",
+            "INFO",
+            "--pidfile",
+            os.path.join(schedule, "beat.pid"),
+        ],
+        live_env,
+        ready="beat: Starting",
+    )
+    proc.log_path = log
+    yield proc
+    _stop(proc)
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def browser_page(live_server):
+    """A real headless Chromium page (Playwright) against pytest-django's live server.
+
+    Use `browser_page.goto(live_server.url + "/path")`.
+    """
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install the Debian package 'chromium'")
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the live server's ORM runs beside Playwright's loop
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()

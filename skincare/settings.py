@@ -134,7 +134,7 @@ else:
         }
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    _broker_dir = VAR_DIR / "broker"
+    _broker_dir = Path(env("SKINCARE_BROKER_DIR", default=str(VAR_DIR / "broker")))
     for _sub in ("out", "processed"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
@@ -144,7 +144,8 @@ else:
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
     }
-    CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=f"db+sqlite:///{VAR_DIR / 'celery-results.sqlite3'}")
+    # Results are not needed by the app (tasks write their outcome to the database); keep none.
+    CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 
 # --- celery ---------------------------------------------------------------------------------
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)

@@ -35,3 +35,8 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 STATIC_ROOT = tempfile.mkdtemp(prefix="skincare-test-static-")
+
+# A file-backed SQLite test database (one per test process), so that a real Celery worker started by
+# a `live` test shares it. PostgreSQL needs nothing: pytest-django's test database is a real one.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.mkdtemp(prefix="skincare-test-db-"), "test.sqlite3")}  # noqa: F405
