@@ -1,0 +1,161 @@
+"""Skin analyses, their lesions, user feedback (labelled data) and registered learned-model versions."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+def _random_name(folder: str, filename: str) -> str:
+    ext = os.path.splitext(filename)[1].lower() or ".jpg"
+    return f"{folder}/{uuid.uuid4().hex}{ext}"
+
+
+def analysis_image_path(instance, filename: str) -> str:
+    return _random_name("analyses", filename)
+
+
+def analysis_overlay_path(instance, filename: str) -> str:
+    return _random_name("overlays", filename)
+
+
+class ModelVersion(models.Model):
+    """A trained checkpoint with its held-out metrics. At most one is active (a partial unique constraint)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=100, unique=True)
+    backbone = models.CharField(max_length=100)
+    checkpoint_path = models.CharField(max_length=500)
+    metrics = models.JSONField(default=dict, blank=True)
+    labels = models.JSONField(default=dict, blank=True)
+    is_active = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_model_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}{' (active)' if self.is_active else ''}"
+
+
+class SkinAnalysisQuerySet(models.QuerySet):
+    def owned_by(self, user) -> SkinAnalysisQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+    def done(self) -> SkinAnalysisQuerySet:
+        return self.filter(status=SkinAnalysis.Status.DONE)
+
+
+class SkinAnalysis(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        PROCESSING = "processing", "Processing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="analyses")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    image = models.FileField(upload_to=analysis_image_path, max_length=255)
+    overlay = models.FileField(upload_to=analysis_overlay_path, max_length=255, null=True, blank=True)
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)
+    error_code = models.CharField(max_length=50, blank=True)
+    error_detail = models.TextField(blank=True)
+    quality = models.JSONField(default=dict, blank=True)
+    face_box = models.JSONField(null=True, blank=True)
+    landmarks = models.JSONField(null=True, blank=True, help_text="Face landmarks, [x, y] in image pixels")
+    regions = models.JSONField(null=True, blank=True, help_text="Region polygons in image pixels")
+    concerns = models.JSONField(default=list, blank=True)
+    skin_type = models.CharField(max_length=20, blank=True)
+    skin_type_confidence = models.FloatField(null=True, blank=True)
+    skin_type_source = models.CharField(max_length=20, blank=True)
+    skin_tone_ita = models.FloatField(null=True, blank=True)
+    skin_age = models.FloatField(null=True, blank=True)
+    conditions = models.JSONField(null=True, blank=True)
+    overall_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    model_version = models.ForeignKey(
+        ModelVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="analyses"
+    )
+    processing_ms = models.PositiveIntegerField(null=True, blank=True)
+    timings = models.JSONField(default=dict, blank=True)
+    image_width = models.PositiveIntegerField(null=True, blank=True)
+    image_height = models.PositiveIntegerField(null=True, blank=True)
+
+    objects = SkinAnalysisQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "skin analyses"
+        indexes = [models.Index(fields=["user", "-created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="unique_analysis_idempotency_key_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Analysis {self.id} ({self.status})"
+
+    def concern(self, key: str) -> dict | None:
+        return next((c for c in self.concerns or [] if c.get("key") == key), None)
+
+    @property
+    def concern_scores(self) -> dict[str, int]:
+        return {c["key"]: c["score"] for c in self.concerns or [] if c.get("score") is not None}
+
+
+class Lesion(models.Model):
+    analysis = models.ForeignKey(SkinAnalysis, on_delete=models.CASCADE, related_name="lesions")
+    x = models.PositiveIntegerField()
+    y = models.PositiveIntegerField()
+    w = models.PositiveIntegerField()
+    h = models.PositiveIntegerField()
+    kind = models.CharField(max_length=30)
+    confidence = models.FloatField()
+    region = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.x},{self.y}"
+
+    @property
+    def box(self) -> list[int]:
+        return [self.x, self.y, self.w, self.h]
+
+
+class Feedback(models.Model):
+    """A person's rating of an analysis and their corrections: kept as labelled data for training."""
+
+    analysis = models.ForeignKey(SkinAnalysis, on_delete=models.CASCADE, related_name="feedback")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="analysis_feedback")
+    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.TextField(blank=True)
+    corrected_skin_type = models.CharField(max_length=20, blank=True)
+    corrected_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "feedback"
+
+    def __str__(self) -> str:
+        return f"Feedback {self.rating}/5 on {self.analysis_id}"
