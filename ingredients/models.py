@@ -1,0 +1,219 @@
+"""Ingredients: the knowledge base (Ingredient), the catalog (Product, ProductIngredient), favorites,
+batches with public QR pages, and label scans.
+
+Models stay thin: logic lives in services.py (writes, assessment) and selectors.py (reads)."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+CONCERN_CHOICES = [
+    "acne",
+    "redness",
+    "oiliness",
+    "pores",
+    "texture",
+    "wrinkles",
+    "pigmentation",
+    "dark_circles",
+    "uneven_tone",
+    "dryness",
+    "sensitivity",
+]
+SKIN_TYPE_KEYS = ["normal", "dry", "oily", "combination", "sensitive"]
+
+EU_STATUSES = [
+    ("none", "Not in an annex"),
+    ("prohibited", "Prohibited (Annex II)"),
+    ("restricted", "Restricted (Annex III)"),
+    ("colorant", "Allowed colorant (Annex IV)"),
+    ("preservative", "Allowed preservative (Annex V)"),
+    ("uv_filter", "Allowed UV filter (Annex VI)"),
+]
+PREGNANCY = [("none", "No known concern"), ("caution", "Ask your doctor"), ("avoid", "Avoid")]
+ACTIVE_CLASSES = [
+    ("", "None"),
+    ("retinoid", "Retinoid"),
+    ("aha", "AHA (alpha hydroxy acid)"),
+    ("bha", "BHA (salicylic acid)"),
+    ("pha", "PHA (polyhydroxy acid)"),
+    ("vitamin_c", "Vitamin C (L-ascorbic acid)"),
+    ("vitamin_c_derivative", "Vitamin C derivative"),
+    ("benzoyl_peroxide", "Benzoyl peroxide"),
+    ("niacinamide", "Niacinamide"),
+    ("hydroquinone", "Hydroquinone"),
+    ("azelaic_acid", "Azelaic acid"),
+    ("peptide", "Peptide"),
+    ("ceramide", "Ceramide"),
+    ("hyaluronic_acid", "Hyaluronic acid"),
+    ("spf_filter", "UV filter"),
+    ("antioxidant", "Antioxidant"),
+    ("brightening", "Brightening agent"),
+    ("soothing", "Soothing agent"),
+    ("exfoliant_enzyme", "Enzyme exfoliant"),
+    ("sulfur", "Sulfur"),
+]
+PRODUCT_CATEGORIES = [
+    ("cleanser", "Cleanser"),
+    ("toner", "Toner"),
+    ("essence", "Essence"),
+    ("serum", "Serum"),
+    ("treatment", "Treatment"),
+    ("eye", "Eye care"),
+    ("moisturizer", "Moisturizer"),
+    ("sunscreen", "Sunscreen"),
+    ("mask", "Mask"),
+    ("exfoliant", "Exfoliant"),
+    ("oil", "Face oil"),
+    ("spot_treatment", "Spot treatment"),
+]
+
+
+class Ingredient(models.Model):
+    """One INCI ingredient. Every value has a source in `sources` ({field: source})."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    inci_name = models.CharField(max_length=255, unique=True)
+    synonyms = models.JSONField(default=list, blank=True, help_text="Other names and common names")
+    cas_number = models.CharField(max_length=120, blank=True)
+    functions = models.JSONField(default=list, blank=True, help_text="INCI functions per CosIng")
+    description = models.TextField(blank=True)
+    benefits = models.TextField(blank=True)
+    targets = models.JSONField(default=list, blank=True, help_text="Concern keys it is used for")
+    comedogenic_rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(5)], help_text="0-5, rabbit-ear data: a hint only"
+    )
+    irritancy = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(5)])
+    is_fragrance = models.BooleanField(default=False)
+    is_allergen = models.BooleanField(default=False, help_text="EU labelled fragrance allergen")
+    allergen_note = models.CharField(max_length=255, blank=True)
+    eu_status = models.CharField(max_length=20, choices=EU_STATUSES, default="none")
+    eu_annex_ref = models.CharField(max_length=60, blank=True)
+    eu_limits = models.TextField(blank=True)
+    pregnancy_caution = models.CharField(max_length=10, choices=PREGNANCY, default="none")
+    suits_skin_types = models.JSONField(default=list, blank=True)
+    bothers_skin_types = models.JSONField(default=list, blank=True)
+    active_class = models.CharField(max_length=30, choices=ACTIVE_CLASSES, blank=True, default="")
+    hazard_score = models.PositiveSmallIntegerField(
+        default=0, validators=[MinValueValidator(0), MaxValueValidator(10)], help_text="0-10, see README"
+    )
+    sources = models.JSONField(default=dict, blank=True, help_text="{field: source}")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["inci_name"]
+        indexes = [models.Index(fields=["active_class"]), models.Index(fields=["eu_status"])]
+
+    def __str__(self) -> str:
+        return self.inci_name
+
+
+class ProductQuerySet(models.QuerySet):
+    def real(self):
+        return self.filter(is_demo=False)
+
+
+class Product(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    brand = models.CharField(max_length=120)
+    name = models.CharField(max_length=255)
+    category = models.CharField(max_length=20, choices=PRODUCT_CATEGORIES, db_index=True)
+    barcode = models.CharField(max_length=32, blank=True, db_index=True)
+    price = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, default="EUR")
+    size_ml = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
+    pao_months = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Period after opening")
+    spf = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_vegan = models.BooleanField(default=False)
+    is_demo = models.BooleanField(default=False, help_text="Demo catalog data, not a real product listing")
+    source = models.CharField(max_length=60, blank=True, help_text="demo, openbeautyfacts, staff...")
+    ingredients_text = models.TextField(blank=True)
+    ingredients = models.ManyToManyField(Ingredient, through="ProductIngredient", related_name="products")
+    search_text = models.TextField(blank=True, help_text="brand + name + category, for search")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["brand", "name"]
+        constraints = [models.UniqueConstraint(fields=["brand", "name"], name="product_brand_name_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.brand} {self.name}"
+
+
+class ProductIngredient(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="product_ingredients")
+    ingredient = models.ForeignKey(Ingredient, on_delete=models.SET_NULL, null=True, blank=True)
+    position = models.PositiveSmallIntegerField()
+    raw_name = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["product", "position"]
+        constraints = [models.UniqueConstraint(fields=["product", "position"], name="product_position_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.raw_name}"
+
+
+class Favorite(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favorite_products")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="favorites")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "product"], name="favorite_user_product_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ♥ {self.product_id}"
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Batch(models.Model):
+    """A production batch registered by staff; its public page is reached by an unguessable id (QR)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="batches")
+    batch_code = models.CharField(max_length=60)
+    manufacture_date = models.DateField()
+    expiry_date = models.DateField()
+    public_id = models.CharField(max_length=40, unique=True, default=new_public_id, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "batches"
+        constraints = [models.UniqueConstraint(fields=["product", "batch_code"], name="batch_product_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.product} #{self.batch_code}"
+
+
+class Scan(models.Model):
+    """One ingredient-list analysis a user asked for (photo or pasted text)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ingredient_scans")
+    source = models.CharField(max_length=10, choices=[("photo", "Photo"), ("text", "Text")], default="text")
+    text = models.TextField(blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    image = models.ImageField(upload_to="scans/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Scan {self.id}"
