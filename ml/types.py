@@ -1,0 +1,133 @@
+"""Typed results of the analysis engine: the contract between ``ml/`` and the ``analysis`` app.
+
+Pure Python, no Django. Fields are only ever added, never renamed or removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CONCERN_KEYS: tuple[str, ...] = (
+    "acne",
+    "redness",
+    "oiliness",
+    "pores",
+    "texture",
+    "wrinkles",
+    "pigmentation",
+    "dark_circles",
+    "uneven_tone",
+)
+QUALITY_CODES: tuple[str, ...] = (
+    "no_face_found",
+    "multiple_faces",
+    "face_too_small",
+    "face_not_frontal",
+    "image_blurry",
+    "image_too_dark",
+    "image_too_bright",
+)
+REGION_KEYS: tuple[str, ...] = (
+    "forehead",
+    "left_cheek",
+    "right_cheek",
+    "nose",
+    "chin",
+    "left_under_eye",
+    "right_under_eye",
+    "t_zone",
+)
+SEVERITIES: tuple[str, ...] = ("none", "mild", "moderate", "severe")
+SKIN_TYPES: tuple[str, ...] = ("normal", "dry", "oily", "combination")
+
+
+@dataclass(frozen=True)
+class QualityThresholds:
+    """Limits of the quality gate. Staff can change them at run time (DB config), so they are passed in."""
+
+    min_face_fraction: float = 0.15  # face box width / image short side
+    max_yaw_degrees: float = 25.0  # head turned left/right, degrees
+    min_sharpness: float = 35.0  # variance of Laplacian on the face crop resized to 256 px wide (grey 0-255)
+    min_brightness: float = 25.0  # mean L* (0-100) of face skin
+    max_brightness: float = 88.0  # mean L* (0-100) of face skin
+
+
+@dataclass
+class QualityIssue:
+    code: str  # one of QUALITY_CODES
+    message: str  # one sentence of advice for a person
+
+
+@dataclass
+class QualityReport:
+    brightness: float | None  # mean L* of face skin, 0-100
+    sharpness: float | None  # variance of Laplacian, face crop normalised to 256 px wide
+    face_size: float | None  # face box width / image short side
+    yaw_degrees: float | None
+    face_count: int
+    ok: bool
+    issues: list[QualityIssue]
+    face_box: tuple[int, int, int, int] | None  # x, y, w, h in image pixels
+
+
+@dataclass
+class ConcernMeasure:
+    key: str  # one of CONCERN_KEYS
+    raw: float  # the raw measurement, documented unit
+    unit: str
+    score: int  # 0-100, 100 = best, documented monotone mapping of raw
+    severity: str  # none | mild | moderate | severe (from score)
+    confidence: float  # 0-1
+    regions: dict[str, int | None]  # per-region score, e.g. {"forehead": 80, "left_cheek": 62, ...}
+    explanation: str  # plain words: what was measured
+
+
+@dataclass
+class Lesion:
+    box: tuple[int, int, int, int]  # x, y, w, h in image pixels
+    kind: str  # inflamed | dark_spot
+    confidence: float
+    region: str | None
+
+
+@dataclass
+class SkinType:
+    value: str  # normal | dry | oily | combination (sensitive comes from the profile)
+    confidence: float
+    source: str  # "measures" or "model"
+
+
+@dataclass
+class ModelPrediction:
+    version: str  # ModelVersion name / checkpoint id
+    skin_type: tuple[str, float] | None  # None when the checkpoint has no skin-type head
+    skin_age: float | None  # None when the checkpoint has no age head
+    conditions: list[tuple[str, float]]  # top-5 (label, confidence); empty when no condition head
+
+
+@dataclass
+class AnalysisResult:
+    quality: QualityReport
+    face_box: tuple[int, int, int, int]
+    landmarks: list[tuple[float, float]]  # 468/478 points in image pixels
+    regions: dict[str, list[tuple[int, int]]]  # region polygons in image pixels
+    concerns: list[ConcernMeasure]  # one per CONCERN_KEYS entry, in that order
+    lesions: list[Lesion]
+    skin_type: SkinType
+    skin_tone_ita: float | None  # ITA° of the cheeks
+    overall_score: int
+    overlay_png: bytes  # PNG: region outlines, lesion boxes, heat map of worst concern
+    timings_ms: dict[str, float]  # decode, landmarks, measures, overlay, model, total
+    model: ModelPrediction | None = None  # None when no trained model is installed
+    mm_per_pixel: float | None = None  # scale from the inter-pupil distance (~63 mm)
+    extras: dict[str, float] = field(default_factory=dict)  # extra raw numbers (debug / research)
+
+
+class QualityError(Exception):
+    """The quality gate failed; ``code`` is the first issue's code, ``report`` the whole report."""
+
+    def __init__(self, report: QualityReport) -> None:
+        self.report = report
+        self.code = report.issues[0].code if report.issues else "no_face_found"
+        self.message = report.issues[0].message if report.issues else "No face was found."
+        super().__init__(self.message)

@@ -1,0 +1,15 @@
+"""The measured vision engine: decode, quality gate, landmarks, regions, concern measures, overlay.
+
+Public API (the contract with the ``analysis`` app)::
+
+    load_image(data: bytes) -> np.ndarray
+    check_quality(image, thresholds=None) -> QualityReport
+    analyze(image, *, thresholds=None, predictor=None) -> AnalysisResult   # raises QualityError
+"""
+
+from __future__ import annotations
+
+from ml.vision.io import load_image
+from ml.vision.quality import ADVICE, check_quality
+
+__all__ = ["ADVICE", "check_quality", "load_image"]
