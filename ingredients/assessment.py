@@ -1,0 +1,263 @@
+"""Assessment of an ordered ingredient list for one person: ratings, flags, notes, verdict, warnings.
+
+Input rows are already matched (see matching.py); `facts` are knowledge-base rows as dicts.
+No database access here except what the caller passes in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from . import inci, rules
+
+DISCLAIMER = (
+    "Cosmetic guidance, not medical advice. Ratings summarise public sources (EU CosIng annexes, published "
+    "irritancy and comedogenicity data) and cannot know a product's concentrations. Patch-test new products; "
+    "for a skin condition or during pregnancy ask a dermatologist or your doctor."
+)
+COMEDOGENIC_CAVEAT = (
+    "Comedogenic ratings come from rabbit-ear tests (Fulton 1989); the formula changes results, so this is a "
+    "hint, not a verdict."
+)
+FRAGRANCE_TERMS = {"fragrance", "fragrances", "parfum", "perfume", "perfumes", "scent", "aroma", "fragrance mix"}
+ALCOHOL_NAMES = {"alcohol denat", "alcohol", "sd alcohol", "sd alcohol 40", "ethanol", "isopropyl alcohol"}
+ANIMAL_DERIVED = {
+    "lanolin",
+    "cera alba",
+    "beeswax",
+    "ci 75470",
+    "carmine",
+    "snail secretion filtrate",
+    "collagen",
+    "hydrolyzed collagen",
+    "mel",
+    "honey",
+    "propolis extract",
+    "royal jelly",
+    "keratin",
+    "hydrolyzed keratin",
+    "squalene",
+    "guanine",
+    "lanolin alcohol",
+    "milk protein",
+    "lactis proteinum",
+}
+
+
+@dataclass
+class ProfileFacts:
+    skin_type: str | None = None
+    concerns: list[str] = field(default_factory=list)
+    allergies: list[str] = field(default_factory=list)
+    pregnant: bool = False
+    preferences: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_profile(cls, profile) -> ProfileFacts | None:
+        if profile is None:
+            return None
+        get = profile.get if isinstance(profile, dict) else lambda k, d=None: getattr(profile, k, d)
+        return cls(
+            skin_type=get("skin_type") or None,
+            concerns=list(get("concerns") or []),
+            allergies=[str(a) for a in (get("allergies") or []) if str(a).strip()],
+            pregnant=bool(get("pregnant_or_nursing") or get("pregnant") or False),
+            preferences=list(get("preferences") or []),
+        )
+
+
+@dataclass
+class Row:
+    position: int
+    raw: str
+    name: str
+    ingredient_id: str | None
+    inci_name: str | None
+    confidence: float
+    method: str
+    may_contain: bool = False
+
+
+def _words(value: str) -> set[str]:
+    return set(inci.key(value).split())
+
+
+def allergy_hits(allergy: str, fact: dict, allergy_match_id: str | None) -> bool:
+    """Does this knowledge-base row fall under the user's allergy term?"""
+    term = inci.key(allergy)
+    if not term:
+        return False
+    if allergy_match_id and allergy_match_id == str(fact["id"]):
+        return True
+    if term in FRAGRANCE_TERMS or term in {"fragrance allergens", "perfume allergens", "essential oils"}:
+        return bool(fact["is_fragrance"] or fact["is_allergen"])
+    names = [fact["inci_name"], *(fact.get("synonyms") or [])]
+    if term in {"paraben", "parabens"}:
+        return any("paraben" in inci.key(n) for n in names)
+    if term in {"sulfate", "sulfates", "sulphates", "sls", "sles"}:
+        return any(w in inci.key(fact["inci_name"]) for w in ("lauryl sulfate", "laureth sulfate", "coco sulfate"))
+    if term in {"alcohol", "drying alcohol"}:
+        return inci.key(fact["inci_name"]) in ALCOHOL_NAMES
+    if len(term) >= 4:
+        # whole-word containment: "coconut" → "Cocos Nucifera (Coconut) Oil"; "almond" → "Prunus Amygdalus..."
+        term_words = term.split()
+        for n in names:
+            k = inci.key(n).split()
+            for i in range(len(k) - len(term_words) + 1):
+                if k[i : i + len(term_words)] == term_words:
+                    return True
+    return False
+
+
+def assess_rows(rows: list[Row], facts: dict[str, dict], profile: ProfileFacts | None, index=None) -> dict:
+    allergy_ids: dict[str, str | None] = {}
+    if profile and profile.allergies:
+        for a in profile.allergies:
+            m = index.match_one(a, fuzzy=False) if index is not None else None
+            allergy_ids[a] = m.ingredient_id if m else None
+
+    items = []
+    unknown = []
+    scoring = []
+    warnings: dict[str, dict] = {}
+    classes: set[str] = set()
+    good_for: dict[str, list[str]] = {}
+    last_position = max((r.position for r in rows), default=0)
+
+    def warn(code: str, message: str, name: str) -> None:
+        w = warnings.setdefault(code, {"code": code, "message": message, "ingredients": []})
+        if name not in w["ingredients"]:
+            w["ingredients"].append(name)
+
+    for row in rows:
+        fact = facts.get(row.ingredient_id) if row.ingredient_id else None
+        if fact is None:
+            unknown.append(row.name)
+            items.append(
+                {
+                    "position": row.position,
+                    "raw": row.raw,
+                    "name": row.name,
+                    "ingredient": None,
+                    "match_confidence": None,
+                    "match_method": "none",
+                    "rating": None,
+                    "flags": [],
+                    "notes": ["Not in our knowledge base, so not rated (no guess is made)."],
+                    "hazard_score": None,
+                    "functions": [],
+                    "may_contain": row.may_contain,
+                }
+            )
+            continue
+        name = fact["inci_name"]
+        flags: list[str] = []
+        notes: list[str] = []
+        hazard = fact["hazard_score"]
+        rating = rules.base_rating(hazard=hazard, irritancy=fact["irritancy"], comedogenic=fact["comedogenic_rating"])
+        if fact["description"]:
+            notes.append(fact["description"])
+        if fact["is_allergen"]:
+            flags.append("allergen")
+            notes.append(fact["allergen_note"] or "EU labelled fragrance allergen (Annex III).")
+        if fact["is_fragrance"]:
+            flags.append("fragrance")
+            if not fact["is_allergen"]:
+                notes.append("Fragrance: a common cause of irritation and allergy on sensitive skin.")
+        if (fact["comedogenic_rating"] or 0) >= 3:
+            flags.append("comedogenic")
+            notes.append(f"Comedogenic rating {fact['comedogenic_rating']}/5. {COMEDOGENIC_CAVEAT}")
+        if (fact["irritancy"] or 0) >= 3:
+            flags.append("irritant")
+            notes.append(f"Irritancy {fact['irritancy']}/5: may sting or redden, especially on sensitive skin.")
+        if fact["pregnancy_caution"] != "none":
+            flags.append("pregnancy_caution")
+            if fact["pregnancy_caution"] == "avoid":
+                notes.append("Commonly advised to avoid during pregnancy and breastfeeding.")
+            else:
+                notes.append("Sources differ on use in pregnancy: ask your doctor.")
+        if fact["eu_status"] == "prohibited":
+            flags.append("prohibited")
+            notes.append(f"EU Annex II: prohibited in cosmetic products. {fact['eu_limits']}".strip())
+        elif fact["eu_status"] == "restricted" or (fact["eu_limits"] and fact["eu_status"] != "none"):
+            flags.append("restricted")
+            notes.append(f"EU limits apply: {fact['eu_limits']}" if fact["eu_limits"] else "EU restricted.")
+
+        if profile:
+            if profile.skin_type and profile.skin_type in (fact["bothers_skin_types"] or []):
+                flags.append("avoid_for_skin_type")
+                if rating == "green":
+                    rating = "yellow"
+                notes.append(f"May bother {profile.skin_type} skin.")
+                warn("skin_type", f"Some ingredients may bother {profile.skin_type} skin.", name)
+            for allergy, match_id in allergy_ids.items():
+                if allergy_hits(allergy, fact, match_id):
+                    flags.append("user_allergy")
+                    rating = "red"
+                    notes.append(f"Matches your allergy: “{allergy}”.")
+                    warn("user_allergy", "Contains ingredients you listed as allergies.", name)
+                    break
+            if profile.pregnant and fact["pregnancy_caution"] == "avoid":
+                rating = "red"
+                warn("pregnancy_avoid", "Contains ingredients commonly advised against in pregnancy.", name)
+            elif profile.pregnant and fact["pregnancy_caution"] == "caution":
+                warn("pregnancy_caution", "Sources differ on some ingredients in pregnancy: ask your doctor.", name)
+            if "fragrance_free" in profile.preferences and (fact["is_fragrance"] or fact["is_allergen"]):
+                warn("fragrance_preference", "You prefer fragrance-free products; this one has fragrance.", name)
+            if "alcohol_free" in profile.preferences and inci.key(name) in ALCOHOL_NAMES:
+                warn("alcohol_preference", "You prefer alcohol-free products; this one has drying alcohol.", name)
+            if "vegan" in profile.preferences and inci.key(name) in ANIMAL_DERIVED:
+                warn("vegan_preference", "Contains an ingredient usually of animal origin.", name)
+            if "acne" in profile.concerns and (fact["comedogenic_rating"] or 0) >= 3 and row.position <= 10:
+                warn("comedogenic_for_acne", f"Acne is one of your concerns. {COMEDOGENIC_CAVEAT}", name)
+            for concern in fact["targets"] or []:
+                if concern in profile.concerns:
+                    good_for.setdefault(concern, []).append(name)
+                    notes.append(f"Targets one of your concerns: {concern.replace('_', ' ')}.")
+        if fact["eu_status"] == "prohibited":
+            warn("prohibited", "Contains an ingredient prohibited in EU cosmetics.", name)
+        if fact["active_class"]:
+            classes.add(fact["active_class"])
+        position = last_position if row.may_contain else row.position
+        scoring.append((position, rating, hazard))
+        items.append(
+            {
+                "position": row.position,
+                "raw": row.raw,
+                "name": row.name,
+                "ingredient": {"id": str(fact["id"]), "inci_name": name},
+                "match_confidence": round(row.confidence, 3),
+                "match_method": row.method,
+                "rating": rating,
+                "flags": flags,
+                "notes": notes,
+                "hazard_score": hazard,
+                "functions": fact["functions"],
+                "active_class": fact["active_class"] or None,
+                "may_contain": row.may_contain,
+            }
+        )
+
+    conflicts = rules.conflicts_between(classes)
+    for c in conflicts:
+        warn("conflict", c["advice"], " + ".join(c["classes"]))
+    if scoring:
+        score, verdict = rules.product_score(scoring)
+    else:
+        score, verdict = None, None
+    counts = {r: sum(1 for i in items if i["rating"] == r) for r in ("green", "yellow", "red")}
+    return {
+        "ingredients": items,
+        "verdict": verdict,
+        "score": score,
+        "rule": rules.RULE_TEXT,
+        "warnings": list(warnings.values()),
+        "unknown": unknown,
+        "conflicts": conflicts,
+        "active_classes": sorted(classes),
+        "good_for": good_for,
+        "counts": {**counts, "unknown": len(unknown), "total": len(items)},
+        "personalized": profile is not None,
+        "disclaimer": getattr(settings, "INGREDIENTS_DISCLAIMER", DISCLAIMER),
+    }

@@ -1,0 +1,124 @@
+"""Matching printed names to the knowledge base: exact INCI names, synonyms, OCR-folded keys, then
+rapidfuzz with a confidence. Below the threshold a name stays unknown — never guessed into a match.
+
+The index is built from the database once per process and rebuilt when the knowledge base changes
+(row count or latest `updated_at` differ)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from django.db.models import Count, Max
+from rapidfuzz import fuzz, process
+
+from . import inci
+
+# Fuzzy acceptance: a normalised InDel ratio (0-100) at or above this, by folded key length.
+FUZZY_MIN_LONG = 88  # keys of 12+ characters
+FUZZY_MIN_SHORT = 92  # keys of 7-11 characters; shorter keys must match exactly
+
+
+@dataclass(frozen=True)
+class Match:
+    ingredient_id: str | None
+    inci_name: str | None
+    confidence: float
+    method: str  # exact, synonym, folded, fuzzy, none
+
+
+class Index:
+    def __init__(self, rows: list[tuple[str, str, list[str]]]):
+        self.by_key: dict[str, tuple[str, float, str]] = {}
+        self.by_folded: dict[str, str] = {}
+        self.names: dict[str, str] = {}
+        for pk, inci_name, synonyms in rows:
+            pk = str(pk)
+            self.names[pk] = inci_name
+            self._add(inci.key(inci_name), pk, 1.0, "exact")
+            self._add(inci.key_without_parens(inci_name), pk, 0.99, "exact")
+            for syn in synonyms or []:
+                self._add(inci.key(syn), pk, 0.98, "synonym")
+        for k, (pk, _, _) in list(self.by_key.items()):
+            self.by_folded.setdefault(inci.fold_ocr(k), pk)
+        self.folded_keys = list(self.by_folded)
+
+    def _add(self, k: str, pk: str, conf: float, method: str) -> None:
+        if k and (k not in self.by_key or self.by_key[k][1] < conf):
+            self.by_key[k] = (pk, conf, method)
+
+    def match_one(self, text: str, *, fuzzy: bool = True) -> Match:
+        k = inci.key(text)
+        if not k:
+            return Match(None, None, 0.0, "none")
+        hit = self.by_key.get(k)
+        if hit:
+            return Match(hit[0], self.names[hit[0]], hit[1], hit[2])
+        f = inci.fold_ocr(k)
+        pk = self.by_folded.get(f)
+        if pk:
+            return Match(pk, self.names[pk], 0.95, "folded")
+        if not fuzzy or len(f) < 7:
+            return Match(None, None, 0.0, "none")
+        cutoff = FUZZY_MIN_LONG if len(f) >= 12 else FUZZY_MIN_SHORT
+        best = process.extractOne(f, self.folded_keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if best:
+            pk = self.by_folded[best[0]]
+            return Match(pk, self.names[pk], round(0.95 * best[1] / 100, 3), "fuzzy")
+        return Match(None, None, 0.0, "none")
+
+    def match(self, candidates: list[str]) -> Match:
+        """Best match over a printed name's readings: exact on any reading beats fuzzy on the first."""
+        best = Match(None, None, 0.0, "none")
+        for cand in candidates:
+            m = self.match_one(cand, fuzzy=False)
+            if m.confidence > best.confidence:
+                best = m
+        if best.ingredient_id:
+            return best
+        for cand in candidates:
+            m = self.match_one(cand, fuzzy=True)
+            if m.confidence > best.confidence:
+                best = m
+        return best
+
+    def split_run_on(self, name: str) -> list[Match] | None:
+        """OCR sometimes drops a comma: "Glycerin Niacinamide" → two exact matches, or None."""
+        words = name.split()
+        if len(words) < 2 or len(words) > 8:
+            return None
+        for cut in range(1, len(words)):
+            left = self.match_one(" ".join(words[:cut]), fuzzy=False)
+            right = self.match_one(" ".join(words[cut:]), fuzzy=False)
+            if left.ingredient_id and right.ingredient_id:
+                return [left, right]
+        return None
+
+
+_lock = threading.Lock()
+_cache: dict[str, object] = {"version": None, "index": None}
+
+
+def _version() -> tuple:
+    from .models import Ingredient
+
+    agg = Ingredient.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    return (agg["n"], agg["last"])
+
+
+def get_index() -> Index:
+    from .models import Ingredient
+
+    version = _version()
+    with _lock:
+        if _cache["version"] != version or _cache["index"] is None:
+            rows = list(Ingredient.objects.values_list("id", "inci_name", "synonyms"))
+            _cache["index"] = Index(rows)
+            _cache["version"] = version
+        return _cache["index"]  # type: ignore[return-value]
+
+
+def reset_index() -> None:
+    with _lock:
+        _cache["version"] = None
+        _cache["index"] = None
