@@ -1,0 +1,200 @@
+"""The analysis representation of API.md, exactly, plus a few added fields (conditions, skin tone, timings)."""
+
+from __future__ import annotations
+
+from django.core.files.storage import default_storage
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import SkinAnalysis
+from ..services import DISCLAIMER, SKIN_TYPES
+
+
+def _file_url(field, request) -> str | None:
+    if not field or not field.name:
+        return None
+    url = default_storage.url(field.name)
+    if request is not None and url.startswith("/"):
+        return request.build_absolute_uri(url)
+    return url
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class QualitySerializer(serializers.Serializer):
+    brightness = serializers.FloatField(allow_null=True)
+    sharpness = serializers.FloatField(allow_null=True)
+    face_size = serializers.FloatField(allow_null=True)
+    ok = serializers.BooleanField()
+
+
+class SkinTypeSerializer(serializers.Serializer):
+    value = serializers.CharField(allow_null=True)
+    confidence = serializers.FloatField(allow_null=True)
+    source = serializers.CharField(allow_null=True)
+
+
+class ConcernSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    score = serializers.IntegerField()
+    severity = serializers.CharField()
+    confidence = serializers.FloatField()
+    regions = serializers.DictField(child=serializers.IntegerField(allow_null=True))
+    raw = serializers.FloatField(allow_null=True)
+    unit = serializers.CharField()
+    explanation = serializers.CharField()
+
+
+class LesionSerializer(serializers.Serializer):
+    box = serializers.ListField(child=serializers.IntegerField())
+    kind = serializers.CharField()
+    confidence = serializers.FloatField()
+    region = serializers.CharField(allow_null=True)
+
+
+class ConditionSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    confidence = serializers.FloatField()
+
+
+class AnalysisSerializer(serializers.ModelSerializer):
+    error = serializers.SerializerMethodField()
+    image_url = serializers.SerializerMethodField()
+    overlay_url = serializers.SerializerMethodField()
+    quality = serializers.SerializerMethodField()
+    skin_type = serializers.SerializerMethodField()
+    skin_age = serializers.SerializerMethodField()
+    concerns = serializers.SerializerMethodField()
+    lesions = serializers.SerializerMethodField()
+    model_version = serializers.SerializerMethodField()
+    conditions = serializers.SerializerMethodField()
+    disclaimer = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SkinAnalysis
+        fields = [
+            "id",
+            "status",
+            "created_at",
+            "started_at",
+            "completed_at",
+            "error",
+            "image_url",
+            "overlay_url",
+            "image_width",
+            "image_height",
+            "quality",
+            "face_box",
+            "skin_type",
+            "skin_age",
+            "overall_score",
+            "concerns",
+            "lesions",
+            "conditions",
+            "skin_tone_ita",
+            "model_version",
+            "processing_ms",
+            "timings",
+            "disclaimer",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ErrorSerializer(allow_null=True))
+    def get_error(self, obj):
+        if obj.status != SkinAnalysis.Status.FAILED:
+            return None
+        return {"code": obj.error_code, "detail": obj.error_detail}
+
+    def get_image_url(self, obj) -> str | None:
+        return _file_url(obj.image, self.context.get("request"))
+
+    def get_overlay_url(self, obj) -> str | None:
+        return _file_url(obj.overlay, self.context.get("request"))
+
+    @extend_schema_field(QualitySerializer(allow_null=True))
+    def get_quality(self, obj):
+        q = obj.quality or {}
+        if not q:
+            return None
+        out = {k: q.get(k) for k in ("brightness", "sharpness", "face_size")}
+        out["ok"] = bool(q.get("ok"))
+        out["issues"] = q.get("issues", [])
+        return out
+
+    @extend_schema_field(SkinTypeSerializer(allow_null=True))
+    def get_skin_type(self, obj):
+        if not obj.skin_type:
+            return None
+        return {"value": obj.skin_type, "confidence": obj.skin_type_confidence, "source": obj.skin_type_source}
+
+    def get_skin_age(self, obj) -> int | None:
+        return None if obj.skin_age is None else int(round(obj.skin_age))
+
+    @extend_schema_field(ConcernSerializer(many=True))
+    def get_concerns(self, obj):
+        return list(obj.concerns or [])
+
+    @extend_schema_field(LesionSerializer(many=True))
+    def get_lesions(self, obj):
+        return [
+            {"box": le.box, "kind": le.kind, "confidence": le.confidence, "region": le.region or None}
+            for le in obj.lesions.all()
+        ]
+
+    @extend_schema_field(ConditionSerializer(many=True, allow_null=True))
+    def get_conditions(self, obj):
+        return obj.conditions
+
+    def get_model_version(self, obj) -> str | None:
+        return obj.model_version.name if obj.model_version_id and obj.model_version else None
+
+    def get_disclaimer(self, obj) -> str:
+        return DISCLAIMER
+
+
+class AnalysisListSerializer(AnalysisSerializer):
+    """History rows: the summary without lesions' detail (their count instead) and without landmarks."""
+
+    lesion_count = serializers.SerializerMethodField()
+
+    class Meta(AnalysisSerializer.Meta):
+        fields = [f for f in AnalysisSerializer.Meta.fields if f != "lesions"] + ["lesion_count"]
+        read_only_fields = fields
+
+    def get_lesion_count(self, obj) -> int:
+        return getattr(obj, "lesion_count", None) or 0
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField(required=False, help_text="The photo (multipart).")
+    image_data = serializers.CharField(required=False, help_text="The photo as base64, with or without a data: prefix.")
+
+
+class UploadResponseSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    status_url = serializers.CharField()
+    websocket_url = serializers.CharField()
+
+
+class CorrectionsSerializer(serializers.Serializer):
+    skin_type = serializers.ChoiceField(choices=SKIN_TYPES, required=False, allow_null=True)
+    age = serializers.IntegerField(required=False, allow_null=True, min_value=10, max_value=100)
+
+
+class FeedbackSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    corrections = CorrectionsSerializer(required=False)
+
+
+class FeedbackResponseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    rating = serializers.IntegerField()
+    comment = serializers.CharField()
+    corrections = serializers.DictField()
+    created_at = serializers.DateTimeField()

@@ -1,0 +1,137 @@
+"""Skin analysis API (API.md): upload, detail, history, delete, feedback."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from skincare.core.errors import DomainError
+from skincare.core.throttling import SCOPED_THROTTLES
+
+from .. import selectors, services
+from .serializers import (
+    AnalysisListSerializer,
+    AnalysisSerializer,
+    FeedbackResponseSerializer,
+    FeedbackSerializer,
+    UploadResponseSerializer,
+    UploadSerializer,
+)
+
+ERROR = OpenApiResponse(description="Error envelope {detail, code, errors?}")
+
+
+def read_upload(request) -> bytes:
+    """The photo bytes from multipart `file` or JSON/form `image_data` (400/413 with a code)."""
+    upload = request.FILES.get("file")
+    if upload is not None:
+        if upload.size is not None and upload.size > settings.ANALYSIS_MAX_UPLOAD_BYTES:
+            raise services._too_large()
+        return upload.read(settings.ANALYSIS_MAX_UPLOAD_BYTES + 1)
+    image_data = request.data.get("image_data") if hasattr(request.data, "get") else None
+    if image_data:
+        return services.decode_base64_image(image_data)
+    raise DomainError(
+        "Send the photo in `file` (multipart) or `image_data` (base64).",
+        code="no_image",
+        errors={"file": ["No photo was sent."]},
+    )
+
+
+def upload_payload(analysis, request) -> dict:
+    data = AnalysisSerializer(analysis, context={"request": request}).data
+    data["status_url"] = request.build_absolute_uri(reverse("analysis-detail", kwargs={"pk": analysis.pk}))
+    scheme = "wss" if request.is_secure() else "ws"
+    data["websocket_url"] = f"{scheme}://{request.get_host()}/ws/analysis/{analysis.pk}/"
+    return data
+
+
+class UploadView(APIView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    throttle_classes = SCOPED_THROTTLES
+    throttle_scope = "upload"
+
+    @extend_schema(
+        operation_id="analysis_upload",
+        request={"multipart/form-data": UploadSerializer, "application/json": UploadSerializer},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
+        responses={202: UploadResponseSerializer, 400: ERROR, 413: ERROR, 415: ERROR},
+        summary="Upload a selfie; 202 at once, the analysis runs on a worker",
+    )
+    def post(self, request):
+        key = request.headers.get("Idempotency-Key")
+        if key:
+            existing = services.SkinAnalysis.objects.filter(
+                user=request.user, idempotency_key=key.strip()[:255]
+            ).first()
+            if existing is not None:
+                return Response(upload_payload(existing, request), status=status.HTTP_202_ACCEPTED)
+        analysis = services.analysis_create(user=request.user, data=read_upload(request), idempotency_key=key)
+        response = Response(upload_payload(analysis, request), status=status.HTTP_202_ACCEPTED)
+        response["Location"] = reverse("analysis-detail", kwargs={"pk": analysis.pk})
+        return response
+
+
+class AnalysisDetailView(APIView):
+    @extend_schema(operation_id="analysis_retrieve", responses={200: AnalysisSerializer, 404: ERROR})
+    def get(self, request, pk):
+        analysis = selectors.analysis_get(user=request.user, analysis_id=pk)
+        return Response(AnalysisSerializer(analysis, context={"request": request}).data)
+
+    @extend_schema(operation_id="analysis_destroy", responses={204: None, 404: ERROR})
+    def delete(self, request, pk):
+        analysis = selectors.analysis_get(user=request.user, analysis_id=pk)
+        services.analysis_delete(analysis=analysis)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class HistoryView(ListAPIView):
+    serializer_class = AnalysisListSerializer
+
+    def get_queryset(self):
+        return selectors.analysis_history(user=self.request.user)
+
+    @extend_schema(operation_id="analysis_history", summary="The user's analyses, newest first")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class FeedbackView(APIView):
+    @extend_schema(
+        operation_id="analysis_feedback",
+        request=FeedbackSerializer,
+        responses={201: FeedbackResponseSerializer, 400: ERROR, 404: ERROR},
+    )
+    def post(self, request, pk):
+        analysis = selectors.analysis_get(user=request.user, analysis_id=pk)
+        serializer = FeedbackSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        corrections = data.get("corrections") or {}
+        feedback = services.feedback_create(
+            analysis=analysis,
+            user=request.user,
+            rating=data["rating"],
+            comment=data.get("comment", ""),
+            corrected_skin_type=corrections.get("skin_type"),
+            corrected_age=corrections.get("age"),
+        )
+        return Response(
+            {
+                "id": feedback.pk,
+                "rating": feedback.rating,
+                "comment": feedback.comment,
+                "corrections": {
+                    "skin_type": feedback.corrected_skin_type or None,
+                    "age": feedback.corrected_age,
+                },
+                "created_at": feedback.created_at,
+            },
+            status=status.HTTP_201_CREATED,
+        )

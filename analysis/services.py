@@ -1,0 +1,594 @@
+"""Writes of the analysis app, and the ONE adapter between the `ml/` engine and the apps.
+
+Web processes import this module: it must not import torch. `ml.vision` (OpenCV, MediaPipe, NumPy) is
+imported lazily where used; `ml.models` (torch, timm) only in the worker path (`_predictor_for`) and in
+the training command.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import logging
+import threading
+import time
+import warnings
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from skincare.core.context_processors import DISCLAIMER as SITE_DISCLAIMER
+from skincare.core.errors import DomainError
+
+from .models import Feedback, Lesion, ModelVersion, SkinAnalysis
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+    from ml.types import QualityThresholds
+
+try:  # HEIC/HEIF photos from phones: pillow-heif registers an opener with Pillow.
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    HEIF_SUPPORTED = True
+except ImportError:  # pragma: no cover - the package is in requirements
+    HEIF_SUPPORTED = False
+
+logger = logging.getLogger(__name__)
+
+DISCLAIMER = SITE_DISCLAIMER
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF", "MPO"}  # MPO: multi-picture JPEGs from some phones
+SKIN_TYPES = ("normal", "dry", "oily", "combination", "sensitive")
+STALE_PROCESSING_SECONDS = 300  # a "processing" row older than this was left by a dead worker
+
+
+# --- configuration -----------------------------------------------------------------------------
+def quality_thresholds() -> QualityThresholds:
+    """Thresholds of the quality gate. Defaults for now; one function so that staff can make them DB-configurable."""
+    from ml.types import QualityThresholds
+
+    return QualityThresholds()
+
+
+def analysis_group(analysis_id) -> str:
+    """The channel group a live analysis page listens on."""
+    return f"analysis.{analysis_id}"
+
+
+# --- image validation ----------------------------------------------------------------------------
+@dataclass
+class PreparedImage:
+    content: bytes  # clean JPEG: orientation applied, no metadata, at most ANALYSIS_MAX_SIDE px
+    width: int
+    height: int
+    source_format: str
+
+
+def decode_base64_image(value: str) -> bytes:
+    """A base64 string, with or without a `data:image/...;base64,` prefix → bytes (400 on garbage)."""
+    if not isinstance(value, str) or not value.strip():
+        raise DomainError("Send the photo in `file` (multipart) or `image_data` (base64).", code="no_image")
+    text = value.strip()
+    if text.startswith("data:"):
+        _, _, text = text.partition(",")
+    text = "".join(text.split())
+    # Refuse before decoding when the decoded size would exceed the limit.
+    if len(text) * 3 // 4 > settings.ANALYSIS_MAX_UPLOAD_BYTES + 3:
+        raise _too_large()
+    try:
+        return base64.b64decode(text + "=" * (-len(text) % 4), validate=False)
+    except (binascii.Error, ValueError) as exc:
+        raise DomainError("`image_data` is not valid base64.", code="not_an_image") from exc
+
+
+def _too_large() -> DomainError:
+    mb = settings.ANALYSIS_MAX_UPLOAD_BYTES // (1024 * 1024)
+    return DomainError(f"The photo is larger than {mb} MB. Send a smaller one.", code="file_too_large", status_code=413)
+
+
+def prepare_image(data: bytes) -> PreparedImage:
+    """Validate an upload by its content and re-encode it clean.
+
+    Checks size in bytes, then reads only the header to check the format and the pixel count (so a
+    decompression bomb is refused before its pixels are decoded), then decodes, applies the EXIF
+    orientation, drops every metadata block (EXIF/GPS, ICC, XMP) by copying pixels into a new image,
+    downscales to at most ANALYSIS_MAX_SIDE px and re-encodes as JPEG.
+    """
+    if len(data) > settings.ANALYSIS_MAX_UPLOAD_BYTES:
+        raise _too_large()
+    if not data:
+        raise DomainError("The file is empty.", code="not_an_image")
+    not_an_image = DomainError("This file is not a photo we can read (JPEG, PNG, WebP or HEIC).", code="not_an_image")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _too_many_pixels() from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise not_an_image from exc
+    fmt = (img.format or "").upper()
+    if fmt not in ALLOWED_FORMATS:
+        raise DomainError(
+            f"{fmt or 'This'} images are not supported: send a JPEG, PNG, WebP or HEIC photo.",
+            code="unsupported_image_type",
+            status_code=415,
+        )
+    width, height = img.size
+    if width * height > settings.ANALYSIS_MAX_PIXELS or width <= 0 or height <= 0:
+        raise _too_many_pixels()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img.load()
+            img = ImageOps.exif_transpose(img)
+            if img.mode not in ("RGB", "L"):
+                if "A" in img.getbands() or img.mode == "P":
+                    rgba = img.convert("RGBA")
+                    background = Image.new("RGB", rgba.size, (255, 255, 255))
+                    background.paste(rgba, mask=rgba.getchannel("A"))
+                    img = background
+                else:
+                    img = img.convert("RGB")
+            img = img.convert("RGB")
+            img.thumbnail((settings.ANALYSIS_MAX_SIDE, settings.ANALYSIS_MAX_SIDE), Image.Resampling.LANCZOS)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _too_many_pixels() from exc
+    except (OSError, ValueError, SyntaxError, Image.UnidentifiedImageError) as exc:
+        raise not_an_image from exc
+    # A brand-new image carries pixels only: no EXIF, GPS, ICC profile, XMP or comments.
+    clean = Image.new("RGB", img.size)
+    clean.paste(img)
+    out = io.BytesIO()
+    clean.save(out, format="JPEG", quality=92, optimize=True)
+    return PreparedImage(content=out.getvalue(), width=clean.width, height=clean.height, source_format=fmt)
+
+
+def _too_many_pixels() -> DomainError:
+    mp = settings.ANALYSIS_MAX_PIXELS // 1_000_000
+    return DomainError(f"The photo has more than {mp} megapixels. Send a smaller one.", code="image_too_large")
+
+
+def _rgb_array(content: bytes) -> np.ndarray:
+    import numpy as np
+
+    with Image.open(io.BytesIO(content)) as img:
+        return np.asarray(img.convert("RGB"))
+
+
+def quality_report_dict(report) -> dict:
+    """The stored quality JSON: the measured values, `ok` and the issues with their advice."""
+    return {
+        "brightness": _round(report.brightness, 1),
+        "sharpness": _round(report.sharpness, 2),
+        "face_size": _round(report.face_size, 3),
+        "yaw_degrees": _round(report.yaw_degrees, 1),
+        "face_count": report.face_count,
+        "ok": bool(report.ok),
+        "issues": [{"code": i.code, "message": i.message} for i in report.issues],
+    }
+
+
+def _round(value, digits: int):
+    return None if value is None else round(float(value), digits)
+
+
+# When several checks fail, the advice to follow first: darkness or glare also spoil the sharpness measure,
+# and a face that is not found or too small makes every other number meaningless.
+QUALITY_PRIORITY = (
+    "no_face_found",
+    "multiple_faces",
+    "face_too_small",
+    "image_too_dark",
+    "image_too_bright",
+    "face_not_frontal",
+    "image_blurry",
+)
+
+
+def primary_issue(report):
+    """The issue a person should fix first (see QUALITY_PRIORITY), or None."""
+    if not report.issues:
+        return None
+    rank = {code: i for i, code in enumerate(QUALITY_PRIORITY)}
+    return min(report.issues, key=lambda issue: rank.get(issue.code, len(rank)))
+
+
+def check_image_quality(content: bytes):
+    """Run the engine's quality gate; raise 400 with the first issue's code and advice."""
+    from ml.vision import check_quality
+
+    report = check_quality(_rgb_array(content), quality_thresholds())
+    if not report.ok:
+        issue = primary_issue(report)
+        raise DomainError(
+            issue.message if issue else "The photo did not pass the quality check.",
+            code=issue.code if issue else "image_quality",
+            errors={"quality": [i.message for i in report.issues]} if report.issues else None,
+        )
+    return report
+
+
+# --- upload ----------------------------------------------------------------------------------
+def analysis_create(*, user, data: bytes, idempotency_key: str | None = None) -> SkinAnalysis:
+    """Validate a photo, store it clean under a random name and queue its analysis (202 semantics).
+
+    With an `idempotency_key`, the same key from the same user returns the first analysis.
+    """
+    key = (idempotency_key or "").strip()[:255] or None
+    if key:
+        existing = SkinAnalysis.objects.filter(user=user, idempotency_key=key).first()
+        if existing:
+            return existing
+    prepared = prepare_image(data)
+    report = check_image_quality(prepared.content)
+    try:
+        with transaction.atomic():
+            analysis = SkinAnalysis(
+                user=user,
+                idempotency_key=key,
+                image_width=prepared.width,
+                image_height=prepared.height,
+                quality=quality_report_dict(report),
+                face_box=list(report.face_box) if report.face_box else None,
+            )
+            analysis.image.save("photo.jpg", ContentFile(prepared.content), save=False)
+            analysis.save()
+            _enqueue(analysis.pk)
+    except IntegrityError:
+        if key:
+            existing = SkinAnalysis.objects.filter(user=user, idempotency_key=key).first()
+            if existing:
+                _delete_file(analysis.image.name)
+                return existing
+        raise
+    return analysis
+
+
+def _enqueue(analysis_id) -> None:
+    from .tasks import run_analysis
+
+    transaction.on_commit(lambda: run_analysis.delay(str(analysis_id)))
+
+
+def analysis_rerun(*, analysis: SkinAnalysis) -> SkinAnalysis:
+    """Queue an analysis again (admin action): results are replaced when the task runs."""
+    with transaction.atomic():
+        SkinAnalysis.objects.filter(pk=analysis.pk).update(
+            status=SkinAnalysis.Status.QUEUED, error_code="", error_detail="", started_at=None, completed_at=None
+        )
+        _enqueue(analysis.pk)
+    analysis.refresh_from_db()
+    return analysis
+
+
+def analysis_delete(*, analysis: SkinAnalysis) -> None:
+    """Delete the row (lesions and feedback cascade) and, after commit, the photo and overlay files."""
+    names = [n for n in (analysis.image.name, analysis.overlay.name if analysis.overlay else "") if n]
+    with transaction.atomic():
+        analysis.delete()
+        transaction.on_commit(lambda: [_delete_file(n) for n in names])
+
+
+def _delete_file(name: str | None) -> None:
+    if not name:
+        return
+    try:
+        default_storage.delete(name)
+    except Exception:  # noqa: BLE001 - a missing file is not an error for deletion
+        logger.warning("Could not delete stored file %s", name, exc_info=True)
+
+
+# --- feedback --------------------------------------------------------------------------------
+def feedback_create(
+    *,
+    analysis: SkinAnalysis,
+    user,
+    rating: int,
+    comment: str = "",
+    corrected_skin_type: str | None = None,
+    corrected_age: int | None = None,
+) -> Feedback:
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise DomainError("Rate the analysis from 1 to 5.", code="invalid_rating", errors={"rating": ["1 to 5."]})
+    if corrected_skin_type and corrected_skin_type not in SKIN_TYPES:
+        raise DomainError(
+            f"Skin type must be one of {', '.join(SKIN_TYPES)}.",
+            code="invalid_skin_type",
+            errors={"corrections.skin_type": ["Unknown skin type."]},
+        )
+    if corrected_age is not None and not 10 <= corrected_age <= 100:
+        raise DomainError(
+            "Age must be between 10 and 100.", code="invalid_age", errors={"corrections.age": ["10-100."]}
+        )
+    return Feedback.objects.create(
+        analysis=analysis,
+        user=user,
+        rating=rating,
+        comment=(comment or "")[:2000],
+        corrected_skin_type=corrected_skin_type or "",
+        corrected_age=corrected_age,
+    )
+
+
+def photo_consent_given(user) -> bool:
+    from accounts.models import Consent
+
+    latest = Consent.objects.filter(user=user, kind="photo_analysis").order_by("-created_at").first()
+    return bool(latest and latest.granted)
+
+
+def photo_consent_record(*, user, ip_address: str | None = None) -> None:
+    from accounts.models import Consent
+
+    Consent.objects.create(user=user, kind="photo_analysis", granted=True, ip_address=ip_address or None)
+
+
+# --- live status -----------------------------------------------------------------------------
+def status_event(analysis: SkinAnalysis) -> dict:
+    """The WebSocket message for an analysis' current state (the GET stays the source of truth)."""
+    event: dict[str, Any] = {"type": "analysis.status", "id": str(analysis.pk), "status": analysis.status}
+    if analysis.status == SkinAnalysis.Status.FAILED:
+        event["error"] = {"code": analysis.error_code, "detail": analysis.error_detail}
+    if analysis.status == SkinAnalysis.Status.DONE:
+        event["overall_score"] = analysis.overall_score
+        event["completed_at"] = analysis.completed_at.isoformat() if analysis.completed_at else None
+    return event
+
+
+def push_status(analysis: SkinAnalysis) -> None:
+    """Send the status to the analysis' channel group; never fails the caller."""
+    try:
+        from channels.layers import get_channel_layer
+
+        layer = get_channel_layer()
+        if layer is not None:
+            async_to_sync(layer.group_send)(analysis_group(analysis.pk), status_event(analysis))
+    except Exception:  # noqa: BLE001 - live push is best effort
+        logger.warning("Could not push status of analysis %s", analysis.pk, exc_info=True)
+
+
+# --- the worker path -------------------------------------------------------------------------
+_predictors: dict[str, Any] = {}
+_predictor_lock = threading.Lock()
+
+
+def _predictor_for(version: ModelVersion | None):
+    """The active model's Predictor, loaded once per worker process (cached by version id)."""
+    if version is None:
+        return None
+    key = str(version.pk)
+    with _predictor_lock:
+        if key not in _predictors:
+            from ml.models import Predictor  # torch: worker path only
+
+            started = time.perf_counter()
+            _predictors.clear()  # one model in memory at a time
+            _predictors[key] = Predictor.load(version.checkpoint_path)
+            logger.info("Loaded model %s in %.0f ms", version.name, (time.perf_counter() - started) * 1000)
+        return _predictors[key]
+
+
+def active_model_version() -> ModelVersion | None:
+    return ModelVersion.objects.filter(is_active=True).first()
+
+
+def analysis_claim(analysis_id) -> bool:
+    """queued → processing with one conditional UPDATE; False when another delivery already has it.
+
+    A row left in `processing` by a dead worker for longer than STALE_PROCESSING_SECONDS is reclaimed.
+    """
+    now = timezone.now()
+    stale = now - timezone.timedelta(seconds=STALE_PROCESSING_SECONDS)
+    return bool(
+        SkinAnalysis.objects.filter(pk=analysis_id)
+        .filter(Q(status=SkinAnalysis.Status.QUEUED) | Q(status=SkinAnalysis.Status.PROCESSING, started_at__lt=stale))
+        .update(status=SkinAnalysis.Status.PROCESSING, started_at=now)
+    )
+
+
+def analysis_release(analysis_id) -> None:
+    """Give a claimed row back to the queue (before a retry of a transient error)."""
+    SkinAnalysis.objects.filter(pk=analysis_id, status=SkinAnalysis.Status.PROCESSING).update(
+        status=SkinAnalysis.Status.QUEUED, started_at=None
+    )
+
+
+def analysis_fail(*, analysis_id, code: str, detail: str, quality: dict | None = None) -> SkinAnalysis | None:
+    with transaction.atomic():
+        analysis = SkinAnalysis.objects.select_for_update().filter(pk=analysis_id).first()
+        if analysis is None:
+            return None
+        analysis.status = SkinAnalysis.Status.FAILED
+        analysis.error_code = code[:50]
+        analysis.error_detail = detail
+        analysis.completed_at = timezone.now()
+        fields = ["status", "error_code", "error_detail", "completed_at"]
+        if quality is not None:
+            analysis.quality = quality
+            fields.append("quality")
+        analysis.save(update_fields=fields)
+        transaction.on_commit(lambda: push_status(analysis))
+    return analysis
+
+
+def analysis_run(*, analysis_id) -> SkinAnalysis | None:
+    """The inference task's body: claim, analyse, store everything in one transaction, push the status.
+
+    Client-caused failures (quality gate, unreadable image) end as `failed` with a code, never raise.
+    Transient errors (storage, database) raise so that the task retries.
+    """
+    if not analysis_claim(analysis_id):
+        return None
+    analysis = SkinAnalysis.objects.get(pk=analysis_id)
+    push_status(analysis)
+
+    from ml.types import QualityError
+    from ml.vision import analyze, load_image
+
+    started = time.perf_counter()
+    with analysis.image.open("rb") as fh:
+        data = fh.read()
+    try:
+        image = load_image(data)
+    except ValueError as exc:
+        return analysis_fail(analysis_id=analysis_id, code="not_an_image", detail=f"The photo could not be read: {exc}")
+    version = active_model_version()
+    predictor = None
+    if version is not None:
+        try:
+            predictor = _predictor_for(version)
+        except Exception:  # noqa: BLE001 - a broken checkpoint must not stop the measured analysis
+            logger.exception("Could not load model %s; analysing without it", version.name)
+            version = None
+    try:
+        result = analyze(image, thresholds=quality_thresholds(), predictor=predictor)
+    except QualityError as exc:
+        issue = primary_issue(exc.report)
+        return analysis_fail(
+            analysis_id=analysis_id,
+            code=issue.code if issue else exc.code,
+            detail=issue.message if issue else "The photo did not pass the quality check.",
+            quality=quality_report_dict(exc.report),
+        )
+    except ValueError as exc:
+        return analysis_fail(analysis_id=analysis_id, code="analysis_failed", detail=str(exc)[:500])
+    elapsed_ms = int((time.perf_counter() - started) * 1000)
+    return _store_result(analysis_id, result, version if result.model is not None else None, elapsed_ms)
+
+
+def _store_result(analysis_id, result, version: ModelVersion | None, elapsed_ms: int) -> SkinAnalysis:
+    with transaction.atomic():
+        analysis = SkinAnalysis.objects.select_for_update().get(pk=analysis_id)
+        analysis.lesions.all().delete()
+        old_overlay = analysis.overlay.name if analysis.overlay else None
+        analysis.status = SkinAnalysis.Status.DONE
+        analysis.completed_at = timezone.now()
+        analysis.error_code = ""
+        analysis.error_detail = ""
+        analysis.quality = quality_report_dict(result.quality)
+        analysis.face_box = [int(v) for v in result.face_box]
+        analysis.landmarks = [[round(float(x), 1), round(float(y), 1)] for x, y in result.landmarks]
+        analysis.regions = {k: [[int(x), int(y)] for x, y in pts] for k, pts in result.regions.items()}
+        analysis.concerns = [_concern_dict(c) for c in result.concerns]
+        analysis.skin_type = result.skin_type.value
+        analysis.skin_type_confidence = round(float(result.skin_type.confidence), 3)
+        analysis.skin_type_source = result.skin_type.source
+        analysis.skin_tone_ita = _round(result.skin_tone_ita, 1)
+        analysis.overall_score = int(result.overall_score)
+        model = result.model
+        analysis.model_version = version
+        analysis.skin_age = _round(model.skin_age, 1) if model is not None else None
+        analysis.conditions = (
+            [{"label": label, "confidence": round(float(conf), 3)} for label, conf in model.conditions]
+            if model is not None
+            else None
+        )
+        analysis.timings = {k: round(float(v), 1) for k, v in result.timings_ms.items()}
+        analysis.processing_ms = elapsed_ms
+        if result.overlay_png:
+            analysis.overlay.save("overlay.png", ContentFile(result.overlay_png), save=False)
+        analysis.save()
+        Lesion.objects.bulk_create(
+            [
+                Lesion(
+                    analysis=analysis,
+                    x=max(0, int(le.box[0])),
+                    y=max(0, int(le.box[1])),
+                    w=max(0, int(le.box[2])),
+                    h=max(0, int(le.box[3])),
+                    kind=le.kind[:30],
+                    confidence=round(float(le.confidence), 3),
+                    region=(le.region or "")[:30],
+                )
+                for le in result.lesions
+            ]
+        )
+        transaction.on_commit(lambda: push_status(analysis))
+        if old_overlay:
+            transaction.on_commit(lambda: _delete_file(old_overlay))
+    return analysis
+
+
+def _concern_dict(c) -> dict:
+    data = asdict(c)
+    return {
+        "key": data["key"],
+        "raw": _round(data["raw"], 4),
+        "unit": data["unit"],
+        "score": int(data["score"]),
+        "severity": data["severity"],
+        "confidence": round(float(data["confidence"]), 3),
+        "regions": {k: (None if v is None else int(v)) for k, v in (data.get("regions") or {}).items()},
+        "explanation": data["explanation"],
+    }
+
+
+# --- model versions --------------------------------------------------------------------------
+def model_version_register(
+    *,
+    name: str,
+    backbone: str,
+    checkpoint_path: str,
+    metrics: dict | None = None,
+    labels: dict | None = None,
+    notes: str = "",
+    activate: bool = False,
+) -> ModelVersion:
+    if ModelVersion.objects.filter(name=name).exists():
+        raise DomainError(f"A model version named {name!r} exists already.", code="model_version_exists")
+    version = ModelVersion.objects.create(
+        name=name,
+        backbone=backbone,
+        checkpoint_path=checkpoint_path,
+        metrics=metrics or {},
+        labels=labels or {},
+        notes=notes,
+    )
+    if activate:
+        version = model_version_activate(version=version)
+    return version
+
+
+@transaction.atomic
+def model_version_activate(*, version: ModelVersion) -> ModelVersion:
+    """Make `version` the one active model (workers pick it up at their next task)."""
+    ModelVersion.objects.select_for_update().filter(is_active=True).exclude(pk=version.pk).update(is_active=False)
+    version.is_active = True
+    version.activated_at = timezone.now()
+    version.save(update_fields=["is_active", "activated_at"])
+    return version
+
+
+@transaction.atomic
+def model_version_deactivate_all() -> int:
+    return ModelVersion.objects.filter(is_active=True).update(is_active=False)
+
+
+@transaction.atomic
+def model_version_rollback() -> ModelVersion | None:
+    """Re-activate the version that was active before the current one; None (no model) when there was none."""
+    current = ModelVersion.objects.select_for_update().filter(is_active=True).first()
+    previous = ModelVersion.objects.filter(activated_at__isnull=False).exclude(is_active=True)
+    if current is not None and current.activated_at is not None:
+        previous = previous.filter(activated_at__lt=current.activated_at)
+    previous = previous.order_by("-activated_at").first()
+    if current is not None:
+        current.is_active = False
+        current.save(update_fields=["is_active"])
+    if previous is None:
+        return None
+    # activated_at is left as it was, so a second rollback steps further back in history.
+    previous.is_active = True
+    previous.save(update_fields=["is_active"])
+    return previous

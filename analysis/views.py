@@ -1,0 +1,156 @@
+"""Pages (session auth): capture, the live processing/result page, history. Uploads use the same service as the API."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from skincare.core.errors import DomainError, NotFound
+
+from . import selectors, services
+from .api.serializers import AnalysisSerializer
+from .models import SkinAnalysis
+
+CONCERN_NAMES = {
+    "acne": "Blemishes",
+    "redness": "Redness",
+    "oiliness": "Shine",
+    "pores": "Pores",
+    "texture": "Texture",
+    "wrinkles": "Fine lines",
+    "pigmentation": "Dark spots",
+    "dark_circles": "Dark circles",
+    "uneven_tone": "Even tone",
+}
+SEVERITY_BADGE = {"none": "good", "mild": "green", "moderate": "warn", "severe": "bad"}
+
+
+def _owned(request, pk) -> SkinAnalysis:
+    try:
+        return selectors.analysis_get(user=request.user, analysis_id=pk)
+    except NotFound as exc:
+        raise Http404("Analysis not found.") from exc
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+@login_required
+def capture(request):
+    consent_given = services.photo_consent_given(request.user)
+    error = None
+    if request.method == "POST":
+        try:
+            if not consent_given:
+                if request.POST.get("consent") != "on":
+                    raise DomainError("Please agree to the photo analysis before uploading.", code="consent_required")
+                services.photo_consent_record(user=request.user, ip_address=_client_ip(request))
+                consent_given = True
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise DomainError("Choose or take a photo first.", code="no_image")
+            if upload.size and upload.size > settings.ANALYSIS_MAX_UPLOAD_BYTES:
+                raise services._too_large()
+            analysis = services.analysis_create(
+                user=request.user,
+                data=upload.read(settings.ANALYSIS_MAX_UPLOAD_BYTES + 1),
+                idempotency_key=request.POST.get("idempotency_key") or None,
+            )
+            return redirect("analysis:detail", pk=analysis.pk)
+        except DomainError as exc:
+            error = {"code": exc.code, "detail": exc.detail}
+    status = 400 if error else 200
+    return render(
+        request,
+        "analysis/capture.html",
+        {"consent_given": consent_given, "error": error, "max_mb": settings.ANALYSIS_MAX_UPLOAD_BYTES // 2**20},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def detail(request, pk):
+    analysis = _owned(request, pk)
+    concerns = [
+        {
+            **c,
+            "name": CONCERN_NAMES.get(c.get("key"), c.get("key", "").replace("_", " ").capitalize()),
+            "badge": SEVERITY_BADGE.get(c.get("severity"), ""),
+            "region_items": sorted((c.get("regions") or {}).items()),
+        }
+        for c in analysis.concerns or []
+    ]
+    lesions = list(analysis.lesions.all())
+    lesion_kinds: dict[str, int] = {}
+    for le in lesions:
+        lesion_kinds[le.kind] = lesion_kinds.get(le.kind, 0) + 1
+    return render(
+        request,
+        "analysis/detail.html",
+        {
+            "analysis": analysis,
+            "data": AnalysisSerializer(analysis, context={"request": request}).data,
+            "concerns": concerns,
+            "lesion_count": len(lesions),
+            "lesion_kinds": sorted(lesion_kinds.items()),
+            "active_model": selectors.active_model_version(),
+            "disclaimer": services.DISCLAIMER,
+            "skin_types": services.SKIN_TYPES,
+            "pending": analysis.status in (SkinAnalysis.Status.QUEUED, SkinAnalysis.Status.PROCESSING),
+        },
+    )
+
+
+@login_required
+@require_GET
+def status_json(request, pk):
+    """The same representation as GET /api/v1/analysis/<id>, for the page's polling fallback (session auth)."""
+    analysis = _owned(request, pk)
+    return JsonResponse(AnalysisSerializer(analysis, context={"request": request}).data)
+
+
+@login_required
+@require_GET
+def history(request):
+    page = Paginator(selectors.analysis_history(user=request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "analysis/history.html", {"page": page})
+
+
+@login_required
+@require_POST
+def delete(request, pk):
+    analysis = _owned(request, pk)
+    services.analysis_delete(analysis=analysis)
+    messages.success(request, "The analysis and its photos were deleted.")
+    return redirect("analysis:history")
+
+
+@login_required
+@require_POST
+def feedback(request, pk):
+    analysis = _owned(request, pk)
+    try:
+        rating = int(request.POST.get("rating", ""))
+    except ValueError:
+        rating = 0
+    age_text = (request.POST.get("corrected_age") or "").strip()
+    try:
+        services.feedback_create(
+            analysis=analysis,
+            user=request.user,
+            rating=rating,
+            comment=request.POST.get("comment", ""),
+            corrected_skin_type=request.POST.get("corrected_skin_type") or None,
+            corrected_age=int(age_text) if age_text.isdigit() else None,
+        )
+        messages.success(request, "Thank you: your feedback helps us improve the analysis.")
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    return redirect("analysis:detail", pk=analysis.pk)
