@@ -1,0 +1,223 @@
+"""Routines: Routine, RoutineStep, StepCompletion, ShelfItem, and the reminder delivery ledger.
+
+Models stay thin: the builder lives in builder.py (pure) and services.py; schedules in schedule.py;
+freshness in freshness.py.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+PERIODS = [("am", "Morning"), ("pm", "Evening")]
+STEP_CATEGORIES = [
+    ("cleanse", "Cleanse"),
+    ("tone", "Tone / essence"),
+    ("treat", "Treat"),
+    ("eye", "Eye"),
+    ("moisturize", "Moisturize"),
+    ("protect", "Protect (SPF)"),
+]
+CATEGORY_ORDER = {key: i for i, (key, _) in enumerate(STEP_CATEGORIES)}
+ALL_DAYS = [0, 1, 2, 3, 4, 5, 6]  # Monday = 0 … Sunday = 6 (Python's weekday())
+
+
+def all_days() -> list[int]:
+    return list(ALL_DAYS)
+
+
+class RoutineQuerySet(models.QuerySet):
+    def owned_by(self, user) -> RoutineQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+
+class Routine(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="routines")
+    name = models.CharField(max_length=120)
+    period = models.CharField(max_length=2, choices=PERIODS)
+    is_active = models.BooleanField(default=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    warnings = models.JSONField(default=list, blank=True, help_text="Sentences: conflicts and how they were resolved")
+    basis = models.JSONField(default=dict, blank=True, help_text="What the builder used: analysis, profile, budget")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Reminder schedule, in UTC, computed from the profile's local reminder time and timezone.
+    next_reminder_at = models.DateTimeField(null=True, blank=True)
+    next_reminder_date = models.DateField(null=True, blank=True, help_text="The local date of next_reminder_at")
+    schedule_computed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RoutineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(fields=["is_active", "next_reminder_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.period})"
+
+
+class RoutineStep(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField()
+    category = models.CharField(max_length=20, choices=STEP_CATEGORIES)
+    product_name = models.CharField(max_length=255, blank=True, help_text="Shown when there is no catalog product")
+    reason = models.TextField(blank=True)
+    instructions = models.TextField(blank=True)
+    wait_seconds = models.PositiveIntegerField(default=0)
+    days = models.JSONField(default=all_days, blank=True, help_text="Weekdays, Monday = 0")
+    actives = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["routine", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.category}"
+
+    def runs_on(self, weekday: int) -> bool:
+        return weekday in (self.days or ALL_DAYS)
+
+
+class StepCompletion(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="step_completions")
+    routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="completions")
+    step = models.ForeignKey(RoutineStep, on_delete=models.CASCADE, related_name="completions")
+    date = models.DateField()
+    completed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [models.UniqueConstraint(fields=["step", "date"], name="step_completion_once_per_day")]
+        indexes = [models.Index(fields=["user", "date"]), models.Index(fields=["routine", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.step_id} on {self.date}"
+
+
+class ShelfItemQuerySet(models.QuerySet):
+    def owned_by(self, user) -> ShelfItemQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+
+class ShelfItem(models.Model):
+    """A product the user owns. `expires_on` and `use_soon_on` are derived by services (freshness.py)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shelf_items")
+    name = models.CharField(max_length=255, blank=True)
+    brand = models.CharField(max_length=120, blank=True)
+    category = models.CharField(max_length=20, blank=True)
+    opened_on = models.DateField(null=True, blank=True)
+    pao_months = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Period after opening")
+    best_before = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True, db_index=True)
+    use_soon_on = models.DateField(null=True, blank=True, db_index=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ShelfItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["expires_on", "-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.name or "Shelf item"
+
+
+class ReminderDelivery(models.Model):
+    """One reminder, claimed exactly once by inserting its unique key before anything is sent.
+
+    Routine reminders are unique per (user, routine, period, local date); shelf reminders per
+    (shelf item, kind, expiry date). Two dispatchers, a retry or a restart hit the constraint and stop.
+    """
+
+    class Kind(models.TextChoices):
+        ROUTINE = "routine", "Routine reminder"
+        SHELF_USE_SOON = "shelf_use_soon", "Shelf: use soon"
+        SHELF_EXPIRED = "shelf_expired", "Shelf: expired"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Claimed, not sent yet"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    key = models.CharField(max_length=200, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_deliveries")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    routine = models.ForeignKey(
+        Routine, on_delete=models.CASCADE, null=True, blank=True, related_name="reminder_deliveries"
+    )
+    shelf_item = models.ForeignKey(
+        ShelfItem, on_delete=models.CASCADE, null=True, blank=True, related_name="reminder_deliveries"
+    )
+    period = models.CharField(max_length=2, blank=True)
+    local_date = models.DateField()
+    scheduled_for = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "reminder deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "routine", "period", "local_date"],
+                condition=Q(kind="routine"),
+                name="routine_reminder_once_per_local_day",
+            ),
+            models.UniqueConstraint(
+                fields=["shelf_item", "kind", "local_date"],
+                condition=Q(shelf_item__isnull=False),
+                name="shelf_reminder_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"]), models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ChannelDelivery(models.Model):
+    """What happened on one channel (in-app, email, SMS) for one reminder. One row per channel."""
+
+    class Channel(models.TextChoices):
+        INAPP = "inapp", "In-app inbox"
+        EMAIL = "email", "Email"
+        SMS = "sms", "SMS"
+
+    class Status(models.TextChoices):
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        OPTED_OUT = "opted_out", "Opted out"
+        QUIET_HOURS = "quiet_hours", "Held back: quiet hours"
+        UNAVAILABLE = "unavailable", "No address for this channel"
+
+    delivery = models.ForeignKey(ReminderDelivery, on_delete=models.CASCADE, related_name="channels")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SENDING)
+    detail = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["delivery", "channel"]
+        constraints = [models.UniqueConstraint(fields=["delivery", "channel"], name="one_row_per_channel")]
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.status}"
