@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.html import format_html
+
+from . import services
+from .models import Feedback, Lesion, ModelVersion, SkinAnalysis
+
+
+class LesionInline(admin.TabularInline):
+    model = Lesion
+    extra = 0
+    readonly_fields = ["x", "y", "w", "h", "kind", "confidence", "region"]
+    can_delete = False
+
+
+class FailedFilter(admin.SimpleListFilter):
+    title = "error"
+    parameter_name = "error_code"
+
+    def lookups(self, request, model_admin):
+        codes = (
+            SkinAnalysis.objects.filter(status=SkinAnalysis.Status.FAILED)
+            .exclude(error_code="")
+            .values_list("error_code", flat=True)
+            .distinct()
+        )
+        return [(c, c) for c in sorted(codes)]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(error_code=self.value()) if self.value() else queryset
+
+
+@admin.register(SkinAnalysis)
+class SkinAnalysisAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "user",
+        "status",
+        "created_at",
+        "overall_score",
+        "skin_type",
+        "model_version",
+        "processing_ms",
+        "error_code",
+    ]
+    list_filter = ["status", "model_version", FailedFilter, "skin_type", "created_at"]
+    search_fields = ["id", "user__email", "error_code", "error_detail"]
+    list_select_related = ["user", "model_version"]
+    date_hierarchy = "created_at"
+    inlines = [LesionInline]
+    actions = ["rerun"]
+    readonly_fields = [
+        "id",
+        "user",
+        "status",
+        "created_at",
+        "started_at",
+        "completed_at",
+        "image",
+        "overlay",
+        "overlay_preview",
+        "idempotency_key",
+        "error_code",
+        "error_detail",
+        "quality",
+        "face_box",
+        "concerns",
+        "skin_type",
+        "skin_type_confidence",
+        "skin_type_source",
+        "skin_tone_ita",
+        "skin_age",
+        "conditions",
+        "overall_score",
+        "model_version",
+        "processing_ms",
+        "timings",
+        "image_width",
+        "image_height",
+    ]
+    exclude = ["landmarks", "regions"]
+
+    @admin.display(description="overlay")
+    def overlay_preview(self, obj):
+        if not obj.overlay:
+            return "-"
+        return format_html('<img src="{}" style="max-width: 360px">', obj.overlay.url)
+
+    @admin.action(description="Re-run the analysis of the selected photos")
+    def rerun(self, request, queryset):
+        n = 0
+        for analysis in queryset:
+            services.analysis_rerun(analysis=analysis)
+            n += 1
+        self.message_user(request, f"{n} analysis(es) queued again.", messages.SUCCESS)
+
+
+@admin.register(ModelVersion)
+class ModelVersionAdmin(admin.ModelAdmin):
+    list_display = ["name", "backbone", "is_active", "created_at", "activated_at", "metrics_summary"]
+    list_filter = ["is_active", "backbone"]
+    readonly_fields = ["id", "is_active", "created_at", "activated_at", "metrics", "labels"]
+    actions = ["activate", "rollback", "deactivate"]
+
+    @admin.display(description="metrics")
+    def metrics_summary(self, obj):
+        keys = ("skin_type_accuracy", "skin_type_macro_f1", "condition_macro_f1", "age_mae", "n_val")
+        parts = [f"{k}={obj.metrics[k]:.3g}" for k in keys if isinstance(obj.metrics.get(k), int | float)]
+        return ", ".join(parts) or "-"
+
+    @admin.action(description="Activate the selected version (workers use it for the next analyses)")
+    def activate(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one version to activate.", messages.ERROR)
+            return
+        version = services.model_version_activate(version=queryset.get())
+        self.message_user(request, f"{version.name} is now active.", messages.SUCCESS)
+
+    @admin.action(description="Roll back to the previously active version")
+    def rollback(self, request, queryset):
+        version = services.model_version_rollback()
+        text = f"{version.name} is active again." if version else "No earlier version: no model is active now."
+        self.message_user(request, text, messages.SUCCESS)
+
+    @admin.action(description="Deactivate (analyse with the measures only)")
+    def deactivate(self, request, queryset):
+        services.model_version_deactivate_all()
+        self.message_user(request, "No model is active.", messages.SUCCESS)
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ["analysis", "user", "rating", "corrected_skin_type", "corrected_age", "created_at"]
+    list_filter = ["rating", "corrected_skin_type", "created_at"]
+    search_fields = ["user__email", "comment"]
+    list_select_related = ["analysis", "user"]
+    readonly_fields = ["analysis", "user", "created_at"]

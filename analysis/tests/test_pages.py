@@ -1,0 +1,127 @@
+"""Pages (session auth): capture with consent, live processing page, result, history, delete, feedback."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import Consent
+from analysis.models import Feedback, SkinAnalysis
+
+from . import images
+from .factories import LesionFactory, ModelVersionFactory, SkinAnalysisFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page_client(client, user):
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+def test_capture_requires_login(client):
+    r = client.get(reverse("analysis:capture"))
+    assert r.status_code == 302 and "login" in r["Location"]
+
+
+def test_capture_page_has_camera_input_and_consent(page_client):
+    r = page_client.get(reverse("analysis:capture"))
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert 'accept="image/*"' in html and 'capture="user"' in html
+    assert 'name="consent"' in html
+    assert "capture.js" in html
+
+
+def test_first_upload_needs_consent(page_client):
+    r = page_client.post(reverse("analysis:capture"), {"file": SimpleUploadedFile("a.jpg", images.face_jpeg())})
+    assert r.status_code == 400 and b"consent_required" in r.content
+    assert not SkinAnalysis.objects.exists()
+
+
+def test_upload_with_consent_records_it_and_redirects(page_client):
+    r = page_client.post(
+        reverse("analysis:capture"),
+        {"file": SimpleUploadedFile("a.jpg", images.face_jpeg()), "consent": "on"},
+    )
+    a = SkinAnalysis.objects.get()
+    assert r.status_code == 302 and r["Location"] == reverse("analysis:detail", args=[a.pk])
+    assert Consent.objects.filter(user=page_client.user, kind="photo_analysis", granted=True).count() == 1
+    # Second time: no consent box, no second consent row.
+    assert b'name="consent"' not in page_client.get(reverse("analysis:capture")).content
+
+
+def test_page_upload_quality_error_is_shown(page_client):
+    Consent.objects.create(user=page_client.user, kind="photo_analysis")
+    r = page_client.post(reverse("analysis:capture"), {"file": SimpleUploadedFile("c.jpg", images.no_face_jpeg())})
+    assert r.status_code == 400 and b'data-code="no_face_found"' in r.content
+
+
+def test_processing_page_follows_websocket(page_client):
+    a = SkinAnalysisFactory(user=page_client.user)
+    html = page_client.get(reverse("analysis:detail", args=[a.pk])).content.decode()
+    assert f"/ws/analysis/{a.pk}/" in html and "processing.js" in html
+    assert reverse("analysis:status_json", args=[a.pk]) in html
+    r = page_client.get(reverse("analysis:status_json", args=[a.pk]))
+    assert r.status_code == 200 and r.json()["status"] == "queued"
+
+
+def test_result_page_without_model(page_client):
+    a = SkinAnalysisFactory(user=page_client.user, done=True)
+    LesionFactory(analysis=a)
+    html = page_client.get(reverse("analysis:detail", args=[a.pk])).content.decode()
+    assert "Blemishes" in html and "acne measured" in html
+    assert "no age model is installed" in html
+    assert 'id="lesion-count">1' in html
+    assert "not a medical diagnosis" in html
+    assert "processing.js" not in html
+
+
+def test_result_page_with_model(page_client):
+    v = ModelVersionFactory(name="tiny-v1")
+    a = SkinAnalysisFactory(
+        user=page_client.user,
+        done=True,
+        skin_age=29.4,
+        model_version=v,
+        conditions=[{"label": "acne", "confidence": 0.8}],
+    )
+    html = page_client.get(reverse("analysis:detail", args=[a.pk])).content.decode()
+    assert "29 years" in html and "tiny-v1" in html
+
+
+def test_failed_page_shows_error(page_client):
+    a = SkinAnalysisFactory(
+        user=page_client.user, status="failed", error_code="image_blurry", error_detail="Hold still."
+    )
+    html = page_client.get(reverse("analysis:detail", args=[a.pk])).content.decode()
+    assert "Hold still." in html
+
+
+def test_other_users_pages_are_404(page_client, other_user):
+    a = SkinAnalysisFactory(user=other_user)
+    assert page_client.get(reverse("analysis:detail", args=[a.pk])).status_code == 404
+    assert page_client.get(reverse("analysis:status_json", args=[a.pk])).status_code == 404
+    assert page_client.post(reverse("analysis:delete", args=[a.pk])).status_code == 404
+
+
+def test_history_page(page_client):
+    for _ in range(3):
+        SkinAnalysisFactory(user=page_client.user, done=True)
+    r = page_client.get(reverse("analysis:history"))
+    assert r.status_code == 200 and r.content.decode().count("history-item") == 3
+
+
+def test_delete_and_feedback_from_pages(page_client):
+    a = SkinAnalysisFactory(user=page_client.user, done=True)
+    r = page_client.post(
+        reverse("analysis:feedback", args=[a.pk]), {"rating": "2", "corrected_skin_type": "dry", "corrected_age": "40"}
+    )
+    assert r.status_code == 302
+    fb = Feedback.objects.get()
+    assert (fb.rating, fb.corrected_skin_type, fb.corrected_age) == (2, "dry", 40)
+    r = page_client.post(reverse("analysis:delete", args=[a.pk]))
+    assert r.status_code == 302 and not SkinAnalysis.objects.exists()
