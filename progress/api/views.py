@@ -1,0 +1,219 @@
+"""Progress and sharing API (API.md). Thin: validate, call a service or selector, render."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from skincare.core.errors import DomainError
+from skincare.core.throttling import DEFAULT_THROTTLES
+
+from .. import selectors, services
+from ..models import Milestone
+from ..throttling import ShareReportThrottle
+from .serializers import (
+    CompareQuerySerializer,
+    CompareSerializer,
+    EntryInputSerializer,
+    EntryJsonSerializer,
+    EntryMultipartSerializer,
+    EntrySerializer,
+    MilestoneInputSerializer,
+    MilestoneSerializer,
+    ShareInputSerializer,
+    ShareReportInputSerializer,
+    ShareReportSerializer,
+    ShareSerializer,
+    StatsQuerySerializer,
+    StatsSerializer,
+    compare_data,
+)
+
+ERROR = OpenApiResponse(description="Error envelope {detail, code, errors?}")
+
+
+def _read_photo(request) -> bytes | None:
+    """A photo from multipart `photo` (or `file`), or base64 in `photo` / `image_data`; None when absent."""
+    upload = request.FILES.get("photo") or request.FILES.get("file")
+    if upload is not None:
+        if upload.size is not None and upload.size > settings.ANALYSIS_MAX_UPLOAD_BYTES:
+            raise DomainError("The photo is larger than 10 MB.", code="file_too_large", status_code=413)
+        return upload.read(settings.ANALYSIS_MAX_UPLOAD_BYTES + 1)
+    raw = request.data.get("photo") or request.data.get("image_data") if hasattr(request.data, "get") else None
+    if raw and isinstance(raw, str):
+        from analysis.services import decode_base64_image
+
+        return decode_base64_image(raw)
+    return None
+
+
+class LogView(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="progress_log",
+        request={"application/json": EntryJsonSerializer, "multipart/form-data": EntryMultipartSerializer},
+        responses={201: EntrySerializer, 400: ERROR, 404: ERROR, 413: ERROR},
+        summary="Log a day: date, an analysis or a new photo, a self-rating 1-5 and notes",
+    )
+    def post(self, request):
+        data = EntryInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        entry = services.entry_create(
+            user=request.user,
+            date=v.get("date"),
+            analysis_id=v.get("analysis"),
+            photo=_read_photo(request),
+            rating=v.get("rating"),
+            notes=v.get("notes", ""),
+        )
+        return Response(EntrySerializer(entry, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class TimelineView(ListAPIView):
+    serializer_class = EntrySerializer
+
+    def get_queryset(self):
+        return selectors.entry_list(user=self.request.user)
+
+    @extend_schema(operation_id="progress_timeline", summary="Diary entries, newest first, with the day's scores")
+    def get(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        days = [e.date for e in page if not (e.analysis_id and e.analysis and e.analysis.status == "done")]
+        context = {"request": request, "day_analyses": selectors.day_analyses(user=request.user, days=days)}
+        return self.get_paginated_response(EntrySerializer(page, many=True, context=context).data)
+
+
+class StatsView(APIView):
+    @extend_schema(
+        operation_id="progress_stats",
+        parameters=[StatsQuerySerializer],
+        responses={200: StatsSerializer, 400: ERROR},
+        summary="Routine adherence, streaks and per-concern trends (least-squares slope per week, verdict)",
+    )
+    def get(self, request):
+        query = StatsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = selectors.progress_stats(user=request.user, days=query.validated_data["days"])
+        return Response(StatsSerializer(data).data)
+
+
+class CompareView(APIView):
+    @extend_schema(
+        operation_id="progress_compare",
+        parameters=[CompareQuerySerializer],
+        responses={200: CompareSerializer, 400: ERROR, 404: ERROR},
+        summary="Before/after: per-concern deltas, overall trend, both photos and the aligned after photo",
+    )
+    def get(self, request):
+        query = CompareQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        payload = services.compare(
+            user=request.user, before_id=query.validated_data["before"], after_id=query.validated_data["after"]
+        )
+        return Response(CompareSerializer(compare_data(payload, request)).data)
+
+
+class MilestoneView(ListAPIView):
+    serializer_class = MilestoneSerializer
+
+    def get_queryset(self):
+        return selectors.milestone_list(user=self.request.user)
+
+    @extend_schema(operation_id="progress_milestones", summary="The person's milestones, newest first")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="progress_milestone_record",
+        request=MilestoneInputSerializer,
+        responses={201: MilestoneSerializer, 200: MilestoneSerializer, 400: ERROR},
+        summary="Record a personal milestone (once per key: a repeat answers 200 with the first)",
+    )
+    def post(self, request):
+        data = MilestoneInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        milestone, created = services.milestone_record(
+            user=request.user,
+            kind=Milestone.Kind.CUSTOM,
+            key=(v.get("key") or v["title"]).strip().lower(),
+            title=v["title"].strip(),
+            data=v.get("data") or {},
+            notify=False,
+        )
+        return Response(
+            MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class ShareView(ListAPIView):
+    serializer_class = ShareSerializer
+
+    def get_queryset(self):
+        return selectors.share_list(user=self.request.user)
+
+    @extend_schema(operation_id="share_list", summary="The person's share links (live, expired and revoked)")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="share_create",
+        request=ShareInputSerializer,
+        responses={201: ShareSerializer, 400: ERROR, 404: ERROR},
+        summary="A public, unguessable, expiring link to an analysis or a before/after comparison",
+    )
+    def post(self, request):
+        data = ShareInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        target = v.get("compare") or {}
+        share = services.share_create(
+            user=request.user,
+            analysis_id=v.get("analysis"),
+            before_id=target.get("before"),
+            after_id=target.get("after"),
+            expires_in_days=v["expires_in_days"],
+        )
+        return Response(ShareSerializer(share, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class ShareDetailView(APIView):
+    @extend_schema(operation_id="share_retrieve", responses={200: ShareSerializer, 404: ERROR})
+    def get(self, request, pk):
+        share = selectors.share_get(user=request.user, share_id=pk)
+        return Response(ShareSerializer(share, context={"request": request}).data)
+
+    @extend_schema(operation_id="share_revoke", responses={204: None, 404: ERROR}, summary="Revoke a share link")
+    def delete(self, request, pk):
+        services.share_revoke(share=selectors.share_get(user=request.user, share_id=pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ShareReportView(APIView):
+    """Public: anyone who sees a shared page may report it (10 an hour per address)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [*DEFAULT_THROTTLES, ShareReportThrottle]
+
+    @extend_schema(
+        operation_id="share_report",
+        auth=[],
+        request=ShareReportInputSerializer,
+        responses={201: ShareReportSerializer, 400: ERROR, 404: ERROR, 429: ERROR},
+        summary="Report a shared page to the moderators (public, throttled)",
+    )
+    def post(self, request):
+        data = ShareReportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        report = services.share_report_create(token=v["token"], reason=v["reason"], details=v.get("details", ""))
+        return Response(ShareReportSerializer(report).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,8 @@
+"""Beat schedule of the progress app (registered by `manage.py setup_project`)."""
+
+SCHEDULE = {
+    "progress-milestones-daily": {
+        "task": "progress.tasks.detect_milestones_daily",
+        "crontab": {"minute": "15", "hour": "2"},
+    },
+}

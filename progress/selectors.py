@@ -1,0 +1,221 @@
+"""Reads of the progress app. Fetches of a user's objects go through the `*_get` functions (NotFound)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.apps import apps
+from django.db import DatabaseError
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from skincare.core.errors import NotFound
+
+from . import stats
+from .models import Milestone, ProgressEntry, ShareLink
+
+STATS_DEFAULT_DAYS = 90
+STATS_MAX_DAYS = 730
+
+
+def user_today(user) -> date:
+    """Today in the person's own time zone (profile), UTC without one."""
+    tz_name = "UTC"
+    profile = getattr(user, "profile", None) if user is not None else None
+    if profile is not None and getattr(profile, "timezone", None):
+        tz_name = profile.timezone
+    try:
+        tz = zoneinfo.ZoneInfo(tz_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = zoneinfo.ZoneInfo("UTC")
+    return timezone.now().astimezone(tz).date()
+
+
+# --- analyses ----------------------------------------------------------------------------------
+def _analysis_model():
+    return apps.get_model("analysis", "SkinAnalysis")
+
+
+def analysis_get(*, user, analysis_id):
+    """The user's analysis (404 when missing or someone else's), through the analysis app's selector."""
+    try:
+        from analysis.selectors import analysis_get as get
+    except ImportError:  # pragma: no cover - the analysis app ships its selector
+        model = _analysis_model()
+        try:
+            return model.objects.owned_by(user).get(pk=analysis_id)
+        except (model.DoesNotExist, ValueError, TypeError) as exc:
+            raise NotFound("Analysis not found.") from exc
+    return get(user=user, analysis_id=analysis_id)
+
+
+def done_analyses(*, user, since: date | None = None) -> QuerySet:
+    qs = _analysis_model().objects.owned_by(user).done()
+    if since is not None:
+        qs = qs.filter(created_at__date__gte=since)
+    return qs.order_by("created_at").only(
+        "id", "created_at", "completed_at", "concerns", "overall_score", "status", "user_id"
+    )
+
+
+# --- entries -----------------------------------------------------------------------------------
+def entry_list(*, user) -> QuerySet[ProgressEntry]:
+    return ProgressEntry.objects.owned_by(user).select_related("analysis").order_by("-date", "-created_at")
+
+
+def day_analyses(*, user, days: list[date]) -> dict[date, object]:
+    """The latest done analysis of each given day (UTC date), in one query: the day's scores."""
+    if not days:
+        return {}
+    out: dict[date, object] = {}
+    qs = (
+        _analysis_model()
+        .objects.owned_by(user)
+        .done()
+        .filter(created_at__date__in=set(days))
+        .order_by("created_at")
+        .only("id", "created_at", "concerns", "overall_score", "status", "user_id")
+    )
+    for analysis in qs:
+        out[analysis.created_at.date()] = analysis  # later ones overwrite: the day's latest
+    return out
+
+
+def milestone_list(*, user) -> QuerySet[Milestone]:
+    return Milestone.objects.owned_by(user).order_by("-achieved_at")
+
+
+# --- routine adherence -------------------------------------------------------------------------
+def _routine_models():
+    try:
+        return apps.get_model("routines", "Routine"), apps.get_model("routines", "StepCompletion")
+    except LookupError:
+        return None, None
+
+
+def adherence(*, user, start: date, end: date) -> dict:
+    """Routine adherence between two dates (inclusive): the share of scheduled steps that were done.
+
+    A step is scheduled on a day when its routine is active and started on or before that day and the
+    weekday is in the step's `days`. Returns {rate, done, expected, reason, calendar: [{date, expected,
+    done, complete}]}; rate is null (with a reason) when nothing was scheduled or routines are absent.
+    """
+    routine_model, completion_model = _routine_models()
+    empty = {"rate": None, "done": 0, "expected": 0, "calendar": [], "complete_days": []}
+    if routine_model is None:
+        return {**empty, "reason": "Routines are not available on this server."}
+    try:
+        routines = list(
+            routine_model.objects.filter(user=user, is_active=True).prefetch_related("steps").order_by("created_at")
+        )
+        if not routines:
+            return {**empty, "reason": "No active routine: start one to track adherence."}
+        step_days: dict = {}
+        step_start: dict = {}
+        for routine in routines:
+            started = routine.started_at.date() if routine.started_at else routine.created_at.date()
+            for step in routine.steps.all():
+                step_days[step.pk] = set(step.days or range(7))  # empty = every day (routines convention)
+                step_start[step.pk] = started
+        done_pairs = set(
+            completion_model.objects.filter(
+                user=user, step_id__in=list(step_days), date__gte=start, date__lte=end
+            ).values_list("step_id", "date")
+        )
+    except DatabaseError:  # pragma: no cover - routines' tables missing (app not migrated)
+        return {**empty, "reason": "Routines are not available on this server."}
+    done_by_day: dict[date, int] = defaultdict(int)
+    for step_id, day in done_pairs:
+        if day.weekday() in step_days.get(step_id, ()) and day >= step_start.get(step_id, day):
+            done_by_day[day] += 1
+    calendar = []
+    total_expected = total_done = 0
+    day = start
+    while day <= end:
+        expected = sum(1 for sid, wd in step_days.items() if day.weekday() in wd and day >= step_start[sid])
+        done = min(done_by_day.get(day, 0), expected)
+        total_expected += expected
+        total_done += done
+        calendar.append(
+            {"date": day, "expected": expected, "done": done, "complete": expected > 0 and done >= expected}
+        )
+        day += timedelta(days=1)
+    rate = stats.adherence_rate(total_done, total_expected)
+    return {
+        "rate": rate,
+        "done": total_done,
+        "expected": total_expected,
+        "reason": None if rate is not None else "Nothing was scheduled in this period.",
+        "calendar": calendar,
+        "complete_days": [c["date"] for c in calendar if c["complete"]],
+    }
+
+
+# --- stats -------------------------------------------------------------------------------------
+def progress_stats(*, user, days: int = STATS_DEFAULT_DAYS) -> dict:
+    days = max(1, min(int(days), STATS_MAX_DAYS))
+    today = user_today(user)
+    start = today - timedelta(days=days - 1)
+    entry_rows = list(
+        ProgressEntry.objects.owned_by(user).filter(date__gte=start - timedelta(days=60)).values_list("date", "rating")
+    )
+    log_days = [d for d, _ in entry_rows]
+    ratings = [(d, r) for d, r in entry_rows if r is not None and d >= start]
+    adh = adherence(user=user, start=start, end=today)
+    routine_days = adh.pop("complete_days")
+    analyses = list(done_analyses(user=user, since=start))
+    samples: dict[str, list] = defaultdict(list)
+    overall_samples = []
+    for analysis in analyses:
+        for concern in analysis.concerns or []:
+            if concern.get("key") and concern.get("score") is not None:
+                samples[concern["key"]].append((analysis.created_at, concern["score"]))
+        if analysis.overall_score is not None:
+            overall_samples.append((analysis.created_at, analysis.overall_score))
+    trends = [stats.concern_trend(key, series).as_dict() for key, series in sorted(samples.items())]
+    rating_trend = stats.concern_trend("rating", ratings)
+    return {
+        "period": {"start": start, "end": today, "days": days},
+        "adherence": adh,
+        "streaks": {
+            "logging": _streak_dict(stats.streaks(log_days, today)),
+            "routine": _streak_dict(stats.streaks(routine_days, today))
+            if adh["rate"] is not None or routine_days
+            else None,
+        },
+        "overall": stats.concern_trend("overall", overall_samples).as_dict(),
+        "trends": trends,
+        "ratings": {
+            "count": len(ratings),
+            "average": round(sum(r for _, r in ratings) / len(ratings), 2) if ratings else None,
+            "slope_per_week": rating_trend.slope_per_week,
+        },
+        "entries": sum(1 for d in log_days if d >= start),
+        "analyses": len(analyses),
+    }
+
+
+def _streak_dict(s: dict) -> dict:
+    return {"current": s["current"], "longest": s["longest"], "current_start": s["current_start"]}
+
+
+# --- sharing -----------------------------------------------------------------------------------
+def share_list(*, user) -> QuerySet[ShareLink]:
+    return ShareLink.objects.owned_by(user).order_by("-created_at")
+
+
+def share_get(*, user, share_id) -> ShareLink:
+    try:
+        return ShareLink.objects.owned_by(user).get(pk=share_id)
+    except (ShareLink.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound("Share link not found.") from exc
+
+
+def share_get_public(*, token: str) -> ShareLink:
+    """A live share link by its token: 404 when unknown, expired, revoked or hidden."""
+    try:
+        return ShareLink.objects.live().select_related("analysis", "before", "after").get(token=token)
+    except (ShareLink.DoesNotExist, ValueError) as exc:
+        raise NotFound("This shared page does not exist or is no longer available.") from exc

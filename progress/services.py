@@ -1,0 +1,373 @@
+"""Writes of the progress app: diary entries, milestones, before/after comparisons and share links."""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import date, timedelta
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from skincare.core.errors import DomainError
+
+from . import selectors, stats
+from .models import Comparison, Milestone, ProgressEntry, ShareLink, ShareReport
+
+logger = logging.getLogger(__name__)
+
+SHARE_DEFAULT_DAYS = 7
+SHARE_MAX_DAYS = 30
+STREAK_LENGTHS = {7: Milestone.Kind.STREAK_7, 30: Milestone.Kind.STREAK_30}
+IMPROVEMENT_STEP = 10
+MILESTONE_LOOKBACK_DAYS = 120
+
+
+# --- entries -----------------------------------------------------------------------------------
+def entry_create(
+    *,
+    user,
+    date: date | None = None,
+    analysis_id=None,
+    photo: bytes | None = None,
+    rating: int | None = None,
+    notes: str = "",
+) -> ProgressEntry:
+    """Log a day. A photo becomes an analysis through the analysis service (queued, 202 semantics there)."""
+    today = selectors.user_today(user)
+    day = date or today
+    if day > today:
+        raise DomainError(
+            "An entry cannot be dated in the future.", code="date_in_future", errors={"date": ["In the future."]}
+        )
+    if rating is not None and not 1 <= int(rating) <= 5:
+        raise DomainError("Rate the day from 1 to 5.", code="invalid_rating", errors={"rating": ["From 1 to 5."]})
+    if analysis_id and photo:
+        raise DomainError(
+            "Send either an existing analysis or a new photo, not both.",
+            code="analysis_and_photo",
+            errors={"photo": ["Send either `analysis` or `photo`."]},
+        )
+    analysis = None
+    if analysis_id:
+        analysis = selectors.analysis_get(user=user, analysis_id=analysis_id)
+    with transaction.atomic():
+        if photo:
+            from analysis.services import analysis_create
+
+            analysis = analysis_create(user=user, data=photo)
+        entry = ProgressEntry.objects.create(
+            user=user, date=day, analysis=analysis, rating=rating, notes=(notes or "").strip()
+        )
+        user_id = user.pk
+        transaction.on_commit(lambda: _enqueue_detection(user_id))
+    return entry
+
+
+def _enqueue_detection(user_id) -> None:
+    from .tasks import detect_milestones_task
+
+    detect_milestones_task.delay(str(user_id))
+
+
+def entry_delete(*, entry: ProgressEntry) -> None:
+    entry.delete()
+
+
+# --- milestones --------------------------------------------------------------------------------
+def milestone_record(
+    *,
+    user,
+    kind: str,
+    key: str,
+    title: str = "",
+    data: dict | None = None,
+    notify: bool = True,
+    url: str = "",
+) -> tuple[Milestone, bool]:
+    """Record a milestone once (unique per user, kind and key) and celebrate it with a notification.
+
+    Returns (milestone, created); a second call with the same key changes nothing and sends nothing.
+    """
+    existing = Milestone.objects.filter(user=user, kind=kind, key=key).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            milestone = Milestone.objects.create(
+                user=user, kind=kind, key=key[:120], title=title[:200], data=data or {}
+            )
+            if notify:
+                _celebrate(milestone, url=url)
+    except IntegrityError:  # a concurrent detection recorded it first
+        return Milestone.objects.get(user=user, kind=kind, key=key[:120]), False
+    return milestone, True
+
+
+def _celebrate(milestone: Milestone, *, url: str = "") -> None:
+    try:
+        from accounts.services import notification_create
+    except ImportError:  # pragma: no cover - the accounts app ships it
+        return
+    notification_create(
+        user=milestone.user,
+        kind="milestone",
+        title=milestone.title or "A new milestone",
+        body=milestone.data.get("body", ""),
+        data={"milestone": str(milestone.pk), "kind": milestone.kind, "key": milestone.key},
+        url=url or reverse("progress:dashboard"),
+    )
+    Milestone.objects.filter(pk=milestone.pk).update(notified_at=timezone.now())
+
+
+def detect_milestones(*, user) -> list[Milestone]:
+    """Find streaks (7 and 30 days of logging or of a complete routine) and 10-point improvements.
+
+    Idempotent: each milestone has a stable key (the streak's first day, the concern and level), so
+    running this after every log and again every night records and celebrates each one once.
+    """
+    today = selectors.user_today(user)
+    since = today - timedelta(days=MILESTONE_LOOKBACK_DAYS)
+    created: list[Milestone] = []
+    log_days = list(
+        ProgressEntry.objects.owned_by(user).filter(date__gte=since).values_list("date", flat=True).distinct()
+    )
+    routine_days = selectors.adherence(user=user, start=since, end=today)["complete_days"]
+    sources = {
+        "log": (log_days, "Progress logged {n} days in a row", "You checked in every day for {n} days."),
+        "routine": (routine_days, "Routine done {n} days in a row", "You completed your routine {n} days running."),
+    }
+    for source, (days, title, body) in sources.items():
+        for length, kind in STREAK_LENGTHS.items():
+            for start in stats.runs_of_at_least(days, length):
+                m, new = milestone_record(
+                    user=user,
+                    kind=kind,
+                    key=f"{source}:{start.isoformat()}",
+                    title=title.format(n=length),
+                    data={"source": source, "start": start.isoformat(), "days": length, "body": body.format(n=length)},
+                )
+                if new:
+                    created.append(m)
+    analyses = selectors.done_analyses(user=user)
+    first = analyses.first()
+    latest = analyses.last()
+    if first is not None and latest is not None and first.pk != latest.pk:
+        for key, level, delta in stats.improvements(first.concerns or [], latest.concerns or [], IMPROVEMENT_STEP):
+            label = key.replace("_", " ")
+            m, new = milestone_record(
+                user=user,
+                kind=Milestone.Kind.CONCERN_IMPROVED,
+                key=f"{key}:{level}",
+                title=f"{label.capitalize()} improved by {level}+ points",
+                data={
+                    "concern": key,
+                    "level": level,
+                    "delta": delta,
+                    "first_analysis": str(first.pk),
+                    "latest_analysis": str(latest.pk),
+                    "body": f"Your {label} score went from {_score(first, key)} to {_score(latest, key)}.",
+                },
+                url=reverse("progress:compare") + f"?before={first.pk}&after={latest.pk}",
+            )
+            if new:
+                created.append(m)
+    return created
+
+
+def _score(analysis, key: str):
+    return next((c.get("score") for c in analysis.concerns or [] if c.get("key") == key), None)
+
+
+# --- before/after comparison -------------------------------------------------------------------
+def _require_done(analysis, field: str) -> None:
+    if analysis.status != "done":
+        raise DomainError(
+            "Both analyses must be finished before they can be compared.",
+            code="analysis_not_done",
+            errors={field: [f"This analysis is {analysis.status}."]},
+        )
+
+
+def _read_rgb(name: str):
+    import numpy as np
+    from PIL import Image, ImageOps
+
+    with default_storage.open(name, "rb") as fh:
+        img = Image.open(io.BytesIO(fh.read()))
+        img = ImageOps.exif_transpose(img).convert("RGB")
+    return np.asarray(img)
+
+
+def comparison_get_or_create(*, user, before, after) -> Comparison:
+    """The cached alignment of `after` onto `before`, computed (and its image stored) the first time."""
+    existing = Comparison.objects.filter(before=before, after=after).first()
+    if existing is not None:
+        return existing
+    comparison = Comparison(user=user, before=before, after=after)
+    content = None
+    try:
+        from .alignment import AlignmentError, align_images
+
+        if not before.landmarks or not after.landmarks:
+            raise AlignmentError("Face landmarks are missing on one of the photos.")
+        before_img = _read_rgb(before.image.name)
+        after_img = _read_rgb(after.image.name)
+        h, w = before_img.shape[:2]
+        aligned, result = align_images(after_img, after.landmarks, before.landmarks, (w, h))
+        comparison.transform = result.as_dict()["matrix"]
+        comparison.residual_px = round(result.residual_px, 3)
+        comparison.landmarks_used = result.points_used
+        content = _encode_jpeg(aligned)
+    except AlignmentError as exc:
+        comparison.failure = str(exc)[:200]
+    except (OSError, ValueError) as exc:
+        logger.warning("Alignment of %s onto %s failed: %s", after.pk, before.pk, exc)
+        comparison.failure = "The photos could not be read for alignment."[:200]
+    try:
+        with transaction.atomic():
+            if content is not None:
+                comparison.aligned_image.save("aligned.jpg", ContentFile(content), save=False)
+            comparison.save()
+    except IntegrityError:  # computed concurrently: keep the first, drop our file
+        if comparison.aligned_image:
+            default_storage.delete(comparison.aligned_image.name)
+        return Comparison.objects.get(before=before, after=after)
+    return comparison
+
+
+def _encode_jpeg(rgb) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, format="JPEG", quality=90)
+    return buf.getvalue()
+
+
+def compare(*, user, before_id, after_id) -> dict:
+    """Per-concern deltas, the overall trend and the aligned comparison of two of the user's analyses."""
+    if str(before_id) == str(after_id):
+        raise DomainError("Pick two different analyses.", code="same_analysis", errors={"after": ["Same as `before`."]})
+    before = selectors.analysis_get(user=user, analysis_id=before_id)
+    after = selectors.analysis_get(user=user, analysis_id=after_id)
+    _require_done(before, "before")
+    _require_done(after, "after")
+    return comparison_payload(user=user, before=before, after=after)
+
+
+def comparison_payload(*, user, before, after) -> dict:
+    deltas = stats.concern_deltas(before.concerns or [], after.concerns or [])
+    comparison = comparison_get_or_create(user=user, before=before, after=after)
+    days = (after.created_at - before.created_at).total_seconds() / 86400
+    return {
+        "before": before,
+        "after": after,
+        "days_between": round(days, 1),
+        "concerns": deltas,
+        "overall": stats.overall_trend(deltas, before.overall_score, after.overall_score),
+        "comparison": comparison,
+    }
+
+
+# --- sharing -----------------------------------------------------------------------------------
+def share_create(
+    *,
+    user,
+    analysis_id=None,
+    before_id=None,
+    after_id=None,
+    expires_in_days: int = SHARE_DEFAULT_DAYS,
+) -> ShareLink:
+    """A public, unguessable, expiring link to one analysis or to a before/after comparison."""
+    if not 1 <= int(expires_in_days) <= SHARE_MAX_DAYS:
+        raise DomainError(
+            f"A share link lives from 1 to {SHARE_MAX_DAYS} days.",
+            code="invalid_expiry",
+            errors={"expires_in_days": [f"From 1 to {SHARE_MAX_DAYS}."]},
+        )
+    expires_at = timezone.now() + timedelta(days=int(expires_in_days))
+    if analysis_id and (before_id or after_id):
+        raise DomainError("Share an analysis or a comparison, not both.", code="share_target_ambiguous")
+    if analysis_id:
+        analysis = selectors.analysis_get(user=user, analysis_id=analysis_id)
+        _require_done(analysis, "analysis")
+        return ShareLink.objects.create(
+            user=user, kind=ShareLink.Kind.ANALYSIS, analysis=analysis, expires_at=expires_at
+        )
+    if before_id and after_id:
+        payload = compare(user=user, before_id=before_id, after_id=after_id)  # validates and aligns once
+        return ShareLink.objects.create(
+            user=user,
+            kind=ShareLink.Kind.COMPARE,
+            before=payload["before"],
+            after=payload["after"],
+            expires_at=expires_at,
+        )
+    raise DomainError(
+        "Say what to share: `analysis`, or `compare` with `before` and `after`.",
+        code="share_target_missing",
+        errors={"analysis": ["Give an analysis id or a comparison."]},
+    )
+
+
+def share_revoke(*, share: ShareLink) -> ShareLink:
+    if share.revoked_at is None:
+        share.revoked_at = timezone.now()
+        ShareLink.objects.filter(pk=share.pk, revoked_at__isnull=True).update(revoked_at=share.revoked_at)
+    return share
+
+
+def share_record_view(*, share: ShareLink) -> None:
+    ShareLink.objects.filter(pk=share.pk).update(view_count=F("view_count") + 1)
+
+
+def share_report_create(*, token: str, reason: str, details: str = "") -> ShareReport:
+    share = selectors.share_get_public(token=token)
+    if reason not in ShareReport.Reason.values:
+        raise DomainError(
+            "Pick one of the listed reasons.", code="invalid_reason", errors={"reason": ["Unknown reason."]}
+        )
+    return ShareReport.objects.create(share=share, reason=reason, details=(details or "").strip()[:2000])
+
+
+@transaction.atomic
+def share_hide(*, share: ShareLink, reason: str, moderator=None) -> ShareLink:
+    """Moderation: take a shared page down (404 for everyone) and close its open reports."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Say why the page is hidden.", code="reason_required")
+    now = timezone.now()
+    ShareLink.objects.filter(pk=share.pk).update(hidden=True, hidden_reason=reason, hidden_at=now)
+    share.reports.filter(status=ShareReport.Status.OPEN).update(
+        status=ShareReport.Status.HIDDEN, reviewer=moderator, reviewed_at=now, resolution_note=reason
+    )
+    share.refresh_from_db()
+    return share
+
+
+@transaction.atomic
+def share_restore(*, share: ShareLink, reason: str, moderator=None) -> ShareLink:
+    """Moderation: put a hidden page back and dismiss its open reports."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Say why the page is restored.", code="reason_required")
+    now = timezone.now()
+    ShareLink.objects.filter(pk=share.pk).update(hidden=False, hidden_reason=f"Restored: {reason}", hidden_at=None)
+    share.reports.filter(status=ShareReport.Status.OPEN).update(
+        status=ShareReport.Status.DISMISSED, reviewer=moderator, reviewed_at=now, resolution_note=reason
+    )
+    share.refresh_from_db()
+    return share
+
+
+@transaction.atomic
+def report_dismiss(*, report: ShareReport, note: str, moderator=None) -> ShareReport:
+    ShareReport.objects.filter(pk=report.pk).update(
+        status=ShareReport.Status.DISMISSED, reviewer=moderator, reviewed_at=timezone.now(), resolution_note=note
+    )
+    report.refresh_from_db()
+    return report

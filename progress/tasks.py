@@ -1,0 +1,48 @@
+"""Celery tasks of the progress app: milestone detection after a log and every night."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from skincare.celery import RETRY_KWARGS
+
+logger = logging.getLogger(__name__)
+
+NIGHTLY_BATCH = 500
+
+
+@shared_task(name="progress.tasks.detect_milestones_task", acks_late=True, **RETRY_KWARGS)
+def detect_milestones_task(user_id: str) -> int:
+    """Detect and celebrate one person's milestones. Idempotent (unique keys); returns how many are new."""
+    from . import services
+
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).select_related("profile").first()
+    if user is None:
+        return 0
+    return len(services.detect_milestones(user=user))
+
+
+@shared_task(name="progress.tasks.detect_milestones_daily", acks_late=True, **RETRY_KWARGS)
+def detect_milestones_daily() -> int:
+    """Nightly sweep over people active in the last 31 days (bounded batches, one task per person)."""
+    from django.db.models import Q
+
+    since = timezone.now() - timezone.timedelta(days=31)
+    user_model = get_user_model()
+    relations = {f.name for f in user_model._meta.get_fields()}
+    active = Q(progress_entries__created_at__gte=since)
+    if "step_completions" in relations:  # routines installed
+        active |= Q(step_completions__completed_at__gte=since)
+    if "analyses" in relations:
+        active |= Q(analyses__completed_at__gte=since)
+    ids = user_model.objects.filter(is_active=True).filter(active).values_list("pk", flat=True).distinct()
+    count = 0
+    for user_id in ids.iterator(chunk_size=NIGHTLY_BATCH):
+        detect_milestones_task.delay(str(user_id))
+        count += 1
+    logger.info("Milestone detection queued for %d people", count)
+    return count
