@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+import io
+import json
 import logging
+import secrets
+import zipfile
+from datetime import timedelta
 
 from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import update_last_login
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
 
-from .models import Notification, User
+from skincare.core.errors import DomainError
+
+from . import security, tasks
+from .models import Consent, Notification, OtpCode, Profile, User
+from .sms import send_sms
+from .tokens import email_verification_token, password_reset_token, uid_decode
+from .validators import validate_phone
 
 logger = logging.getLogger(__name__)
 
@@ -79,3 +102,347 @@ def notification_mark_read(*, notification: Notification) -> Notification:
 
 def notification_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --- users and tokens ------------------------------------------------------------------------------
+TERMS_VERSION = getattr(settings, "TERMS_VERSION", "1")
+PRIVACY_VERSION = getattr(settings, "PRIVACY_VERSION", "1")
+
+
+def _password_errors(password: str, user: User | None = None) -> None:
+    try:
+        validate_password(password, user=user)
+    except DjangoValidationError as exc:
+        raise DomainError(
+            " ".join(exc.messages), code="weak_password", errors={"password": list(exc.messages)}
+        ) from exc
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    accept_terms: bool = True,
+    ip: str | None = None,
+) -> User:
+    """Create an account with its profile and the recorded terms and privacy consents."""
+    email = User.objects.normalize_email(email).strip().lower()
+    if not accept_terms:
+        raise DomainError(
+            "You must accept the terms of use and the privacy policy.",
+            code="terms_not_accepted",
+            errors={"accept_terms": ["Accept the terms to create an account."]},
+        )
+    if User.objects.filter(email__iexact=email).exists():
+        raise DomainError(
+            "An account with this email already exists.",
+            code="email_taken",
+            errors={"email": ["An account with this email already exists."]},
+        )
+    _password_errors(password, User(email=email, first_name=first_name, last_name=last_name))
+    user = User.objects.create_user(email=email, password=password, first_name=first_name, last_name=last_name)
+    Profile.objects.create(user=user)
+    Consent.objects.bulk_create(
+        [
+            Consent(user=user, kind="terms", version=TERMS_VERSION, granted=True, ip_address=ip),
+            Consent(user=user, kind="privacy", version=PRIVACY_VERSION, granted=True, ip_address=ip),
+        ]
+    )
+    transaction.on_commit(lambda: tasks.send_verification_email.delay(str(user.pk)))
+    return user
+
+
+def user_authenticate(*, email: str, password: str, ip: str | None, request=None) -> User:
+    """Check credentials behind the per-account+IP lockout. 401 `invalid_credentials` on failure."""
+    security.lockout_check(email=email, ip=ip)
+    user = authenticate(request, email=(email or "").strip().lower(), password=password)
+    if user is None:
+        security.lockout_register_failure(email=email, ip=ip)
+        raise DomainError("The email or password is not correct.", code="invalid_credentials", status_code=401)
+    security.lockout_reset(email=email, ip=ip)
+    update_last_login(None, user)
+    return user
+
+
+def tokens_for_user(user: User) -> dict[str, str]:
+    refresh = RefreshToken.for_user(user)  # recorded as an OutstandingToken
+    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+def refresh_token_revoke(*, refresh: str, user: User | None = None) -> None:
+    """Logout: blacklist one refresh token (which must belong to `user` when given)."""
+    try:
+        token = RefreshToken(refresh)
+    except TokenError as exc:
+        raise DomainError("This refresh token is invalid or already used.", code="token_not_valid") from exc
+    if user is not None and str(token.get(api_settings.USER_ID_CLAIM)) != str(user.pk):
+        raise DomainError("This refresh token is invalid or already used.", code="token_not_valid")
+    token.blacklist()
+
+
+def user_tokens_revoke_all(*, user: User) -> int:
+    """Blacklist every outstanding refresh token of the user. Returns how many were newly revoked."""
+    pending = OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False)
+    revoked = [BlacklistedToken(token=t) for t in pending]
+    BlacklistedToken.objects.bulk_create(revoked, ignore_conflicts=True)
+    return len(revoked)
+
+
+@transaction.atomic
+def password_change(*, user: User, old_password: str, new_password: str) -> None:
+    if not user.check_password(old_password):
+        raise DomainError(
+            "The current password is not correct.",
+            code="invalid_password",
+            errors={"old_password": ["The current password is not correct."]},
+        )
+    _password_set(user=user, new_password=new_password)
+
+
+def _password_set(*, user: User, new_password: str) -> None:
+    _password_errors(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    user_tokens_revoke_all(user=user)
+
+
+def password_reset_request(*, email: str) -> None:
+    """Queue a reset email when an active account has this email; say nothing either way."""
+    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).only("pk").first()
+    if user is not None:
+        user_id = str(user.pk)
+        transaction.on_commit(lambda: tasks.send_password_reset_email.delay(user_id))
+
+
+def _user_from_uid(uidb64: str) -> User | None:
+    uid = uid_decode(uidb64)
+    if not uid:
+        return None
+    try:
+        return User.objects.get(pk=uid, is_active=True)
+    except (User.DoesNotExist, ValueError, DjangoValidationError):
+        return None
+
+
+@transaction.atomic
+def password_reset_confirm(*, uidb64: str, token: str, new_password: str) -> User:
+    user = _user_from_uid(uidb64)
+    if user is None or not password_reset_token.check_token(user, token):
+        raise DomainError("This reset link is invalid or has expired. Ask for a new one.", code="invalid_token")
+    _password_set(user=user, new_password=new_password)
+    # The person proved they receive mail at this address.
+    if not user.email_verified:
+        User.objects.filter(pk=user.pk).update(email_verified=True)
+    return user
+
+
+def email_verification_send(*, user: User) -> bool:
+    if user.email_verified:
+        return False
+    user_id = str(user.pk)
+    transaction.on_commit(lambda: tasks.send_verification_email.delay(user_id))
+    return True
+
+
+@transaction.atomic
+def email_verification_confirm(*, uidb64: str, token: str) -> User:
+    user = _user_from_uid(uidb64)
+    if user is None:
+        raise DomainError("This verification link is invalid or has expired.", code="invalid_token")
+    if user.email_verified:
+        return user
+    if not email_verification_token.check_token(user, token):
+        raise DomainError("This verification link is invalid or has expired.", code="invalid_token")
+    user.email_verified = True
+    user.save(update_fields=["email_verified"])
+    return user
+
+
+# --- OTP phone sign-in -------------------------------------------------------------------------
+def _otp_hash(phone: str, code: str) -> str:
+    return salted_hmac("accounts.otp", f"{phone}:{code}", algorithm="sha256").hexdigest()
+
+
+def otp_request(*, phone: str, ip: str | None) -> None:
+    """Send a 6-digit code by SMS to an account's phone. Same answer for unknown numbers (no SMS)."""
+    phone = _clean_phone(phone)
+    security.otp_check_and_count(phone=phone, ip=ip)
+    user = User.objects.filter(phone=phone, is_active=True).only("pk").first()
+    if user is None:
+        logger.info("OTP requested for a number with no account")
+        return
+    code = f"{secrets.randbelow(10**6):06d}"
+    now = timezone.now()
+    with transaction.atomic():
+        OtpCode.objects.filter(phone=phone, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+        OtpCode.objects.create(
+            phone=phone,
+            code_hash=_otp_hash(phone, code),
+            expires_at=now + timedelta(seconds=security.OTP_TTL_SECONDS),
+            ip_address=ip,
+        )
+    minutes = security.OTP_TTL_SECONDS // 60
+    send_sms(to=phone, body=f"Your Skincare sign-in code is {code}. It expires in {minutes} minutes.")
+
+
+def otp_verify(*, phone: str, code: str, ip: str | None) -> User:
+    phone = _clean_phone(phone)
+    invalid = DomainError("The code is not correct.", code="invalid_code")
+    now = timezone.now()
+    otp = OtpCode.objects.filter(phone=phone, used_at__isnull=True).order_by("-created_at").first()
+    if otp is None:
+        raise invalid
+    if otp.expires_at <= now:
+        raise DomainError("This code has expired. Ask for a new one.", code="code_expired")
+    if otp.attempts >= security.OTP_MAX_ATTEMPTS:
+        raise DomainError("Too many wrong codes. Ask for a new one.", code="otp_attempts_exceeded")
+    if not constant_time_compare(_otp_hash(phone, str(code).strip()), otp.code_hash):
+        # Count the attempt with one conditional UPDATE: parallel guesses cannot exceed the limit.
+        OtpCode.objects.filter(pk=otp.pk, attempts__lt=security.OTP_MAX_ATTEMPTS).update(attempts=F("attempts") + 1)
+        otp.refresh_from_db(fields=["attempts"])
+        if otp.attempts >= security.OTP_MAX_ATTEMPTS:
+            raise DomainError("Too many wrong codes. Ask for a new one.", code="otp_attempts_exceeded")
+        raise invalid
+    # Claim the code: only one request can use it.
+    if not OtpCode.objects.filter(pk=otp.pk, used_at__isnull=True).update(used_at=now):
+        raise invalid
+    user = User.objects.filter(phone=phone, is_active=True).first()
+    if user is None:
+        raise invalid
+    update_last_login(None, user)
+    return user
+
+
+def _clean_phone(phone: str) -> str:
+    try:
+        return validate_phone(phone)
+    except DjangoValidationError as exc:
+        raise DomainError(exc.messages[0], code="invalid_phone", errors={"phone": exc.messages}) from exc
+
+
+# --- profile, consent --------------------------------------------------------------------------------
+PROFILE_FIELDS = (
+    "skin_type",
+    "concerns",
+    "allergies",
+    "pregnant_or_nursing",
+    "birth_year",
+    "budget",
+    "preferences",
+    "timezone",
+    "language",
+    "reminder_times",
+    "max_steps",
+    "quiet_hours",
+    "notification_channels",
+)
+
+
+@transaction.atomic
+def profile_update(*, user: User, data: dict) -> Profile:
+    """Apply validated profile fields (the serializer/form validated types; full_clean re-checks)."""
+    profile, _ = Profile.objects.select_for_update().get_or_create(user=user)
+    changed = [name for name in PROFILE_FIELDS if name in data]
+    for name in changed:
+        setattr(profile, name, data[name])
+    try:
+        profile.full_clean(exclude=["user"])
+    except DjangoValidationError as exc:
+        raise DomainError("Some fields are invalid.", code="validation_error", errors=exc.message_dict) from exc
+    profile.save(update_fields=[*changed, "updated_at"] if changed else None)
+    return profile
+
+
+@transaction.atomic
+def user_update(*, user: User, data: dict) -> User:
+    fields = [name for name in ("first_name", "last_name", "phone") if name in data]
+    for name in fields:
+        setattr(user, name, data[name] or ("" if name != "phone" else None))
+    if "phone" in fields and user.phone:
+        user.phone = _clean_phone(user.phone)
+        if User.objects.filter(phone=user.phone).exclude(pk=user.pk).exists():
+            raise DomainError(
+                "This phone number is used by another account.",
+                code="phone_taken",
+                errors={"phone": ["This phone number is used by another account."]},
+            )
+    if fields:
+        user.save(update_fields=fields)
+    return user
+
+
+def consent_record(*, user: User, kind: str, granted: bool, version: str = "1", ip: str | None = None) -> Consent:
+    if kind not in dict(Consent.KINDS):
+        raise DomainError(f"Unknown consent kind “{kind}”.", code="invalid_consent_kind")
+    return Consent.objects.create(user=user, kind=kind, granted=granted, version=version, ip_address=ip)
+
+
+# --- GDPR: export and erase ------------------------------------------------------------------------
+def account_export(*, user: User) -> dict:
+    """Everything stored about the user, from every app's gdpr.export(), with the list of their files."""
+    from . import selectors
+
+    data: dict = {"format": "skincare-export/1", "exported_at": timezone.now().isoformat(), "apps": {}, "files": []}
+    for label, module in selectors.gdpr_providers():
+        data["apps"][label] = module.export(user)
+    for label, name in selectors.gdpr_files(user=user):
+        try:
+            size = default_storage.size(name)
+        except (OSError, NotImplementedError):
+            size = None
+        data["files"].append({"app": label, "name": name, "size": size})
+    return data
+
+
+def account_export_zip(*, user: User) -> bytes:
+    """The export as a zip: export.json plus every stored file of the user under files/<app>/."""
+    data = account_export(user=user)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for entry in data["files"]:
+            arcname = f"files/{entry['app']}/{entry['name']}"
+            try:
+                with default_storage.open(entry["name"], "rb") as handle:
+                    archive.writestr(arcname, handle.read())
+                entry["archive_path"] = arcname
+            except OSError:
+                entry["archive_path"] = None
+                entry["missing"] = True
+        archive.writestr("export.json", json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    return buffer.getvalue()
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete stored file %s of a deleted account", name, exc_info=True)
+
+
+def account_delete(*, user: User, password: str) -> int:
+    """Erase the account: every app's files (after commit), every row (cascade), all tokens dead.
+
+    Returns how many files were scheduled for deletion.
+    """
+    if not password or not user.check_password(password):
+        raise DomainError(
+            "The password is not correct.",
+            code="invalid_password",
+            errors={"password": ["The password is not correct."]},
+        )
+    from . import selectors
+
+    names = [name for _, name in selectors.gdpr_files(user=user)]
+    with transaction.atomic():
+        user_tokens_revoke_all(user=user)
+        # Keep the blacklist entries (the tokens stay dead) but drop the token text and the link.
+        OutstandingToken.objects.filter(user=user).update(user=None, token="")
+        if user.phone:
+            OtpCode.objects.filter(phone=user.phone).delete()
+        user.delete()
+        transaction.on_commit(lambda: _delete_files(names))
+    return len(names)

@@ -3,18 +3,146 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from skincare.core.errors import NotFound
+from skincare.core.errors import DomainError, NotFound
 
 from . import selectors, services
+from .api.views import client_ip
+from .forms import AccountDeleteForm, LoginForm, PasswordResetRequestForm, ProfileForm, SignupForm
 
 
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+# --- sign up, sign in ------------------------------------------------------------------------------
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = SignupForm(request.POST or None, ip=client_ip(request))
+    if request.method == "POST" and form.is_valid() and form.save():
+        login(request, form.user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request, "Welcome! Tell us a little about your skin. We sent you a link to confirm your email."
+        )
+        return redirect("accounts:profile")
+    return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.retry_after:
+            response.status_code = 429
+            response["Retry-After"] = str(form.retry_after)
+        return response
+
+
+# --- profile -----------------------------------------------------------------------------------------
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, user=request.user, ip=client_ip(request))
+    if request.method == "POST" and form.is_valid() and form.save():
+        messages.success(request, "Your profile is saved.")
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "delete_form": AccountDeleteForm()},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def verify_email_send(request):
+    if services.email_verification_send(user=request.user):
+        messages.success(request, f"We sent a confirmation link to {request.user.email}.")
+    return redirect("accounts:profile")
+
+
+def verify_email(request, uidb64: str, token: str):
+    try:
+        user = services.email_verification_confirm(uidb64=uidb64, token=token)
+    except DomainError as exc:
+        return render(request, "accounts/verify_email.html", {"ok": False, "detail": exc.detail}, status=400)
+    return render(request, "accounts/verify_email.html", {"ok": True, "verified_user": user})
+
+
+# --- password ---------------------------------------------------------------------------------------
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetRequestForm
+    template_name = "accounts/password_reset_form.html"
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.user_tokens_revoke_all(user=form.user)  # every app and device signs in again
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.user_tokens_revoke_all(user=form.user)
+        messages.success(self.request, "Your password is changed. Your apps will ask you to sign in again.")
+        return response
+
+
+# --- account: export, delete -----------------------------------------------------------------------------
+@login_required
+def account_export(request):
+    data = services.account_export_zip(user=request.user)
+    response = HttpResponse(data, content_type="application/zip")
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    response["Content-Disposition"] = f'attachment; filename="skincare-export-{stamp}.zip"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def account_delete(request):
+    form = AccountDeleteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.account_delete(user=request.user, password=form.cleaned_data["password"])
+        except DomainError as exc:
+            form.add_error("password", exc.detail)
+        else:
+            logout(request)
+            messages.success(request, "Your account and all its data are deleted.")
+            return redirect("home")
+    profile_form = ProfileForm(user=request.user)
+    return render(request, "accounts/profile.html", {"form": profile_form, "delete_form": form}, status=400)
+
+
+# --- notifications ------------------------------------------------------------------------------------
 @login_required
 def notifications(request):
     """The notification centre: the inbox, newest first, with live updates over a WebSocket."""
@@ -31,10 +159,7 @@ def notification_read(request, pk):
     except NotFound as exc:
         raise Http404(exc.detail) from exc
     services.notification_mark_read(notification=notification)
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("accounts:notifications")
+    return redirect(_safe_next(request, "accounts:notifications"))
 
 
 @login_required

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from rest_framework import serializers
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 
-from accounts.models import Notification
+from accounts import validators
+from accounts.models import SKIN_TYPES, Consent, Notification, Profile, User
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -17,3 +21,181 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     def get_is_read(self, obj: Notification) -> bool:
         return obj.read_at is not None
+
+
+# --- profile and user --------------------------------------------------------------------------------
+class ProfileSerializer(serializers.ModelSerializer):
+    skin_type = serializers.ChoiceField(choices=SKIN_TYPES, allow_null=True, required=False)
+    concerns = serializers.ListField(child=serializers.CharField(), required=False)
+    allergies = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
+    preferences = serializers.ListField(child=serializers.CharField(), required=False)
+    birth_year = serializers.IntegerField(allow_null=True, required=False)
+    max_steps = serializers.IntegerField(allow_null=True, required=False, min_value=1, max_value=12)
+    reminder_times = serializers.DictField(child=serializers.CharField(), required=False)
+    quiet_hours = serializers.DictField(child=serializers.CharField(), required=False)
+    notification_channels = serializers.DictField(child=serializers.BooleanField(), required=False)
+
+    class Meta:
+        model = Profile
+        fields = [
+            "skin_type",
+            "concerns",
+            "allergies",
+            "pregnant_or_nursing",
+            "birth_year",
+            "budget",
+            "preferences",
+            "timezone",
+            "language",
+            "reminder_times",
+            "max_steps",
+            "quiet_hours",
+            "notification_channels",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+    def validate_concerns(self, value):
+        return validators.validate_concerns(value)
+
+    def validate_allergies(self, value):
+        return validators.validate_allergies(value)
+
+    def validate_preferences(self, value):
+        return validators.validate_preferences(value)
+
+    def validate_birth_year(self, value):
+        validators.validate_birth_year(value)
+        return value
+
+    def validate_reminder_times(self, value):
+        return validators.validate_reminder_times(value)
+
+    def validate_quiet_hours(self, value):
+        return validators.validate_quiet_hours(value)
+
+    def validate_notification_channels(self, value):
+        return validators.validate_notification_channels(value)
+
+    def validate_language(self, value):
+        validators.validate_language(value)
+        return value
+
+
+class UserSerializer(serializers.ModelSerializer):
+    profile = ProfileSerializer(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "first_name", "last_name", "date_joined", "profile", "phone", "email_verified"]
+        read_only_fields = fields
+
+
+class UserUpdateSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
+    last_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
+    phone = serializers.CharField(max_length=32, allow_blank=True, allow_null=True, required=False)
+
+    def validate_phone(self, value):
+        return validators.validate_phone(value) if value else None
+
+
+# --- auth ----------------------------------------------------------------------------------------------
+class RegisterSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+    first_name = serializers.CharField(max_length=150, allow_blank=True, required=False, default="")
+    last_name = serializers.CharField(max_length=150, allow_blank=True, required=False, default="")
+    accept_terms = serializers.BooleanField(
+        required=False, default=True, help_text="Acceptance of the terms of use and privacy policy (recorded)."
+    )
+
+
+class LoginSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class AuthResultSerializer(serializers.Serializer):
+    user = UserSerializer()
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class RefreshSerializer(TokenRefreshSerializer):
+    """simplejwt's rotation + blacklist, answering 401 (not 500) when the user no longer exists."""
+
+    def validate(self, attrs):
+        try:
+            return super().validate(attrs)
+        except TokenError as exc:
+            raise InvalidToken(exc.args[0]) from exc
+        except User.DoesNotExist as exc:
+            raise AuthenticationFailed("No active account found for the given token.", "no_active_account") from exc
+
+
+class LogoutSerializer(serializers.Serializer):
+    refresh = serializers.CharField()
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+    new_password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    old_password = serializers.CharField(max_length=128, style={"input_type": "password"})
+    new_password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class EmailConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+
+
+class OtpRequestSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=32)
+
+
+class OtpVerifySerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=32)
+    code = serializers.RegexField(r"^\d{6}$", error_messages={"invalid": "The code is 6 digits."})
+
+
+class MessageSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+# --- account -----------------------------------------------------------------------------------------
+class AccountDeleteSerializer(serializers.Serializer):
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class ConsentInSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Consent.KINDS)
+    granted = serializers.BooleanField()
+    version = serializers.CharField(max_length=20, required=False, default="1")
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Consent
+        fields = ["kind", "granted", "version", "created_at"]
+        read_only_fields = fields
+
+
+class ConsentStateSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    granted = serializers.BooleanField()
+    version = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField(allow_null=True)

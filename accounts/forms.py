@@ -1,0 +1,271 @@
+"""Page forms. They parse form input, reuse the validators of the API and call the same services."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from skincare.core.errors import DomainError
+
+from . import selectors, services, validators
+from .models import BUDGETS, CONCERN_KEYS, PREFERENCES, SKIN_TYPES, User
+
+
+def _label(key: str) -> str:
+    return key.replace("_", " ").capitalize()
+
+
+def _apply_domain_error(form: forms.Form, exc: DomainError) -> None:
+    placed = False
+    for field, messages in (exc.errors or {}).items():
+        target = field if field in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.detail)
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    first_name = forms.CharField(
+        max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 8 characters, not only digits, not a common password.",
+    )
+    password2 = forms.CharField(
+        label="Password again", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    accept_terms = forms.BooleanField(
+        label="I accept the terms of use and the privacy policy",
+        error_messages={"required": "Accept the terms of use and the privacy policy to create an account."},
+    )
+
+    def __init__(self, *args, ip: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ip = ip
+        self.user: User | None = None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", "The two passwords differ.")
+        return data
+
+    def save(self) -> User | None:
+        data = self.cleaned_data
+        try:
+            self.user = services.user_create(
+                email=data["email"],
+                password=data["password1"],
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                accept_terms=data["accept_terms"],
+                ip=self.ip,
+            )
+        except DomainError as exc:
+            if exc.errors and "password" in exc.errors:
+                exc.errors["password1"] = exc.errors.pop("password")
+            _apply_domain_error(self, exc)
+            return None
+        return self.user
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form behind the same lockout as the API."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "The email or password is not correct.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "Email"
+        self.fields["username"].widget = forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        self.retry_after: int | None = None
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email and password:
+            from .api.views import client_ip
+
+            try:
+                self.user_cache = services.user_authenticate(
+                    email=email, password=password, ip=client_ip(self.request), request=self.request
+                )
+            except DomainError as exc:
+                if exc.code == "account_locked":
+                    self.retry_after = int(exc.headers.get("Retry-After", "0"))
+                    minutes = max(1, round(self.retry_after / 60))
+                    raise ValidationError(
+                        f"Too many failed attempts. Try again in about {minutes} minute{'s' if minutes != 1 else ''},"
+                        " or reset your password.",
+                        code="account_locked",
+                    ) from exc
+                raise ValidationError(self.error_messages["invalid_login"], code="invalid_login") from exc
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+def _timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    phone = forms.CharField(
+        max_length=32,
+        required=False,
+        help_text="International format, e.g. +33612345678. Lets you sign in with a code by SMS.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    skin_type = forms.ChoiceField(
+        choices=[("", "I don't know yet"), *SKIN_TYPES],
+        required=False,
+        help_text="A skin analysis can suggest one.",
+    )
+    concerns = forms.MultipleChoiceField(
+        choices=[(k, _label(k)) for k in CONCERN_KEYS], required=False, widget=forms.CheckboxSelectMultiple
+    )
+    allergies = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Ingredient names, separated by commas (e.g. limonene, lanolin).",
+    )
+    pregnant_or_nursing = forms.BooleanField(label="Pregnant or nursing", required=False)
+    birth_year = forms.IntegerField(required=False, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    budget = forms.ChoiceField(choices=BUDGETS)
+    preferences = forms.MultipleChoiceField(
+        choices=[(k, _label(k)) for k in PREFERENCES], required=False, widget=forms.CheckboxSelectMultiple
+    )
+    timezone = forms.ChoiceField(choices=_timezone_choices, help_text="Reminders follow this time zone.")
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    reminder_am = forms.TimeField(
+        label="Morning reminder", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    reminder_pm = forms.TimeField(
+        label="Evening reminder", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    max_steps = forms.IntegerField(
+        label="Most steps per routine", required=False, min_value=1, max_value=12, help_text="Leave empty for no limit."
+    )
+    photo_analysis_consent = forms.BooleanField(
+        label="I agree that my selfies are analysed on this server",
+        required=False,
+        help_text="Needed for skin analysis. Photos never leave this server; you can withdraw at any time.",
+    )
+
+    def __init__(self, *args, user: User, ip: str | None = None, **kwargs):
+        self.user = user
+        self.ip = ip
+        self.profile = selectors.profile_for_user(user=user)
+        self.consent_before = selectors.consent_given(user=user, kind="photo_analysis")
+        if "initial" not in kwargs:
+            p = self.profile
+            times = p.reminder_times or {}
+            kwargs["initial"] = {
+                "first_name": user.first_name,
+                "last_name": user.last_name,
+                "phone": user.phone or "",
+                "skin_type": p.skin_type or "",
+                "concerns": p.concerns,
+                "allergies": ", ".join(p.allergies or []),
+                "pregnant_or_nursing": p.pregnant_or_nursing,
+                "birth_year": p.birth_year,
+                "budget": p.budget,
+                "preferences": p.preferences,
+                "timezone": p.timezone,
+                "language": p.language,
+                "reminder_am": times.get("am", "07:30"),
+                "reminder_pm": times.get("pm", "21:30"),
+                "max_steps": p.max_steps,
+                "photo_analysis_consent": self.consent_before,
+            }
+        super().__init__(*args, **kwargs)
+
+    def _run(self, validator, value):
+        try:
+            result = validator(value)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages, code=getattr(exc, "code", None)) from exc
+        return value if result is None else result
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone", "").strip()
+        return self._run(validators.validate_phone, value) if value else None
+
+    def clean_allergies(self):
+        raw = self.cleaned_data.get("allergies", "")
+        items = [part.strip() for part in raw.replace("\n", ",").split(",") if part.strip()]
+        return self._run(validators.validate_allergies, items)
+
+    def clean_birth_year(self):
+        return self._run(validators.validate_birth_year, self.cleaned_data.get("birth_year"))
+
+    def clean_timezone(self):
+        return self._run(validators.validate_timezone, self.cleaned_data.get("timezone"))
+
+    def save(self) -> bool:
+        data = self.cleaned_data
+        profile_data = {
+            "skin_type": data["skin_type"] or None,
+            "concerns": validators.validate_concerns(data["concerns"]),
+            "allergies": data["allergies"],
+            "pregnant_or_nursing": data["pregnant_or_nursing"],
+            "birth_year": data["birth_year"],
+            "budget": data["budget"],
+            "preferences": validators.validate_preferences(data["preferences"]),
+            "timezone": data["timezone"],
+            "language": data["language"],
+            "reminder_times": {
+                "am": data["reminder_am"].strftime("%H:%M"),
+                "pm": data["reminder_pm"].strftime("%H:%M"),
+            },
+            "max_steps": data["max_steps"],
+        }
+        try:
+            with transaction.atomic():
+                services.user_update(
+                    user=self.user,
+                    data={"first_name": data["first_name"], "last_name": data["last_name"], "phone": data["phone"]},
+                )
+                services.profile_update(user=self.user, data=profile_data)
+        except DomainError as exc:
+            _apply_domain_error(self, exc)
+            return False
+        if data["photo_analysis_consent"] != self.consent_before:
+            services.consent_record(
+                user=self.user, kind="photo_analysis", granted=data["photo_analysis_consent"], ip=self.ip
+            )
+        return True
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def save(self, **kwargs) -> None:
+        services.password_reset_request(email=self.cleaned_data["email"])
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Deleting removes your account, photos and history for good.",
+    )

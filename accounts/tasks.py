@@ -1,0 +1,48 @@
+"""Accounts tasks: emails are sent by the worker (never while a request waits, and the same time
+whether an account exists or not). Tasks take ids and are safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from skincare.celery import RETRY_KWARGS
+
+from .models import User
+from .tokens import email_verification_token, password_reset_token, uid_encode
+
+logger = logging.getLogger(__name__)
+
+
+def _send(user: User, template: str, context: dict) -> None:
+    context = {"user": user, "site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"accounts/email/{template}_subject.txt", context).split())
+    body = render_to_string(f"accounts/email/{template}.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+@shared_task(acks_late=True, **RETRY_KWARGS)
+def send_password_reset_email(user_id: str) -> bool:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    uid, token = uid_encode(user), password_reset_token.make_token(user)
+    link = settings.SITE_URL + reverse("accounts:password-reset-confirm", kwargs={"uidb64": uid, "token": token})
+    _send(user, "password_reset", {"link": link, "uid": uid, "token": token})
+    return True
+
+
+@shared_task(acks_late=True, **RETRY_KWARGS)
+def send_verification_email(user_id: str) -> bool:
+    user = User.objects.filter(pk=user_id, is_active=True, email_verified=False).first()
+    if user is None:
+        return False  # already verified (a second delivery) or gone
+    uid, token = uid_encode(user), email_verification_token.make_token(user)
+    link = settings.SITE_URL + reverse("accounts:verify-email", kwargs={"uidb64": uid, "token": token})
+    _send(user, "verify_email", {"link": link, "uid": uid, "token": token})
+    return True
