@@ -10,7 +10,9 @@ STAMP=$VENV/.installed
 want=$(cat requirements/*.txt scripts/bootstrap.sh | sha256sum | cut -d' ' -f1)
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then exit 0; fi
 [ -x $VENV/bin/python ] || "$PY" -m venv $VENV
-PIP="$VENV/bin/python -m pip --disable-pip-version-check"
+# The machine's pip config lists extra local indexes that may be absent: hide those warnings only.
+pip_() { "$VENV/bin/python" -m pip --disable-pip-version-check "$@" 2>&1 | { grep -v "^WARNING: Location" || true; }; }
+PIP=pip_
 $PIP install -q --upgrade pip wheel setuptools
 # CPU torch first: a looser range would pull gigabytes of CUDA wheels (ARCHITECTURE.md).
 $PIP install -q torch==2.13.0

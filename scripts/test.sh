@@ -3,8 +3,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export HF_HUB_OFFLINE=1 OMP_THREAD_LIMIT=1 PYTHONUNBUFFERED=1
-.venv/bin/python manage.py makemigrations --check --dry-run --settings=skincare.test_settings >/dev/null || {
-  echo "makemigrations --check: a model change has no migration"; exit 1; }
+out=$(.venv/bin/python manage.py makemigrations --check --dry-run --settings=skincare.test_settings 2>&1) || {
+  echo "makemigrations --check: a model change has no migration"; echo "$out"; exit 1; }
 .venv/bin/ruff check --quiet . || { echo "ruff found problems"; exit 1; }
 .venv/bin/pytest "$@"
 rc=$?
