@@ -1,0 +1,126 @@
+"""Run-time configuration: one validated row in the database, read through the cache.
+
+    from skincare.core.config import get_config, quality_thresholds
+    get_config().sharing_enabled          # a frozen snapshot (Config)
+    quality_thresholds()                  # ml.types.QualityThresholds for the quality gate
+
+Writes go through `config_update` (the admin calls it): it validates, saves, records an audit entry and drops the
+cached copy, both at once and again after commit (so a reader racing the transaction cannot keep a stale copy).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.cache import cache
+from django.db import transaction
+
+from skincare.core.models import QUALITY_DEFAULTS, SiteConfig
+
+if TYPE_CHECKING:
+    from ml.types import QualityThresholds
+
+CACHE_KEY = "core:site-config:v1"
+CACHE_SECONDS = 300  # a bounded lifetime as well: a missed invalidation heals itself within 5 minutes
+
+QUALITY_FIELDS = tuple(QUALITY_DEFAULTS)
+SWITCH_FIELDS = ("otp_login_enabled", "sharing_enabled", "sms_enabled")
+REMINDER_FIELDS = (
+    "reminder_am_default",
+    "reminder_pm_default",
+    "reminder_late_minutes",
+    "reminder_earliest",
+    "reminder_latest",
+)
+CONFIG_FIELDS = QUALITY_FIELDS + SWITCH_FIELDS + REMINDER_FIELDS
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    min_face_fraction: float
+    max_yaw_degrees: float
+    min_sharpness: float
+    min_brightness: float
+    max_brightness: float
+    otp_login_enabled: bool
+    sharing_enabled: bool
+    sms_enabled: bool
+    reminder_am_default: datetime.time
+    reminder_pm_default: datetime.time
+    reminder_late_minutes: int
+    reminder_earliest: datetime.time
+    reminder_latest: datetime.time
+
+    @classmethod
+    def from_row(cls, row: SiteConfig) -> Config:
+        return cls(**{name: getattr(row, name) for name in CONFIG_FIELDS})
+
+    def is_enabled(self, switch: str) -> bool:
+        """`switch` is otp_login, sharing or sms."""
+        return bool(getattr(self, f"{switch}_enabled"))
+
+
+def config_row() -> SiteConfig:
+    """The one configuration row, created with the defaults the first time."""
+    row, _ = SiteConfig.objects.get_or_create(pk=SiteConfig.SINGLETON_PK)
+    return row
+
+
+def get_config() -> Config:
+    cached = cache.get(CACHE_KEY)
+    if isinstance(cached, dict):
+        try:
+            return Config(**cached)
+        except TypeError:  # a copy cached by an older release: fields changed
+            pass
+    config = Config.from_row(config_row())
+    cache.set(CACHE_KEY, dataclasses.asdict(config), CACHE_SECONDS)
+    return config
+
+
+def invalidate() -> None:
+    cache.delete(CACHE_KEY)
+
+
+def feature_enabled(switch: str) -> bool:
+    return get_config().is_enabled(switch)
+
+
+def quality_thresholds() -> QualityThresholds:
+    from ml.types import QualityThresholds  # lazily: web processes that never check photos skip ml/
+
+    config = get_config()
+    return QualityThresholds(**{name: float(getattr(config, name)) for name in QUALITY_FIELDS})
+
+
+def config_update(*, actor=None, ip_address: str | None = None, **values: Any) -> SiteConfig:
+    """Validate and save new values (unknown names are refused); audit the change; drop the cache."""
+    from skincare.core.audit import audit_record, diff_fields
+    from skincare.core.errors import DomainError
+
+    unknown = set(values) - set(CONFIG_FIELDS)
+    if unknown:
+        raise DomainError(f"Unknown settings: {', '.join(sorted(unknown))}", code="unknown_setting")
+    with transaction.atomic():
+        row = SiteConfig.objects.select_for_update().filter(pk=SiteConfig.SINGLETON_PK).first() or config_row()
+        before = {name: getattr(row, name) for name in CONFIG_FIELDS}
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.full_clean()
+        row.updated_by = actor if getattr(actor, "pk", None) else None
+        row.save()
+        changes = diff_fields(before, {name: getattr(row, name) for name in CONFIG_FIELDS})
+        if changes:
+            audit_record(
+                actor=actor,
+                action="config",
+                obj=row,
+                changes=changes,
+                name="config_update",
+                ip_address=ip_address,
+            )
+        transaction.on_commit(invalidate)
+    invalidate()
+    return row
