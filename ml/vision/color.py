@@ -1,0 +1,108 @@
+"""Colour handling: sRGB <-> linear, white balance, exposure normalisation, CIELAB and ITA°.
+
+Lighting normalisation (so that a warmer or dimmer copy of the same face measures alike):
+
+1. Chromatic white balance (von Kries, per-channel gains in linear RGB). The reference is the sclera
+   (the white of the eyes, found inside the eye outlines: bright, unsaturated pixels outside the iris)
+   when enough of it is visible, mapped to the slightly warm colour of a healthy sclera
+   (``SCLERA_LAB``: a* 2, b* 8); otherwise the "shades of grey" estimate (Minkowski p=6 mean) of the
+   whole face crop, mapped to neutral. Gains are normalised so that green is unchanged: only the colour
+   cast goes.
+2. Exposure: one gain on all channels so that the median L* of the skin becomes ``TARGET_SKIN_L``.
+   Concern measures use this image; the skin tone (ITA°) is read before this step, after step 1.
+
+Both steps are diagonal in linear RGB, exactly what a change of light colour or brightness is (up to
+clipping), so they cancel such changes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from skimage import color as skcolor
+
+TARGET_SKIN_L = 65.0
+SCLERA_LAB = (80.0, 2.0, 8.0)  # typical healthy sclera: a little warm, not pure white
+MIN_SCLERA_PIXELS = 12
+
+
+def srgb_to_linear(rgb: np.ndarray) -> np.ndarray:
+    """uint8 or float (0-1) sRGB -> linear float32 (0-1)."""
+    x = rgb.astype(np.float32) / 255.0 if rgb.dtype == np.uint8 else rgb.astype(np.float32)
+    return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4).astype(np.float32)
+
+
+def linear_to_srgb(lin: np.ndarray) -> np.ndarray:
+    """linear float (0-1) -> sRGB float32 (0-1), clipped."""
+    x = np.clip(lin, 0.0, 1.0)
+    return np.where(x <= 0.0031308, x * 12.92, 1.055 * np.power(x, 1 / 2.4) - 0.055).astype(np.float32)
+
+
+def to_lab(srgb01: np.ndarray) -> np.ndarray:
+    """sRGB float (0-1) -> CIELAB (D65) float32: L* 0-100, a*, b* roughly -128..127."""
+    return np.asarray(skcolor.rgb2lab(np.clip(srgb01, 0, 1)), dtype=np.float32)
+
+
+def white_gains(linear: np.ndarray, sclera: np.ndarray | None) -> tuple[np.ndarray, str]:
+    """Per-channel gains (green = 1) that remove the colour cast, and which reference was used."""
+    ref: np.ndarray | None = None
+    source = "shades_of_grey"
+    if sclera is not None and int(sclera.sum()) >= MIN_SCLERA_PIXELS:
+        px = linear[sclera]
+        ref = np.median(px, axis=0)
+        source = "sclera"
+        if float(ref.min()) <= 1e-3:
+            ref = None
+            source = "shades_of_grey"
+    if ref is None:
+        px = linear.reshape(-1, 3).astype(np.float64)
+        ref = np.power(np.mean(np.power(px, 6.0), axis=0), 1 / 6.0)
+    ref = np.maximum(np.asarray(ref, dtype=np.float64), 1e-4)
+    target = _sclera_linear() if source == "sclera" else np.ones(3)
+    gains = (target / target[1]) * (ref[1] / ref)
+    # A real light source is not wildly coloured; never correct by more than a factor 2 per channel.
+    return np.clip(gains, 0.5, 2.0).astype(np.float32), source
+
+
+def _sclera_linear() -> np.ndarray:
+    rgb = skcolor.lab2rgb(np.array([[SCLERA_LAB]], dtype=np.float64))[0, 0]
+    return srgb_to_linear(np.asarray(rgb, dtype=np.float32)).astype(np.float64)
+
+
+def sclera_mask(linear: np.ndarray, eye_mask: np.ndarray, iris_mask: np.ndarray) -> np.ndarray:
+    """The brightest third of the eye pixels outside the iris, provided they are fairly unsaturated."""
+    cand = eye_mask & ~iris_mask
+    if int(cand.sum()) < MIN_SCLERA_PIXELS:
+        return np.zeros_like(eye_mask)
+    lum = linear.mean(axis=2)
+    thr = float(np.quantile(lum[cand], 2 / 3))
+    mask = cand & (lum >= thr)
+    px = linear[mask]
+    sat = (px.max(axis=1) - px.min(axis=1)) / np.maximum(px.max(axis=1), 1e-4)
+    keep = np.zeros_like(mask)
+    ys, xs = np.nonzero(mask)
+    good = sat < 0.6
+    keep[ys[good], xs[good]] = True
+    return keep
+
+
+def ita_degrees(lab: np.ndarray, mask: np.ndarray) -> float | None:
+    """Individual Typology Angle of the masked skin: atan((L* - 50) / b*) in degrees (median L*, b*).
+
+    > 55 very light, 41-55 light, 28-41 intermediate, 10-28 tan, -30-10 brown, < -30 dark.
+    """
+    if int(mask.sum()) < 20:
+        return None
+    L = float(np.median(lab[..., 0][mask]))
+    b = float(np.median(lab[..., 2][mask]))
+    return round(math.degrees(math.atan2(L - 50.0, max(b, 1e-3))), 2)
+
+
+def ita_category(ita: float | None) -> str | None:
+    if ita is None:
+        return None
+    for limit, name in ((55, "very light"), (41, "light"), (28, "intermediate"), (10, "tan"), (-30, "brown")):
+        if ita > limit:
+            return name
+    return "dark"

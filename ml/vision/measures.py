@@ -1,0 +1,433 @@
+"""Concern measures in CIELAB on the canonical face (0.315 mm per pixel), each a raw number, a unit,
+a 0-100 score (100 = best) by a documented monotone mapping, per-region scores and plain words.
+
+Mappings (all non-increasing in the raw value; ``exp_score(raw, offset, scale)`` is
+``round(100 * exp(-max(0, raw - offset) / scale))``):
+
+=============  =====================================================  ==================  =================
+concern        raw measurement                                        unit                score
+=============  =====================================================  ==================  =================
+acne           inflamed spots (red blobs 0.6-110 mm²) on the face     spots               exp_score(r, 0, 6)
+redness        mean a* excess above the face's own baseline a*         Δa*                 exp_score(r, 0.5, 3)
+oiliness       share of T-zone skin that is specular highlight (soft) % of T-zone         exp_score(r, 1, 5)
+pores          small dark pits (0.2-1 mm) per cm² on cheeks and nose  pores/cm²           exp_score(r, 5, 40)
+texture        band-pass (0.3-2 mm) L* roughness on cheeks/forehead   L* rms              exp_score(r, 1.0, 2.5)
+wrinkles       share of forehead/under-eye skin on fine dark lines    % of area           exp_score(r, 0.5, 5)
+pigmentation   share of flat skin ≥ 6 L* below its 8 mm surroundings  % of skin           exp_score(r, 1, 6)
+dark_circles   cheek L* minus under-eye L* (medians)                  ΔL*                 exp_score(r, 3, 6)
+uneven_tone    sd of 1.5 mm-smoothed L* minus a plane, per region     L* sd                exp_score(r, 1.5, 4)
+=============  =====================================================  ==================  =================
+
+Severity from the score: ≥ 80 none, 60-79 mild, 40-59 moderate, < 40 severe.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from scipy import ndimage
+from skimage.filters import sato
+
+from ml.types import ConcernMeasure, Lesion
+from ml.vision.geometry import MM_PER_CANON_PX, FaceMasks
+
+MM = 1.0 / MM_PER_CANON_PX  # canonical pixels per millimetre
+CHEEKS = ("left_cheek", "right_cheek")
+
+
+def exp_score(raw: float, offset: float, scale: float) -> int:
+    """100 at or below ``offset``, then falling exponentially with ``scale``: monotone, never below 0."""
+    return int(round(100.0 * math.exp(-max(0.0, raw - offset) / scale)))
+
+
+def severity(score: int) -> str:
+    if score >= 80:
+        return "none"
+    if score >= 60:
+        return "mild"
+    if score >= 40:
+        return "moderate"
+    return "severe"
+
+
+MAPPINGS: dict[str, tuple[float, float]] = {
+    "acne": (0.0, 6.0),
+    "redness": (0.5, 3.0),
+    "oiliness": (1.0, 5.0),
+    "pores": (5.0, 40.0),
+    "texture": (1.0, 2.5),
+    "wrinkles": (0.5, 5.0),
+    "pigmentation": (1.0, 6.0),
+    "dark_circles": (3.0, 6.0),
+    "uneven_tone": (1.5, 4.0),
+}
+UNITS: dict[str, str] = {
+    "acne": "spots",
+    "redness": "Δa*",
+    "oiliness": "% of T-zone",
+    "pores": "pores/cm²",
+    "texture": "L* rms",
+    "wrinkles": "% of area",
+    "pigmentation": "% of skin",
+    "dark_circles": "ΔL*",
+    "uneven_tone": "L* sd",
+}
+
+
+def score_of(key: str, raw: float) -> int:
+    offset, scale = MAPPINGS[key]
+    return exp_score(raw, offset, scale)
+
+
+@dataclass
+class Measured:
+    measures: list[ConcernMeasure]
+    lesions_canon: list[tuple[tuple[int, int, int, int], str, float, str | None]]
+    heatmaps: dict[str, np.ndarray]  # per-concern badness maps (canonical, float, 0 = fine)
+    extras: dict[str, float] = field(default_factory=dict)
+
+
+def _gauss(x: np.ndarray, sigma: float) -> np.ndarray:
+    return cv2.GaussianBlur(x, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
+
+
+def masked_smooth(x: np.ndarray, mask: np.ndarray, sigma: float) -> np.ndarray:
+    """Gaussian smoothing that only averages pixels inside ``mask`` (normalised convolution)."""
+    m = mask.astype(np.float32)
+    num = _gauss(x * m, sigma)
+    den = _gauss(m, sigma)
+    return num / np.maximum(den, 1e-3)
+
+
+def local_background(x: np.ndarray, mask: np.ndarray, radius_mm: float) -> np.ndarray:
+    """Robust local level of ``x`` over skin: a median over a disc-sized window (spots do not pull it)."""
+    filled = np.where(mask, x, masked_smooth(x, mask, radius_mm * MM))
+    lo, hi = float(filled.min()), float(filled.max())
+    span = max(hi - lo, 1e-3)
+    u8 = np.clip((filled - lo) / span * 255.0, 0, 255).astype(np.uint8)
+    k = int(2 * round(radius_mm * MM) + 1)
+    med = cv2.medianBlur(u8, min(k, 255) if min(k, 255) % 2 else min(k, 255) - 1)
+    return med.astype(np.float32) / 255.0 * span + lo
+
+
+def _region_stat(values: np.ndarray, masks: FaceMasks, fn, min_px: int = 150) -> dict[str, float | None]:  # type: ignore[no-untyped-def]
+    out: dict[str, float | None] = {}
+    for name, m in masks.regions.items():
+        out[name] = float(fn(values, m)) if int(m.sum()) >= min_px else None
+    return out
+
+
+def _region_scores(key: str, raws: dict[str, float | None]) -> dict[str, int | None]:
+    return {k: (None if v is None else score_of(key, v)) for k, v in raws.items()}
+
+
+def detect_lesions(
+    L: np.ndarray, a: np.ndarray, skin: np.ndarray, masks: FaceMasks
+) -> tuple[list[tuple[tuple[int, int, int, int], str, float, str | None]], np.ndarray, np.ndarray]:
+    """Spots as connected blobs of a* above (inflamed) or L* below (dark spot) the local skin level.
+
+    Only inside the named regions (shadows beside the nose, the eyes and the smile folds are left out).
+    Blob area must be 0.6-110 mm² (about 0.9-12 mm across), not line-like (box aspect ≤ 3) and fairly
+    filled (≥ 35% of its box). Confidence grows with the peak contrast.
+    """
+    Ls, As = _gauss(L, 1.0), _gauss(a, 1.0)
+    dA = As - local_background(As, skin, 5.0)
+    dL = Ls - local_background(Ls, skin, 5.0)
+    zone = np.zeros_like(skin)
+    for name, m in masks.regions.items():
+        if name != "t_zone":
+            zone |= m
+    inflamed = (dA > 5.0) & zone
+    dark = (dL < -9.0) & (dA <= 5.0) & zone
+    found: list[tuple[tuple[int, int, int, int], str, float, str | None]] = []
+    min_area, max_area = 0.6 * MM * MM, 110.0 * MM * MM
+    for kind, mask, contrast, base, span in (
+        ("inflamed", inflamed, dA, 5.0, 12.0),
+        ("dark_spot", dark, -dL, 9.0, 14.0),
+    ):
+        u8 = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+        n, labels, stats, cents = cv2.connectedComponentsWithStats(u8, connectivity=8)
+        for i in range(1, n):
+            x, y, w, h, area = (int(v) for v in stats[i])
+            if not (min_area <= area <= max_area):
+                continue
+            if max(w, h) > 3 * max(min(w, h), 1) or area < 0.35 * w * h:
+                continue
+            peak = float(contrast[labels == i].max())
+            conf = float(np.clip(0.45 + (peak - base) / span, 0.3, 0.99))
+            cx, cy = int(round(cents[i][0])), int(round(cents[i][1]))
+            region = next((k for k, m in masks.regions.items() if k != "t_zone" and m[cy, cx]), None)
+            found.append(((x, y, w, h), kind, round(conf, 3), region))
+    found.sort(key=lambda f: (f[0][1], f[0][0], f[1]))
+    return found, dA, dL
+
+
+def _ita(lab: np.ndarray, m: np.ndarray) -> float | None:
+    if int(m.sum()) < 150:
+        return None
+    return math.degrees(
+        math.atan2(float(np.median(lab[..., 0][m])) - 50.0, max(float(np.median(lab[..., 2][m])), 1e-3))
+    )
+
+
+def _fraction(mask: np.ndarray, within: np.ndarray) -> float:
+    n = int(within.sum())
+    return 100.0 * float((mask & within).sum()) / n if n else 0.0
+
+
+def measure(lab: np.ndarray, masks: FaceMasks, resolution_conf: float) -> Measured:
+    """All concern measures on the lighting-normalised canonical Lab image."""
+    L, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
+    skin = masks.skin
+    R = masks.regions
+    heat: dict[str, np.ndarray] = {}
+    extras: dict[str, float] = {}
+    out: list[ConcernMeasure] = []
+    skin_px = max(int(skin.sum()), 1)
+    skin_cm2 = skin_px / (MM * MM) / 100.0
+    base_conf = float(np.clip(skin_cm2 / 40.0, 0.2, 1.0))
+
+    def add(key: str, raw: float, conf: float, regions: dict[str, int | None], text: str) -> None:
+        s = score_of(key, raw)
+        out.append(
+            ConcernMeasure(
+                key=key,
+                raw=round(float(raw), 3),
+                unit=UNITS[key],
+                score=s,
+                severity=severity(s),
+                confidence=round(float(np.clip(conf, 0.0, 1.0)), 3),
+                regions=regions,
+                explanation=text,
+            )
+        )
+
+    # --- acne / blemishes -------------------------------------------------------------------------
+    lesions, dA, dL = detect_lesions(L, a, skin, masks)
+    inflamed = [f for f in lesions if f[1] == "inflamed"]
+    per_region: dict[str, int | None] = {}
+    for name, m in R.items():
+        if int(m.sum()) < 150:
+            per_region[name] = None
+            continue
+        cnt = sum(1 for f in inflamed if m[f[0][1] + f[0][3] // 2, f[0][0] + f[0][2] // 2])
+        per_region[name] = exp_score(cnt, 0.0, 2.0)
+    acne_map = np.zeros_like(L)
+    for (x, y, w, h), _k, c, _r in inflamed:
+        acne_map[y : y + h, x : x + w] = np.maximum(acne_map[y : y + h, x : x + w], c)
+    heat["acne"] = acne_map
+    add(
+        "acne",
+        float(len(inflamed)),
+        base_conf * (0.5 + 0.5 * resolution_conf),
+        per_region,
+        f"We counted {len(inflamed)} raised red spot(s): small patches clearly redder than the skin around "
+        "them (a* in CIELAB), 1-12 mm across.",
+    )
+
+    # --- redness ----------------------------------------------------------------------------------
+    a_base = float(np.percentile(a[skin], 25)) if skin.any() else 0.0
+    excess = np.clip(a - a_base - 2.0, 0, None)
+    red_raw = float(excess[skin].mean()) if skin.any() else 0.0
+    heat["redness"] = np.where(skin, excess, 0)
+    reg = _region_stat(excess, masks, lambda v, m: v[m].mean())
+    extras["a_star_median"] = round(float(np.median(a[skin])), 3) if skin.any() else 0.0
+    add(
+        "redness",
+        red_raw,
+        base_conf,
+        _region_scores("redness", reg),
+        "How much redder than your own baseline skin colour the face is on average (CIELAB a*); "
+        "flushed or irritated areas raise it.",
+    )
+
+    # --- oiliness / shine ---------------------------------------------------------------------------
+    chroma = np.hypot(a, b)
+    L_bg = masked_smooth(L, skin, 6.0 * MM)
+    C_bg = masked_smooth(chroma, skin, 6.0 * MM)
+    # Soft specularity: 0-1 per pixel, rising as a pixel gets brighter (4-12 L* above its 6 mm
+    # surroundings) and whiter (chroma falling below 95% of the surrounding chroma) than the skin.
+    spec_w = np.clip((L - L_bg - 4.0) / 8.0, 0, 1) * np.clip((0.95 - chroma / np.maximum(C_bg, 1e-3)) / 0.3, 0, 1)
+    spec_w = np.where(skin & (L > 50), spec_w, 0).astype(np.float32)
+
+    def shine(m: np.ndarray) -> float:
+        return 100.0 * float(spec_w[m].mean()) if m.any() else 0.0
+
+    t_shine = shine(R["t_zone"])
+    c_shine = (shine(R["left_cheek"]) + shine(R["right_cheek"])) / 2
+    extras["shine_t_zone_pct"] = round(t_shine, 3)
+    extras["shine_cheeks_pct"] = round(c_shine, 3)
+    heat["oiliness"] = spec_w
+    reg = {k: (shine(m) if int(m.sum()) >= 150 else None) for k, m in R.items()}
+    add(
+        "oiliness",
+        t_shine,
+        base_conf * (0.6 if int(R["t_zone"].sum()) < 2000 else 1.0),
+        _region_scores("oiliness", reg),
+        f"Shiny, whitish highlights cover {t_shine:.1f}% of your forehead and nose (T-zone) and "
+        f"{c_shine:.1f}% of your cheeks; shine comes from oil on the skin.",
+    )
+
+    # --- pores ----------------------------------------------------------------------------------------
+    pore_zone = R["left_cheek"] | R["right_cheek"] | R["nose"]
+    dog = _gauss(L, 0.7) - _gauss(L, 2.5)
+    mins = (dog == ndimage.minimum_filter(dog, size=5)) & (dog < -1.5) & pore_zone
+    # exclude spots already counted as lesions
+    pores = int(mins.sum())
+    zone_cm2 = max(int(pore_zone.sum()) / (MM * MM) / 100.0, 1e-6)
+    pore_raw = pores / zone_cm2 if pore_zone.any() else 0.0
+    heat["pores"] = _gauss(mins.astype(np.float32), 2.0)
+    reg = {}
+    for k, m in R.items():
+        area = int(m.sum()) / (MM * MM) / 100.0
+        reg[k] = (
+            (float((mins & m).sum()) / area)
+            if (int(m.sum()) >= 150 and k in ("left_cheek", "right_cheek", "nose"))
+            else None
+        )
+    add(
+        "pores",
+        pore_raw,
+        base_conf * resolution_conf,
+        _region_scores("pores", reg),
+        "Visible pores: small dark pits 0.2-1 mm across counted per square centimetre on the cheeks and nose "
+        "(needs a sharp, close photo to be reliable).",
+    )
+
+    # --- texture --------------------------------------------------------------------------------------
+    band = _gauss(L, 0.5 * MM) - _gauss(L, 2.0 * MM)
+    tex_zone = R["left_cheek"] | R["right_cheek"] | R["forehead"]
+    tex_raw = float(np.sqrt(np.mean(band[tex_zone] ** 2))) if tex_zone.any() else 0.0
+    heat["texture"] = np.abs(band) * skin
+    reg = _region_stat(band, masks, lambda v, m: np.sqrt(np.mean(v[m] ** 2)))
+    add(
+        "texture",
+        tex_raw,
+        base_conf * resolution_conf,
+        _region_scores("texture", reg),
+        "Roughness: how much the brightness of the skin varies over 0.3-2 mm (bumps, flaking, "
+        "enlarged pores) on the cheeks and forehead.",
+    )
+
+    # --- wrinkles -------------------------------------------------------------------------------------
+    wr_zone = R["forehead"] | R["left_under_eye"] | R["right_under_eye"]
+    ridge = np.zeros_like(L)
+    if wr_zone.any():
+        ys, xs = np.nonzero(wr_zone)
+        y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+        crop = L[y0:y1, x0:x1].astype(np.float64)
+        ridge[y0:y1, x0:x1] = sato(crop, sigmas=[1.0, 2.0], black_ridges=True, mode="reflect").astype(np.float32)
+    lines = (ridge > 1.2) & wr_zone
+    wr_raw = _fraction(lines, wr_zone)
+    heat["wrinkles"] = ridge * wr_zone
+    reg = {
+        k: (
+            _fraction(lines, m)
+            if k in ("forehead", "left_under_eye", "right_under_eye") and int(m.sum()) >= 150
+            else None
+        )
+        for k, m in R.items()
+    }
+    add(
+        "wrinkles",
+        wr_raw,
+        base_conf * (0.5 + 0.5 * resolution_conf) * (0.7 if int(R["forehead"].sum()) < 3000 else 1.0),
+        _region_scores("wrinkles", reg),
+        f"Fine lines: {wr_raw:.1f}% of your forehead and under-eye skin lies on thin dark lines found by "
+        "a ridge filter.",
+    )
+
+    # --- pigmentation / dark spots --------------------------------------------------------------------
+    flat = R["forehead"] | R["left_cheek"] | R["right_cheek"] | R["chin"]
+    L_broad = masked_smooth(L, flat, 8.0 * MM)
+    patchy = masked_smooth(L, flat, 1.0 * MM) - L_broad
+    pig = (patchy < -6.0) & flat & (dA < 4.0)
+    pig_raw = _fraction(pig, flat)
+    dark_spots = [f for f in lesions if f[1] == "dark_spot"]
+    extras["dark_spot_count"] = float(len(dark_spots))
+    heat["pigmentation"] = np.where(pig, -patchy, 0)
+    reg = {k: (_fraction(pig, m) if int(m.sum()) >= 150 else None) for k, m in R.items()}
+    add(
+        "pigmentation",
+        pig_raw,
+        base_conf,
+        _region_scores("pigmentation", reg),
+        f"Dark patches and spots: {pig_raw:.1f}% of your forehead, cheek and chin skin is at least 6 L* "
+        f"darker than the skin around it ({len(dark_spots)} distinct dark spot(s)).",
+    )
+
+    # --- dark circles ---------------------------------------------------------------------------------
+    cheek_l = np.median(L[R["left_cheek"] | R["right_cheek"]]) if (R["left_cheek"] | R["right_cheek"]).any() else None
+    reg_dc: dict[str, float | None] = {k: None for k in R}
+    raws = []
+    for k in ("left_under_eye", "right_under_eye"):
+        if cheek_l is not None and int(R[k].sum()) >= 150:
+            reg_dc[k] = float(cheek_l - np.median(L[R[k]]))
+            raws.append(reg_dc[k])
+    dc_raw = float(np.mean(raws)) if raws else 0.0
+    under = R["left_under_eye"] | R["right_under_eye"]
+    heat["dark_circles"] = (
+        np.where(under, np.clip((cheek_l or 0) - L, 0, None), 0) if cheek_l is not None else np.zeros_like(L)
+    )
+    add(
+        "dark_circles",
+        dc_raw,
+        base_conf * (1.0 if raws else 0.2),
+        _region_scores("dark_circles", reg_dc),
+        f"The skin under your eyes is {dc_raw:.1f} L* darker than your cheeks (CIELAB lightness).",
+    )
+
+    # --- uneven tone -----------------------------------------------------------------------------------
+    sm = masked_smooth(L, skin, 1.5 * MM)
+    rmap = np.zeros_like(L)
+    reg_ut: dict[str, float | None] = {k: None for k in R}
+    sq, n_all = 0.0, 0
+    for k in ("forehead", "left_cheek", "right_cheek", "chin"):
+        ys, xs = np.nonzero(R[k])
+        if len(ys) < 150:
+            continue
+        # remove the lighting gradient across the region: a least-squares plane in x, y
+        A = np.column_stack([np.ones(len(xs)), xs / 100.0, ys / 100.0])
+        coef, *_ = np.linalg.lstsq(A, sm[ys, xs].astype(np.float64), rcond=None)
+        resid = sm[ys, xs] - A @ coef
+        rmap[ys, xs] = np.abs(resid)
+        reg_ut[k] = float(np.std(resid))
+        sq += float(np.sum(resid**2))
+        n_all += len(ys)
+    ut_raw = float(np.sqrt(sq / n_all)) if n_all else 0.0
+    ita_reg = {k: _ita(lab, R[k]) for k in ("forehead", "left_cheek", "right_cheek", "chin")}
+    ita_vals = [v for v in ita_reg.values() if v is not None]
+    extras["ita_spread_deg"] = round(float(np.ptp(ita_vals)), 2) if len(ita_vals) > 1 else 0.0
+    heat["uneven_tone"] = rmap
+    add(
+        "uneven_tone",
+        ut_raw,
+        base_conf * (1.0 if n_all else 0.2),
+        _region_scores("uneven_tone", reg_ut),
+        "How much your skin's lightness varies from place to place within the forehead, cheeks and chin "
+        f"once the lighting gradient is removed (L* sd); skin tone differs by {extras['ita_spread_deg']:.0f}° ITA "
+        "between those areas.",
+    )
+    extras["skin_area_cm2"] = round(skin_cm2, 2)
+    return Measured(measures=out, lesions_canon=lesions, heatmaps=heat, extras=extras)
+
+
+def as_lesions(found: list[tuple[tuple[int, int, int, int], str, float, str | None]], to_image) -> list[Lesion]:  # type: ignore[no-untyped-def]
+    """Map canonical lesion boxes to image-pixel boxes (the bounding box of the mapped corners)."""
+    out: list[Lesion] = []
+    for (x, y, w, h), kind, conf, region in found:
+        corners = to_image(np.array([(x, y), (x + w, y), (x, y + h), (x + w, y + h)], dtype=np.float64))
+        x0, y0 = np.floor(corners.min(axis=0))
+        x1, y1 = np.ceil(corners.max(axis=0))
+        out.append(
+            Lesion(
+                box=(int(x0), int(y0), max(int(x1 - x0), 1), max(int(y1 - y0), 1)),
+                kind=kind,
+                confidence=conf,
+                region=region,
+            )
+        )
+    return out
