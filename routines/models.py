@@ -70,6 +70,9 @@ class RoutineStep(models.Model):
     routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField()
     category = models.CharField(max_length=20, choices=STEP_CATEGORIES)
+    product = models.ForeignKey(
+        "ingredients.Product", on_delete=models.SET_NULL, null=True, blank=True, related_name="routine_steps"
+    )
     product_name = models.CharField(max_length=255, blank=True, help_text="Shown when there is no catalog product")
     reason = models.TextField(blank=True)
     instructions = models.TextField(blank=True)
@@ -82,6 +85,12 @@ class RoutineStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.category}"
+
+    @property
+    def days_label(self) -> str:
+        names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        days = sorted(self.days or ALL_DAYS)
+        return "Every day" if days == ALL_DAYS else ", ".join(names[d] for d in days)
 
     def runs_on(self, weekday: int) -> bool:
         return weekday in (self.days or ALL_DAYS)
@@ -116,6 +125,9 @@ class ShelfItem(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shelf_items")
+    product = models.ForeignKey(
+        "ingredients.Product", on_delete=models.SET_NULL, null=True, blank=True, related_name="shelf_items"
+    )
     name = models.CharField(max_length=255, blank=True)
     brand = models.CharField(max_length=120, blank=True)
     category = models.CharField(max_length=20, blank=True)
@@ -197,7 +209,7 @@ class ChannelDelivery(models.Model):
     """What happened on one channel (in-app, email, SMS) for one reminder. One row per channel."""
 
     class Channel(models.TextChoices):
-        INAPP = "inapp", "In-app inbox"
+        IN_APP = "in_app", "In-app inbox"
         EMAIL = "email", "Email"
         SMS = "sms", "SMS"
 

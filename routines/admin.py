@@ -1,0 +1,68 @@
+from django.contrib import admin
+
+from .models import ChannelDelivery, ReminderDelivery, Routine, RoutineStep, ShelfItem, StepCompletion
+
+
+class RoutineStepInline(admin.TabularInline):
+    model = RoutineStep
+    extra = 0
+    fields = ("order", "category", "product", "product_name", "days", "wait_seconds", "actives")
+    raw_id_fields = ("product",)
+
+
+@admin.register(Routine)
+class RoutineAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "period", "is_active", "started_at", "next_reminder_at", "created_at")
+    list_filter = ("period", "is_active")
+    search_fields = ("name", "user__email")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+    readonly_fields = ("created_at", "updated_at", "schedule_computed_at")
+    date_hierarchy = "created_at"
+    inlines = [RoutineStepInline]
+
+
+@admin.register(StepCompletion)
+class StepCompletionAdmin(admin.ModelAdmin):
+    list_display = ("date", "user", "routine", "step", "completed_at")
+    list_filter = ("date",)
+    search_fields = ("user__email", "routine__name")
+    list_select_related = ("user", "routine", "step")
+    raw_id_fields = ("user", "routine", "step")
+
+
+@admin.register(ShelfItem)
+class ShelfItemAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "brand", "user", "opened_on", "pao_months", "best_before", "expires_on")
+    list_filter = ("category",)
+    search_fields = ("name", "brand", "user__email", "product__name")
+    list_select_related = ("user", "product")
+    raw_id_fields = ("user", "product")
+    readonly_fields = ("expires_on", "use_soon_on")
+
+
+class ChannelDeliveryInline(admin.TabularInline):
+    model = ChannelDelivery
+    extra = 0
+    readonly_fields = ("channel", "status", "detail", "created_at")
+    can_delete = False
+
+
+@admin.register(ReminderDelivery)
+class ReminderDeliveryAdmin(admin.ModelAdmin):
+    list_display = ("key", "user", "kind", "period", "local_date", "scheduled_for", "status", "sent_at")
+    list_filter = ("kind", "status", "period")
+    search_fields = ("key", "user__email")
+    list_select_related = ("user",)
+    raw_id_fields = ("user", "routine", "shelf_item")
+    date_hierarchy = "scheduled_for"
+    inlines = [ChannelDeliveryInline]
+
+
+@admin.register(ChannelDelivery)
+class ChannelDeliveryAdmin(admin.ModelAdmin):
+    list_display = ("delivery", "channel", "status", "detail", "created_at")
+    list_filter = ("channel", "status")
+    search_fields = ("delivery__key", "delivery__user__email")
+    list_select_related = ("delivery", "delivery__user")
+    raw_id_fields = ("delivery",)

@@ -1,0 +1,311 @@
+"""Reminders that arrive exactly once: routine reminders at the profile's AM/PM times in the user's own
+timezone, and shelf reminders before a product expires.
+
+How exactly-once holds:
+- Each active routine stores its next reminder as a UTC instant plus the local date it belongs to
+  (schedule.py resolves daylight-saving gaps and folds).
+- One periodic task (periodic.py, every 60 s) calls `reminders_dispatch`, which takes due routines in
+  bounded batches (`select_for_update(skip_locked=True)` on PostgreSQL, so concurrent dispatchers split
+  the work; SQLite serialises writers) and *claims* each reminder by inserting a `ReminderDelivery` row
+  whose unique key is (user, routine, period, local date). A second dispatcher, a retry or a restart hits
+  the unique constraint and sends nothing.
+- Sending happens after the claim commits, in `send_reminder` (a Celery task per delivery); the claim
+  PENDING → SENDING is one conditional UPDATE, and each channel gets its own unique row before it is sent.
+  A delivery whose task never ran (broker down, worker killed) is picked up again by the next dispatch.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import ChannelDelivery, ReminderDelivery, Routine, ShelfItem
+from .schedule import get_zone, in_quiet_hours, next_occurrence, reminder_time
+from .selectors import profile_of
+
+logger = logging.getLogger(__name__)
+
+GRACE = timedelta(hours=2)  # a reminder later than this (dispatcher down for hours) is dropped, not sent
+BATCH_SIZE = 200
+STALE_PENDING = timedelta(minutes=2)
+STALE_SENDING = timedelta(minutes=10)
+CHANNELS = ("in_app", "email", "sms")
+INTERRUPTING = {"email", "sms"}  # held back during quiet hours; the in-app inbox is not an interruption
+
+
+# --- scheduling --------------------------------------------------------------------------------------
+def routine_schedule(*, routine: Routine, now: datetime | None = None, profile=None) -> Routine:
+    """Compute the routine's next reminder (UTC instant + local date) from the current profile.
+
+    Looks back GRACE so that a profile edit just after a reminder fell due does not skip it; a reminder
+    already sent for that local date is protected by the unique key.
+    """
+    now = now or timezone.now()
+    profile = profile or profile_of(routine.user)
+    if not routine.is_active:
+        return routine
+    after = now - GRACE
+    if routine.started_at and routine.started_at > after:
+        after = routine.started_at
+    day, instant = next_occurrence(
+        after=after, at=reminder_time(profile.reminder_times, routine.period), tz=get_zone(profile.timezone)
+    )
+    routine.next_reminder_at, routine.next_reminder_date, routine.schedule_computed_at = instant, day, now
+    Routine.objects.filter(pk=routine.pk).update(
+        next_reminder_at=instant, next_reminder_date=day, schedule_computed_at=now
+    )
+    return routine
+
+
+def _resync_schedules(now: datetime, batch_size: int) -> int:
+    """Active routines never scheduled, or whose owner's profile changed since (time, timezone)."""
+    stale = (
+        Routine.objects.filter(is_active=True)
+        .filter(
+            Q(next_reminder_at__isnull=True)
+            | Q(schedule_computed_at__isnull=True)
+            | Q(schedule_computed_at__lt=F("user__profile__updated_at"))
+        )
+        .select_related("user", "user__profile")
+        .order_by("pk")[:batch_size]
+    )
+    count = 0
+    for routine in stale:
+        routine_schedule(routine=routine, now=now)
+        count += 1
+    return count
+
+
+# --- claiming ----------------------------------------------------------------------------------------
+def delivery_claim(**fields) -> ReminderDelivery | None:
+    """Insert-first claim: the row, or None when this reminder was already claimed by anyone."""
+    try:
+        with transaction.atomic():
+            return ReminderDelivery.objects.create(**fields)
+    except IntegrityError:
+        return None
+
+
+def routine_reminder_key(routine: Routine, day) -> str:
+    return f"routine:{routine.user_id}:{routine.id}:{routine.period}:{day.isoformat()}"
+
+
+def _locked(qs):
+    if connection.features.has_select_for_update_skip_locked:
+        return qs.select_for_update(skip_locked=True, of=("self",))
+    return qs  # SQLite: the IMMEDIATE transaction already serialises writers
+
+
+def _claim_due_routines(now: datetime, batch_size: int, stats: dict) -> list:
+    claimed = []
+    with transaction.atomic():
+        qs = (
+            Routine.objects.filter(is_active=True, next_reminder_at__lte=now, next_reminder_date__isnull=False)
+            .select_related("user", "user__profile")
+            .order_by("next_reminder_at")
+        )
+        for routine in _locked(qs)[:batch_size]:
+            day, instant = routine.next_reminder_date, routine.next_reminder_at
+            if instant >= now - GRACE:
+                delivery = delivery_claim(
+                    key=routine_reminder_key(routine, day),
+                    user_id=routine.user_id,
+                    kind=ReminderDelivery.Kind.ROUTINE,
+                    routine=routine,
+                    period=routine.period,
+                    local_date=day,
+                    scheduled_for=instant,
+                )
+                if delivery is None:
+                    stats["duplicates"] += 1
+                else:
+                    claimed.append(delivery.pk)
+            else:
+                stats["too_late"] += 1
+            profile = profile_of(routine.user)
+            next_day, next_instant = next_occurrence(
+                after=max(instant, now - GRACE),
+                at=reminder_time(profile.reminder_times, routine.period),
+                tz=get_zone(profile.timezone),
+            )
+            Routine.objects.filter(pk=routine.pk).update(
+                next_reminder_at=next_instant, next_reminder_date=next_day, schedule_computed_at=now
+            )
+    return claimed
+
+
+def _claim_shelf(now: datetime, batch_size: int, stats: dict) -> list:
+    """Shelf items entering "use soon" or expiring, on the user's local date, after their AM time."""
+    horizon = now.date() + timedelta(days=1)
+    sent = ReminderDelivery.objects.filter(shelf_item=OuterRef("pk"), local_date=OuterRef("expires_on"))
+    qs = (
+        ShelfItem.objects.filter(use_soon_on__lte=horizon, expires_on__gte=horizon - timedelta(days=3))
+        .annotate(
+            has_soon=Exists(sent.filter(kind=ReminderDelivery.Kind.SHELF_USE_SOON)),
+            has_expired=Exists(sent.filter(kind=ReminderDelivery.Kind.SHELF_EXPIRED)),
+        )
+        .filter(Q(has_soon=False) | Q(expires_on__lte=horizon, has_expired=False))
+        .select_related("user", "user__profile")
+        .order_by("use_soon_on", "pk")[:batch_size]
+    )
+    claimed = []
+    for item in qs:
+        profile = profile_of(item.user)
+        local = now.astimezone(get_zone(profile.timezone))
+        if local.time() < reminder_time(profile.reminder_times, "am"):
+            continue
+        today = local.date()
+        if today >= item.expires_on and not item.has_expired:
+            kind = ReminderDelivery.Kind.SHELF_EXPIRED
+        elif item.use_soon_on <= today < item.expires_on and not item.has_soon:
+            kind = ReminderDelivery.Kind.SHELF_USE_SOON
+        else:
+            continue
+        delivery = delivery_claim(
+            key=f"{kind}:{item.id}:{item.expires_on.isoformat()}",
+            user_id=item.user_id,
+            kind=kind,
+            shelf_item=item,
+            local_date=item.expires_on,
+            scheduled_for=now,
+        )
+        if delivery is None:
+            stats["duplicates"] += 1
+        else:
+            claimed.append(delivery.pk)
+    return claimed
+
+
+def _retry_stale(now: datetime, batch_size: int) -> list:
+    """Deliveries whose send never happened (the task was lost) or stopped half-way (worker killed)."""
+    ReminderDelivery.objects.filter(status=ReminderDelivery.Status.SENDING, created_at__lt=now - STALE_SENDING).update(
+        status=ReminderDelivery.Status.PENDING
+    )
+    return list(
+        ReminderDelivery.objects.filter(status=ReminderDelivery.Status.PENDING, created_at__lt=now - STALE_PENDING)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+
+
+def reminders_dispatch(*, now: datetime | None = None, batch_size: int = BATCH_SIZE, enqueue: bool = True) -> dict:
+    """The periodic sweep: resync changed schedules, claim due reminders, hand them to senders."""
+    now = now or timezone.now()
+    stats = {"rescheduled": 0, "claimed": 0, "duplicates": 0, "too_late": 0, "retried": 0}
+    stats["rescheduled"] = _resync_schedules(now, batch_size)
+    claimed = _claim_due_routines(now, batch_size, stats)
+    claimed += _claim_shelf(now, batch_size, stats)
+    stats["claimed"] = len(claimed)
+    retry = _retry_stale(now, batch_size)
+    stats["retried"] = len(retry)
+    ids = [str(pk) for pk in dict.fromkeys([*claimed, *retry])]
+    if enqueue:
+        from .tasks import send_reminder
+
+        for pk in ids:
+            transaction.on_commit(lambda pk=pk: send_reminder.delay(pk))
+    else:
+        for pk in ids:
+            delivery_send(delivery_id=pk, now=now)
+    return stats
+
+
+# --- sending -----------------------------------------------------------------------------------------
+PERIOD_WORDS = {"am": "morning", "pm": "evening"}
+
+
+def _message(delivery: ReminderDelivery) -> tuple[str, str, str] | None:
+    if delivery.kind == ReminderDelivery.Kind.ROUTINE:
+        routine = delivery.routine
+        if routine is None or not routine.is_active:
+            return None
+        weekday = delivery.local_date.weekday()
+        steps = [s for s in routine.steps.all().order_by("order") if s.runs_on(weekday)]
+        names = ", ".join(s.get_category_display().lower() for s in steps)
+        body = f"{len(steps)} steps today: {names}." if steps else "Open your routine for today."
+        return f"Time for your {PERIOD_WORDS.get(routine.period, '')} routine", body, reverse("routines:today")
+    item = delivery.shelf_item
+    if item is None:
+        return None
+    label = f"{item.brand} {item.name}".strip()
+    if delivery.kind == ReminderDelivery.Kind.SHELF_EXPIRED:
+        return (
+            f"{label} has expired",
+            f"It passed its period after opening or best-before date on {item.expires_on:%d %b %Y}. "
+            "Replace it: expired products can irritate and protect less.",
+            reverse("routines:shelf"),
+        )
+    return (
+        f"Use {label} soon",
+        f"It expires on {item.expires_on:%d %b %Y}.",
+        reverse("routines:shelf"),
+    )
+
+
+def _send(channel: str, user, title: str, body: str, url: str, data: dict) -> None:
+    if channel == "in_app":
+        from accounts.services import notification_create
+
+        notification_create(user=user, kind="reminder", title=title, body=body, data=data, url=url)
+    elif channel == "email":
+        send_mail(title, f"{body}\n\n{settings.SITE_URL}{url}", None, [user.email], fail_silently=False)
+    elif channel == "sms":
+        from accounts.sms import send_sms
+
+        send_sms(to=user.phone, body=f"{title}. {body}"[:320])
+
+
+def delivery_send(*, delivery_id, now: datetime | None = None) -> bool:
+    """Send one claimed reminder on every channel the person allows. Safe to call twice."""
+    if not ReminderDelivery.objects.filter(pk=delivery_id, status=ReminderDelivery.Status.PENDING).update(
+        status=ReminderDelivery.Status.SENDING
+    ):
+        return False  # someone else is sending (or sent) it
+    delivery = ReminderDelivery.objects.select_related("user", "user__profile", "routine", "shelf_item").get(
+        pk=delivery_id
+    )
+    now = now or timezone.now()
+    user = delivery.user
+    profile = profile_of(user)
+    message = _message(delivery)
+    if message is not None:
+        title, body, url = message
+        data = {"kind": delivery.kind, "delivery": str(delivery.pk), "local_date": delivery.local_date.isoformat()}
+        if delivery.routine_id:
+            data.update(routine=str(delivery.routine_id), period=delivery.period)
+        if delivery.shelf_item_id:
+            data.update(shelf_item=str(delivery.shelf_item_id))
+        choices = profile.notification_channels or {}
+        quiet = in_quiet_hours(now.astimezone(get_zone(profile.timezone)), profile.quiet_hours)
+        for channel in CHANNELS:
+            if choices.get(channel) is False:
+                status = ChannelDelivery.Status.OPTED_OUT
+            elif channel in INTERRUPTING and quiet:
+                status = ChannelDelivery.Status.QUIET_HOURS
+            elif (channel == "email" and not user.email) or (channel == "sms" and not user.phone):
+                status = ChannelDelivery.Status.UNAVAILABLE
+            else:
+                status = ChannelDelivery.Status.SENDING
+            try:
+                with transaction.atomic():
+                    row = ChannelDelivery.objects.create(delivery=delivery, channel=channel, status=status)
+            except IntegrityError:
+                continue  # this channel was already handled by an earlier attempt
+            if status != ChannelDelivery.Status.SENDING:
+                continue
+            try:
+                _send(channel, user, title, body, url, data)
+                row.status = ChannelDelivery.Status.SENT
+            except Exception as exc:  # noqa: BLE001 - one channel failing must not stop the others
+                logger.warning("Reminder %s on %s failed", delivery.pk, channel, exc_info=True)
+                row.status, row.detail = ChannelDelivery.Status.FAILED, str(exc)[:255]
+            row.save(update_fields=["status", "detail"])
+    ReminderDelivery.objects.filter(pk=delivery.pk).update(status=ReminderDelivery.Status.SENT, sent_at=now)
+    return True
