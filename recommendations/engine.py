@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -270,6 +271,7 @@ class ContentIndex:
         self.pregnancy_terms = np.zeros(len(vocab), dtype=bool)
         for name, j in vocab.items():
             self.key_terms.setdefault(name, set()).add(j)
+            self.fragrance_terms[j] = name in FRAGRANCE_ALLERGY_TERMS
             ing = info.get(name)
             if ing is None:
                 continue
@@ -277,7 +279,7 @@ class ContentIndex:
                 self.key_terms.setdefault(normalize_name(syn), set()).add(j)
             if ing.active_class:
                 self.key_terms.setdefault(normalize_name(ing.active_class), set()).add(j)
-            self.fragrance_terms[j] = bool(ing.is_fragrance)
+            self.fragrance_terms[j] = bool(ing.is_fragrance) or name in FRAGRANCE_ALLERGY_TERMS
             self.pregnancy_terms[j] = (ing.pregnancy_caution or "none") in PREGNANCY_BLOCKED
         self.non_vegan = np.array([p.is_vegan is False for p in products], dtype=bool)
 
@@ -304,10 +306,17 @@ class ContentIndex:
             return np.zeros(len(self), dtype=bool)
         return np.asarray(self.incidence @ term_mask.astype(np.float32)).ravel() > 0
 
-    def blocked_mask(self, needs: UserNeeds) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """Rows that must never be recommended to this person, and why (per rule)."""
+    def blocked_mask(
+        self, needs: UserNeeds, allergen_terms: np.ndarray | None = None
+    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Rows that must never be recommended to this person, and why (per rule). `allergen_terms`: an
+        extra boolean mask over terms from a richer matcher (the Django layer passes the ingredients app's
+        own allergy rules), OR-ed with the name/synonym/fragrance matching here."""
+        allergen = self.allergen_terms(needs.allergies)
+        if allergen_terms is not None:
+            allergen = allergen | allergen_terms
         why = {
-            "allergy": self._contains_any(self.allergen_terms(needs.allergies)),
+            "allergy": self._contains_any(allergen),
             "pregnancy": self._contains_any(self.pregnancy_terms)
             if needs.pregnant
             else np.zeros(len(self), dtype=bool),
@@ -393,7 +402,9 @@ class CFModel:
             factors = np.zeros((n_items, max(1, k)), dtype=np.float32)
         else:
             svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=5, random_state=seed)
-            svd.fit(matrix)
+            with warnings.catch_warnings():  # explained_variance_ratio_ of a degenerate matrix: unused here
+                warnings.simplefilter("ignore", RuntimeWarning)
+                svd.fit(matrix)
             factors = svd.components_.T.astype(np.float32)
         return cls(
             item_ids=[str(i) for i in item_ids],
@@ -520,13 +531,14 @@ class Recommender:
         category: str | None = None,
         exclude_rows: Iterable[int] = (),
         explain: bool = True,
+        allergen_terms: np.ndarray | None = None,
     ) -> list[Recommendation]:
         """Top-k products for a person. `history`: row → interaction weight; `exclude_rows`: rows not to
         return (what they own, unless asked). Blocked products get -inf and can never be returned."""
         history = dict(history or {})
         score, content, cf, alpha = self.score_all(needs, history)
         score = score.astype(np.float64)
-        blocked, _ = self.content.blocked_mask(needs)
+        blocked, _ = self.content.blocked_mask(needs, allergen_terms)
         score[blocked] = -np.inf
         for r in exclude_rows:
             score[r] = -np.inf

@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "recommendations"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.recommendation_list, name="list"),
+]

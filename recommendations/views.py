@@ -1,0 +1,43 @@
+"""Pages (session auth): the recommendations list, with the same selector as the API."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from skincare.core.errors import DomainError
+
+from . import selectors
+
+
+@login_required
+@require_GET
+def recommendation_list(request):
+    from ingredients.models import PRODUCT_CATEGORIES
+
+    category = request.GET.get("category", "")
+    include_owned = request.GET.get("include_owned") in {"1", "true", "on"}
+    error = None
+    try:
+        result = selectors.recommendations_for(
+            user=request.user, category=category, limit=selectors.DEFAULT_LIMIT, include_owned=include_owned
+        )
+    except DomainError as exc:
+        error = exc.detail
+        result = selectors.Result(items=[], basis={})
+    status = 400 if error else 200
+    return render(
+        request,
+        "recommendations/list.html",
+        {
+            "result": result,
+            "items": result.items,
+            "basis": result.basis,
+            "categories": PRODUCT_CATEGORIES,
+            "category": category,
+            "include_owned": include_owned,
+            "error": error,
+        },
+        status=status,
+    )
