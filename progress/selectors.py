@@ -88,67 +88,41 @@ def milestone_list(*, user) -> QuerySet[Milestone]:
 
 
 # --- routine adherence -------------------------------------------------------------------------
-def _routine_models():
-    try:
-        return apps.get_model("routines", "Routine"), apps.get_model("routines", "StepCompletion")
-    except LookupError:
-        return None, None
-
-
 def adherence(*, user, start: date, end: date) -> dict:
-    """Routine adherence between two dates (inclusive): the share of scheduled steps that were done.
+    """Routine adherence between two dates (inclusive), as the routines app defines it (one definition).
 
-    A step is scheduled on a day when its routine is active and started on or before that day and the
-    weekday is in the step's `days`. Returns {rate, done, expected, reason, calendar: [{date, expected,
-    done, complete}]}; rate is null (with a reason) when nothing was scheduled or routines are absent.
+    Returns {rate, done, expected, reason, calendar: [{date, expected, done, complete}], complete_days};
+    rate is null, with a reason, when nothing was scheduled or the routines app is absent.
     """
-    routine_model, completion_model = _routine_models()
     empty = {"rate": None, "done": 0, "expected": 0, "calendar": [], "complete_days": []}
-    if routine_model is None:
+    try:
+        from routines.selectors import adherence as routines_adherence
+    except ImportError:  # pragma: no cover - routines ships it
         return {**empty, "reason": "Routines are not available on this server."}
     try:
-        routines = list(
-            routine_model.objects.filter(user=user, is_active=True).prefetch_related("steps").order_by("created_at")
-        )
-        if not routines:
-            return {**empty, "reason": "No active routine: start one to track adherence."}
-        step_days: dict = {}
-        step_start: dict = {}
-        for routine in routines:
-            started = routine.started_at.date() if routine.started_at else routine.created_at.date()
-            for step in routine.steps.all():
-                step_days[step.pk] = set(step.days or range(7))  # empty = every day (routines convention)
-                step_start[step.pk] = started
-        done_pairs = set(
-            completion_model.objects.filter(
-                user=user, step_id__in=list(step_days), date__gte=start, date__lte=end
-            ).values_list("step_id", "date")
-        )
+        result = routines_adherence(user=user, start=start, end=end)
     except DatabaseError:  # pragma: no cover - routines' tables missing (app not migrated)
         return {**empty, "reason": "Routines are not available on this server."}
-    done_by_day: dict[date, int] = defaultdict(int)
-    for step_id, day in done_pairs:
-        if day.weekday() in step_days.get(step_id, ()) and day >= step_start.get(step_id, day):
-            done_by_day[day] += 1
     calendar = []
-    total_expected = total_done = 0
-    day = start
-    while day <= end:
-        expected = sum(1 for sid, wd in step_days.items() if day.weekday() in wd and day >= step_start[sid])
-        done = min(done_by_day.get(day, 0), expected)
-        total_expected += expected
-        total_done += done
+    for key, day in sorted(result.get("by_day", {}).items()):
+        expected, done = int(day.get("scheduled", 0)), int(day.get("completed", 0))
         calendar.append(
-            {"date": day, "expected": expected, "done": done, "complete": expected > 0 and done >= expected}
+            {"date": date.fromisoformat(key), "expected": expected, "done": done, "complete": 0 < expected <= done}
         )
-        day += timedelta(days=1)
-    rate = stats.adherence_rate(total_done, total_expected)
+    rate = result.get("rate")
+    reason = None
+    if rate is None:
+        reason = (
+            "Nothing was scheduled in this period: start a routine to track adherence."
+            if not any(c["expected"] for c in calendar)
+            else "Nothing was scheduled in this period."
+        )
     return {
         "rate": rate,
-        "done": total_done,
-        "expected": total_expected,
-        "reason": None if rate is not None else "Nothing was scheduled in this period.",
-        "calendar": calendar,
+        "done": int(result.get("completed", 0)),
+        "expected": int(result.get("scheduled", 0)),
+        "reason": reason,
+        "calendar": calendar if any(c["expected"] for c in calendar) else [],
         "complete_days": [c["date"] for c in calendar if c["complete"]],
     }
 
