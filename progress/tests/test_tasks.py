@@ -1,0 +1,48 @@
+"""Milestone detection tasks (eager Celery in unit tests) and the beat schedule."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Notification
+from accounts.tests.factories import UserFactory
+from progress import tasks
+from progress.models import Milestone
+
+from .factories import ProgressEntryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_daily_sweep_detects_each_milestone_once(user):
+    today = timezone.now().date()
+    for d in range(7):
+        ProgressEntryFactory(user=user, date=today - timedelta(days=d))
+    idle = UserFactory()  # nothing logged: not swept
+    assert tasks.detect_milestones_daily() == 1
+    assert Milestone.objects.filter(user=user, kind="streak_7").count() == 1
+    assert not Milestone.objects.filter(user=idle).exists()
+    tasks.detect_milestones_daily()
+    assert Notification.objects.filter(user=user, kind="milestone").count() == 1
+
+
+def test_task_ignores_unknown_or_inactive_people(user):
+    user.is_active = False
+    user.save()
+    assert tasks.detect_milestones_task(str(user.pk)) == 0
+    assert tasks.detect_milestones_task("5f0c6a7e-0000-4000-8000-000000000000") == 0
+
+
+def test_beat_schedule_is_registered():
+    from django_celery_beat.models import PeriodicTask
+
+    from skincare.core.management.commands.setup_project import register_periodic_tasks
+
+    names = register_periodic_tasks()
+    assert "progress-milestones-daily" in names
+    task = PeriodicTask.objects.get(name="progress-milestones-daily")
+    assert task.task == "progress.tasks.detect_milestones_daily" and task.crontab.hour == "2"
+    from skincare.celery import app
+
+    assert "progress.tasks.detect_milestones_daily" in app.tasks
