@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 
 from skincare.core import admin_views, audit
 from skincare.core.config import CONFIG_FIELDS, config_row, config_update
-from skincare.core.models import AuditEntry, SiteConfig
+from skincare.core.models import QUALITY_FIELDS, AuditEntry, SiteConfig, engine_quality_defaults
 
 
 @admin.register(SiteConfig)
@@ -50,6 +50,16 @@ class SiteConfigAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        defaults = engine_quality_defaults()
+        for name in QUALITY_FIELDS:
+            field = form.base_fields.get(name)
+            if field is not None:
+                field.help_text = f"{field.help_text} Empty: the engine's default, now {defaults[name]:g}."
+                field.widget.attrs["placeholder"] = f"{defaults[name]:g}"
+        return form
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_or_change_permission(request):

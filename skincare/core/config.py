@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.cache import cache
 from django.db import transaction
 
-from skincare.core.models import QUALITY_DEFAULTS, SiteConfig
+from skincare.core.models import QUALITY_FIELDS, SiteConfig
 
 if TYPE_CHECKING:
     from ml.types import QualityThresholds
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 CACHE_KEY = "core:site-config:v1"
 CACHE_SECONDS = 300  # a bounded lifetime as well: a missed invalidation heals itself within 5 minutes
 
-QUALITY_FIELDS = tuple(QUALITY_DEFAULTS)
 SWITCH_FIELDS = ("otp_login_enabled", "sharing_enabled", "sms_enabled")
 REMINDER_FIELDS = (
     "reminder_am_default",
@@ -39,11 +38,11 @@ CONFIG_FIELDS = QUALITY_FIELDS + SWITCH_FIELDS + REMINDER_FIELDS
 
 @dataclasses.dataclass(frozen=True)
 class Config:
-    min_face_fraction: float
-    max_yaw_degrees: float
-    min_sharpness: float
-    min_brightness: float
-    max_brightness: float
+    min_face_fraction: float | None  # None: the engine's default (ml.types.QualityThresholds)
+    max_yaw_degrees: float | None
+    min_sharpness: float | None
+    min_brightness: float | None
+    max_brightness: float | None
     otp_login_enabled: bool
     sharing_enabled: bool
     sms_enabled: bool
@@ -92,7 +91,8 @@ def quality_thresholds() -> QualityThresholds:
     from ml.types import QualityThresholds  # lazily: web processes that never check photos skip ml/
 
     config = get_config()
-    return QualityThresholds(**{name: float(getattr(config, name)) for name in QUALITY_FIELDS})
+    values = {name: float(getattr(config, name)) for name in QUALITY_FIELDS if getattr(config, name) is not None}
+    return QualityThresholds(**values)
 
 
 def config_update(*, actor=None, ip_address: str | None = None, **values: Any) -> SiteConfig:

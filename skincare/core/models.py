@@ -11,14 +11,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-# Defaults equal ml.types.QualityThresholds' defaults (a test keeps them in step; ml/ is not imported here).
-QUALITY_DEFAULTS = {
-    "min_face_fraction": 0.15,
-    "max_yaw_degrees": 25.0,
-    "min_sharpness": 40.0,
-    "min_brightness": 25.0,
-    "max_brightness": 88.0,
-}
+# Quality-gate fields, named as in ml.types.QualityThresholds. Empty (null) means the engine's own default, so a
+# default tuned in ml/ applies here without a migration.
+QUALITY_FIELDS = ("min_face_fraction", "max_yaw_degrees", "min_sharpness", "min_brightness", "max_brightness")
+
+
+def engine_quality_defaults() -> dict[str, float]:
+    import dataclasses
+
+    from ml.types import QualityThresholds  # pure Python, no Django; imported only when needed
+
+    return dataclasses.asdict(QualityThresholds())
 
 
 class SiteConfig(models.Model):
@@ -28,29 +31,34 @@ class SiteConfig(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_PK, editable=False)
 
-    # --- quality gate (names of ml.types.QualityThresholds) ---
+    # --- quality gate (names of ml.types.QualityThresholds; empty = the engine's default) ---
     min_face_fraction = models.FloatField(
-        default=QUALITY_DEFAULTS["min_face_fraction"],
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0.02), MaxValueValidator(0.95)],
         help_text="Smallest face box width / image short side (0.02-0.95).",
     )
     max_yaw_degrees = models.FloatField(
-        default=QUALITY_DEFAULTS["max_yaw_degrees"],
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1.0), MaxValueValidator(90.0)],
         help_text="Largest head turn left/right, in degrees (1-90).",
     )
     min_sharpness = models.FloatField(
-        default=QUALITY_DEFAULTS["min_sharpness"],
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0.0), MaxValueValidator(5000.0)],
         help_text="Smallest variance of Laplacian on the 256 px face crop (0-5000).",
     )
     min_brightness = models.FloatField(
-        default=QUALITY_DEFAULTS["min_brightness"],
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0.0), MaxValueValidator(100.0)],
         help_text="Darkest accepted mean L* of face skin (0-100).",
     )
     max_brightness = models.FloatField(
-        default=QUALITY_DEFAULTS["max_brightness"],
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0.0), MaxValueValidator(100.0)],
         help_text="Brightest accepted mean L* of face skin (0-100).",
     )
@@ -92,11 +100,18 @@ class SiteConfig(models.Model):
     def __str__(self) -> str:
         return "Site configuration"
 
+    def effective_quality(self) -> dict[str, float]:
+        """The thresholds the gate uses: each set value, else the engine's default."""
+        defaults = engine_quality_defaults()
+        return {name: defaults[name] if getattr(self, name) is None else getattr(self, name) for name in QUALITY_FIELDS}
+
     def clean(self) -> None:
         errors = {}
-        if self.min_brightness is not None and self.max_brightness is not None:
-            if self.min_brightness >= self.max_brightness:
-                errors["max_brightness"] = "Must be above the minimum brightness."
+        quality = self.effective_quality()
+        if quality["min_brightness"] >= quality["max_brightness"]:
+            errors["max_brightness"] = (
+                f"Must be above the minimum brightness ({quality['min_brightness']} with the engine default)."
+            )
         if self.reminder_earliest and self.reminder_latest and self.reminder_earliest >= self.reminder_latest:
             errors["reminder_latest"] = "Must be after the earliest reminder time."
         if errors:
