@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
@@ -13,7 +11,15 @@ from django.db import transaction
 from skincare.core.errors import DomainError
 
 from . import selectors, services, validators
-from .models import BUDGETS, CONCERN_KEYS, PREFERENCES, SKIN_TYPES, User
+from .models import BUDGETS, CONCERN_KEYS, PREFERENCES, SKIN_TYPES, User, _iana_zones
+
+
+class NoColonForm(forms.Form):
+    """Labels without Django's trailing colon (cleaner for screen readers and tests by label)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 def _label(key: str) -> str:
@@ -31,7 +37,7 @@ def _apply_domain_error(form: forms.Form, exc: DomainError) -> None:
         form.add_error(None, exc.detail)
 
 
-class SignupForm(forms.Form):
+class SignupForm(NoColonForm):
     email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     first_name = forms.CharField(
         max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
@@ -92,6 +98,7 @@ class LoginForm(AuthenticationForm):
     }
 
     def __init__(self, request=None, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = "Email"
         self.fields["username"].widget = forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
@@ -122,10 +129,10 @@ class LoginForm(AuthenticationForm):
 
 
 def _timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+    return [(name, name.replace("_", " ")) for name in sorted(_iana_zones())]
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(NoColonForm):
     first_name = forms.CharField(max_length=150, required=False)
     last_name = forms.CharField(max_length=150, required=False)
     phone = forms.CharField(
@@ -255,14 +262,14 @@ class ProfileForm(forms.Form):
         return True
 
 
-class PasswordResetRequestForm(forms.Form):
+class PasswordResetRequestForm(NoColonForm):
     email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
     def save(self, **kwargs) -> None:
         services.password_reset_request(email=self.cleaned_data["email"])
 
 
-class AccountDeleteForm(forms.Form):
+class AccountDeleteForm(NoColonForm):
     password = forms.CharField(
         label="Your password",
         strip=False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 import zoneinfo
 
@@ -34,8 +35,13 @@ BUDGETS = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
 PREFERENCES = ["fragrance_free", "vegan", "cruelty_free", "alcohol_free", "minimal", "essential_oil_free"]
 
 
+@functools.cache
+def _iana_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())  # reads the tz database from disk: once
+
+
 def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in _iana_zones():
         raise ValidationError(f"“{value}” is not an IANA time zone (e.g. Europe/Paris).", code="invalid_timezone")
 
 

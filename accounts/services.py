@@ -281,6 +281,7 @@ def otp_request(*, phone: str, ip: str | None) -> None:
         OtpCode.objects.create(
             phone=phone,
             code_hash=_otp_hash(phone, code),
+            created_at=now,
             expires_at=now + timedelta(seconds=security.OTP_TTL_SECONDS),
             ip_address=ip,
         )
