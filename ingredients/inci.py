@@ -152,10 +152,13 @@ def _cut_trailer(text: str) -> str:
         text = text[: m.start()]
     # The list ends at a full stop followed by prose. A period followed by more comma-separated
     # names is an OCR'd comma and is kept.
-    parts = re.split(r"(?<=[A-Za-z\)\]])\.\s+(?=[A-Z])", text)
+    parts = re.split(r"(?<=[^\s\d])\.\s+(?=\S)", text)
     kept = [parts[0]]
     for part in parts[1:]:
-        if _looks_like_prose(part):
+        if _MAY_CONTAIN_RE.match(part.strip()):
+            kept.append(part)
+            continue
+        if _looks_like_prose(part) or re.match(r"\s*[*°†‡¹²³]", part) or re.search(r"\w\s*:", part):
             break
         kept.append(part)
     return ", ".join(kept)
@@ -238,6 +241,7 @@ def parse(text: str) -> ParsedList:
     """Parse a label's text into ordered items. Never raises on odd input; may return no items."""
     text = normalize_text(text)
     text = _join_hyphenation(text)
+    text = re.sub(r"(?m)^\s*[*°†‡¹²³]+\s*[a-z].*$", "", text)  # footnote legends ("*organic")
     body, header_found = _find_header(text)
     if not header_found and _STOP_RE.search(body):
         # no header: the list is usually the part with the most commas
@@ -263,7 +267,7 @@ def parse(text: str) -> ParsedList:
         last = m.end()
     pieces.append((body[last:], may_contain))
     for chunk, in_may in pieces:
-        chunk = chunk.replace("[", " ").replace("]", ",")
+        chunk = chunk.replace("[", "(").replace("]", ")")
         for raw in _split_top_level(chunk):
             name = _clean_token(raw)
             if not name or len(name) < 2 or not re.search(r"[A-Za-z]", name):
@@ -304,10 +308,10 @@ def fold_ocr(k: str) -> str:
     Digits inside letter runs become letters (0→o, 1→l, 5→s, 8→b), o between digits becomes 0,
     i/1/l all become l, "rn" becomes "m", "vv" becomes "w", and spaces vanish (OCR splits and joins words)."""
     k = re.sub(r"(?<=[a-z])0|0(?=[a-z])", "o", k)
-    k = re.sub(r"(?<=[a-z])1(?=[a-z])|^1(?=[a-z]{2})|(?<= )1(?=[a-z]{2})", "l", k)
+    k = re.sub(r"(?<=[a-z])1(?!\d)|^1(?=[a-z]{2})|(?<= )1(?=[a-z]{2})", "l", k)
     k = re.sub(r"(?<=[a-z])5(?=[a-z])", "s", k)
     k = re.sub(r"(?<=[a-z])8(?=[a-z])", "b", k)
     k = re.sub(r"(?<=\d)o|o(?=\d)", "0", k)
-    k = k.replace("rn", "m").replace("vv", "w").replace("cl", "d")
     k = k.replace("i", "l").replace("j", "l")
+    k = k.replace("rn", "m").replace("vv", "w").replace("cl", "d")
     return k.replace(" ", "")

@@ -17,6 +17,8 @@ from . import inci
 # Fuzzy acceptance: a normalised InDel ratio (0-100) at or above this, by folded key length.
 FUZZY_MIN_LONG = 88  # keys of 12+ characters
 FUZZY_MIN_SHORT = 92  # keys of 7-11 characters; shorter keys must match exactly
+WORD_MIN = 75  # each word of a fuzzy match, when the word counts agree
+FUZZY_MIN_SPLIT = 93  # when OCR split or joined words
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,12 @@ class Index:
             self._add(inci.key_without_parens(inci_name), pk, 0.99, "exact")
             for syn in synonyms or []:
                 self._add(inci.key(syn), pk, 0.98, "synonym")
+        self.words_of: dict[str, list[str]] = {}
         for k, (pk, _, _) in list(self.by_key.items()):
-            self.by_folded.setdefault(inci.fold_ocr(k), pk)
+            f = inci.fold_ocr(k)
+            if f not in self.by_folded:
+                self.by_folded[f] = pk
+                self.words_of[f] = [inci.fold_ocr(w) for w in k.split()]
         self.folded_keys = list(self.by_folded)
 
     def _add(self, k: str, pk: str, conf: float, method: str) -> None:
@@ -61,11 +67,20 @@ class Index:
         if not fuzzy or len(f) < 7:
             return Match(None, None, 0.0, "none")
         cutoff = FUZZY_MIN_LONG if len(f) >= 12 else FUZZY_MIN_SHORT
-        best = process.extractOne(f, self.folded_keys, scorer=fuzz.ratio, score_cutoff=cutoff)
-        if best:
-            pk = self.by_folded[best[0]]
-            return Match(pk, self.names[pk], round(0.95 * best[1] / 100, 3), "fuzzy")
+        words = [inci.fold_ocr(w) for w in k.split()]
+        for choice, score, _ in process.extract(f, self.folded_keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3):
+            if self._words_agree(words, self.words_of[choice], score):
+                pk = self.by_folded[choice]
+                return Match(pk, self.names[pk], round(0.95 * score / 100, 3), "fuzzy")
         return Match(None, None, 0.0, "none")
+
+    @staticmethod
+    def _words_agree(words: list[str], target: list[str], score: float) -> bool:
+        """OCR damage is spread over characters; a different word ("Lauroyl" vs "Stearoyl") is another
+        ingredient. Same word count: every word pair must be close. Otherwise demand a higher overall score."""
+        if len(words) == len(target):
+            return all(a == b or fuzz.ratio(a, b) >= WORD_MIN for a, b in zip(words, target, strict=True))
+        return score >= FUZZY_MIN_SPLIT
 
     def match(self, candidates: list[str]) -> Match:
         """Best match over a printed name's readings: exact on any reading beats fuzzy on the first."""

@@ -8,7 +8,8 @@ Hazard score (0-10) — computed from the ingredient's sourced facts, never type
       comedogenic rating (0-5)            × 0.4   (up to 2; rabbit-ear data, a hint only)
       EU labelled fragrance allergen      + 3     (Annex III, the 26 + Regulation 2023/1545)
       fragrance that is not one of them   + 2
-      EU restricted (Annex III limits)    + 2;  preservative or UV filter (Annex V/VI) + 1
+      EU restricted (Annex III limits)    + 2 (not for allergens: their Annex III entry is a labelling rule)
+      preservative or UV filter (Annex V/VI) + 1
       pregnancy: avoid + 2, caution + 1
 
 Rating of one ingredient: red at hazard ≥ 7; yellow at 3-6, or when flagged irritant (irritancy ≥ 3)
@@ -52,7 +53,7 @@ def hazard_score(
         score += 3
     elif is_fragrance:
         score += 2
-    if eu_status == "restricted":
+    if eu_status == "restricted" and not is_allergen:  # an allergen's Annex III entry is its labelling rule
         score += 2
     elif eu_status in {"preservative", "uv_filter"}:
         score += 1
