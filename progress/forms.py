@@ -25,8 +25,15 @@ class LogForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
     )
 
-    def __init__(self, *args, analyses=(), **kwargs):
+    consent = forms.BooleanField(
+        required=False,
+        label="I agree that my photo is analysed on this server (needed once, before the first photo).",
+    )
+
+    def __init__(self, *args, analyses=(), consent_given: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if consent_given:
+            del self.fields["consent"]
         self.fields["analysis"].choices = [("", "—")] + [
             (str(a.pk), f"{a.created_at:%d %b %Y %H:%M} · {a.overall_score if a.overall_score is not None else '…'}")
             for a in analyses

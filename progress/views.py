@@ -31,6 +31,8 @@ def _label(key: str) -> str:
 @login_required
 @require_GET
 def dashboard(request):
+    from analysis.services import photo_consent_given
+
     try:
         days = max(7, min(int(request.GET.get("days", 90)), 365))
     except ValueError:
@@ -58,7 +60,11 @@ def dashboard(request):
             "calendar": charts.calendar_svg(data["adherence"]["calendar"]),
             "entries": entries,
             "milestones": list(selectors.milestone_list(user=request.user)[:10]),
-            "form": LogForm(analyses=analyses, initial={"date": selectors.user_today(request.user)}),
+            "form": LogForm(
+                analyses=analyses,
+                consent_given=photo_consent_given(request.user),
+                initial={"date": selectors.user_today(request.user)},
+            ),
             "can_compare": len(analyses) >= 2,
         },
     )
@@ -67,14 +73,22 @@ def dashboard(request):
 @login_required
 @require_POST
 def log_entry(request):
+    from analysis.services import photo_consent_given, photo_consent_record
+
     analyses = _recent_analyses(request.user)
-    form = LogForm(request.POST, request.FILES, analyses=analyses)
+    consent_given = photo_consent_given(request.user)
+    form = LogForm(request.POST, request.FILES, analyses=analyses, consent_given=consent_given)
     if not form.is_valid():
         messages.error(
             request, "The entry was not saved: " + "; ".join(e for errs in form.errors.values() for e in errs)
         )
         return redirect("progress:dashboard")
     photo = form.cleaned_data.get("photo")
+    if photo and not consent_given:
+        if not form.cleaned_data.get("consent"):
+            messages.error(request, "Please agree to the photo analysis before adding a photo.")
+            return redirect("progress:dashboard")
+        photo_consent_record(user=request.user, ip_address=request.META.get("REMOTE_ADDR"))
     try:
         services.entry_create(
             user=request.user,

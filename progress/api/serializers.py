@@ -38,6 +38,7 @@ class EntryInputSerializer(serializers.Serializer):
     analysis = serializers.UUIDField(required=False, allow_null=True, help_text="An existing analysis of yours")
     rating = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=5)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    consent = serializers.BooleanField(required=False, help_text="Agree to the photo analysis (recorded once)")
 
 
 class EntryMultipartSerializer(EntryInputSerializer):

@@ -66,14 +66,20 @@ class LogView(APIView):
         data = EntryInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
+        photo = _read_photo(request)
         entry = services.entry_create(
             user=request.user,
             date=v.get("date"),
             analysis_id=v.get("analysis"),
-            photo=_read_photo(request),
+            photo=photo,
             rating=v.get("rating"),
             notes=v.get("notes", ""),
         )
+        if photo and v.get("consent"):  # as on the analysis upload: record the photo-analysis consent once
+            from analysis.services import photo_consent_given, photo_consent_record
+
+            if not photo_consent_given(request.user):
+                photo_consent_record(user=request.user, ip_address=request.META.get("REMOTE_ADDR"))
         return Response(EntrySerializer(entry, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 

@@ -211,3 +211,23 @@ def test_admin_pages_render(client, person, name):
     services.share_report_create(token=share.token, reason="spam")
     ProgressEntryFactory(user=person)
     assert client.get(reverse(f"admin:progress_{name}_changelist")).status_code == 200
+
+
+def test_a_photo_from_the_page_needs_the_photo_consent_once(page_client, person):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import Consent
+
+    from .factories import astronaut, jpeg
+
+    def photo():
+        return SimpleUploadedFile("me.jpg", jpeg(astronaut()), content_type="image/jpeg")
+
+    assert "I agree that my photo" in page_client.get(reverse("progress:dashboard")).content.decode()
+    page_client.post(reverse("progress:log"), {"photo": photo()})
+    assert not person.progress_entries.exists()
+    page_client.post(reverse("progress:log"), {"photo": photo(), "consent": "on"})
+    entry = person.progress_entries.get()
+    assert entry.analysis is not None
+    assert Consent.objects.filter(user=person, kind="photo_analysis", granted=True).count() == 1
+    assert "I agree that my photo" not in page_client.get(reverse("progress:dashboard")).content.decode()
