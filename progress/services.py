@@ -371,3 +371,26 @@ def report_dismiss(*, report: ShareReport, note: str, moderator=None) -> ShareRe
     )
     report.refresh_from_db()
     return report
+
+
+ALIGNED_FOLDER = "progress/aligned"
+SWEEP_BATCH = 1000
+
+
+def aligned_files_sweep(*, limit: int = SWEEP_BATCH) -> int:
+    """Delete aligned images whose comparison is gone (its analysis was deleted). Bounded; returns the count."""
+    try:
+        _, names = default_storage.listdir(ALIGNED_FOLDER)
+    except (FileNotFoundError, NotImplementedError, OSError):
+        return 0
+    candidates = [f"{ALIGNED_FOLDER}/{n}" for n in names][: limit * 5]
+    kept = set(Comparison.objects.filter(aligned_image__in=candidates).values_list("aligned_image", flat=True))
+    removed = 0
+    for name in candidates:
+        if name in kept:
+            continue
+        default_storage.delete(name)
+        removed += 1
+        if removed >= limit:
+            break
+    return removed

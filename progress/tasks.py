@@ -46,3 +46,14 @@ def detect_milestones_daily() -> int:
         count += 1
     logger.info("Milestone detection queued for %d people", count)
     return count
+
+
+@shared_task(name="progress.tasks.sweep_aligned_files", acks_late=True, **RETRY_KWARGS)
+def sweep_aligned_files() -> int:
+    """Remove aligned comparison images left behind when an analysis was deleted."""
+    from . import services
+
+    removed = services.aligned_files_sweep()
+    if removed:
+        logger.info("Removed %d orphaned aligned images", removed)
+    return removed

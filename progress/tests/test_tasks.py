@@ -46,3 +46,21 @@ def test_beat_schedule_is_registered():
     from skincare.celery import app
 
     assert "progress.tasks.detect_milestones_daily" in app.tasks
+
+
+def test_orphaned_aligned_images_are_swept(user):
+    from django.core.files.storage import default_storage
+
+    from .test_services import _aligned_pair
+
+    before, after = _aligned_pair(user)
+    from progress import services
+
+    kept = services.compare(user=user, before_id=before.pk, after_id=after.pk)["comparison"].aligned_image.name
+    other_before, other_after = _aligned_pair(user)
+    gone = services.compare(user=user, before_id=other_before.pk, after_id=other_after.pk)["comparison"]
+    gone_name = gone.aligned_image.name
+    other_after.delete()  # the comparison row cascades; its file stays behind
+    assert default_storage.exists(gone_name)
+    assert tasks.sweep_aligned_files() >= 1
+    assert not default_storage.exists(gone_name) and default_storage.exists(kept)
