@@ -145,12 +145,13 @@ class AuditMixin:
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         _mark(request, obj)
-        if not self.audit_skip_save:
+        changes = _form_changes(form, change)
+        if not self.audit_skip_save and (changes or not change):  # a save that changed nothing is no change
             audit_record(
                 actor=request.user,
                 action="change" if change else "add",
                 obj=obj,
-                changes=_form_changes(form, change),
+                changes=changes,
                 ip_address=client_ip(request),
             )
 

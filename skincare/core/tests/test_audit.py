@@ -164,3 +164,20 @@ def test_audit_log_is_read_only(staff_client):
         staff_client.post(reverse("admin:core_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
     )
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_inline_change_is_recorded_on_the_inline_object(staff_client):
+    url_or_skip("admin:accounts_user_changelist")
+    target = staff_user()
+    url = reverse("admin:accounts_user_change", args=[target.pk])
+    page = staff_client.get(url)
+    prefix = next(
+        f.formset.prefix for f in page.context["inline_admin_formsets"] if f.formset.model._meta.model_name == "profile"
+    )
+    response = staff_client.post(url, change_form_data(page, **{f"{prefix}-0-skin_type": "oily"}))
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(model="profile")
+    assert entry.action == "change"
+    assert entry.object_id == str(target.pk)
+    assert entry.changes["skin_type"] == [None, "oily"]
+    assert not AuditEntry.objects.filter(model="user").exists()  # the user's own fields did not change
