@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 
+import cv2
 import numpy as np
 from skimage import color as skcolor
 
@@ -27,10 +28,18 @@ SCLERA_LAB = (80.0, 2.0, 8.0)  # typical healthy sclera: a little warm, not pure
 MIN_SCLERA_PIXELS = 12
 
 
+def _decode(x: np.ndarray) -> np.ndarray:
+    return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4).astype(np.float32)
+
+
+_LUT = _decode(np.arange(256, dtype=np.float32) / 255.0)
+
+
 def srgb_to_linear(rgb: np.ndarray) -> np.ndarray:
     """uint8 or float (0-1) sRGB -> linear float32 (0-1)."""
-    x = rgb.astype(np.float32) / 255.0 if rgb.dtype == np.uint8 else rgb.astype(np.float32)
-    return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4).astype(np.float32)
+    if rgb.dtype == np.uint8:
+        return _LUT[rgb]
+    return _decode(rgb.astype(np.float32))
 
 
 def linear_to_srgb(lin: np.ndarray) -> np.ndarray:
@@ -42,6 +51,11 @@ def linear_to_srgb(lin: np.ndarray) -> np.ndarray:
 def to_lab(srgb01: np.ndarray) -> np.ndarray:
     """sRGB float (0-1) -> CIELAB (D65) float32: L* 0-100, a*, b* roughly -128..127."""
     return np.asarray(skcolor.rgb2lab(np.clip(srgb01, 0, 1)), dtype=np.float32)
+
+
+def lab_from_linear(linear: np.ndarray) -> np.ndarray:
+    """Linear RGB float (0-1, clipped) -> CIELAB (D65) float32, via OpenCV's linear-RGB path (fast)."""
+    return cv2.cvtColor(np.clip(linear, 0.0, 1.0).astype(np.float32), cv2.COLOR_LRGB2Lab)
 
 
 def white_gains(linear: np.ndarray, sclera: np.ndarray | None) -> tuple[np.ndarray, str]:

@@ -80,11 +80,12 @@ def _poly_mask(poly: np.ndarray, shape: tuple[int, int] = (CANON_H, CANON_W)) ->
 
 
 def _hull_mask(pts: np.ndarray, dilate_px: int, shape: tuple[int, int] = (CANON_H, CANON_W)) -> np.ndarray:
+    """Filled convex hull, grown by ``dilate_px`` (its outline drawn with a thick round-capped line)."""
     mask = np.zeros(shape, np.uint8)
-    cv2.fillConvexPoly(mask, cv2.convexHull(np.round(pts).astype(np.int32)), 1)
+    hull = cv2.convexHull(np.round(pts).astype(np.int32))
+    cv2.fillConvexPoly(mask, hull, 1)
     if dilate_px > 0:
-        k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * dilate_px + 1, 2 * dilate_px + 1))
-        mask = cv2.dilate(mask, k)
+        cv2.polylines(mask, [hull], True, 1, thickness=2 * dilate_px + 1, lineType=cv2.LINE_8)
     return mask.astype(bool)
 
 

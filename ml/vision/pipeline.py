@@ -71,12 +71,12 @@ def analyze(
     sclera = color.sclera_mask(linear, masks.eyes, masks.iris)
     gains, wb_source = color.white_gains(linear, sclera)
     balanced = linear * gains
-    lab_wb = color.to_lab(color.linear_to_srgb(balanced))
+    lab_wb = color.lab_from_linear(balanced)
     # Exposure gain from the landmark-only skin mask: the same pixels whatever the light, so a dimmer
     # copy gets exactly the compensating gain; hair is removed on the normalised image afterwards.
     l_skin = float(np.median(lab_wb[..., 0][masks.skin])) if masks.skin.any() else color.TARGET_SKIN_L
     gain = _exposure_gain(l_skin, color.TARGET_SKIN_L)
-    lab = color.to_lab(color.linear_to_srgb(balanced * gain))
+    lab = color.lab_from_linear(balanced * gain)
     masks = geometry.remove_hair_and_background(masks, lab)
     cheeks = masks.regions["left_cheek"] | masks.regions["right_cheek"]
     ita = color.ita_degrees(lab_wb, cheeks if int(cheeks.sum()) >= 20 else masks.skin)

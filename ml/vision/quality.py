@@ -71,7 +71,7 @@ def count_faces(image: np.ndarray, faces: list[FaceLandmarks]) -> int:
     main = faces[0].box
     others = [
         b
-        for b in haar_faces(image)
+        for b in haar_faces(image, min_width=int(0.6 * main[2]))
         if _overlap(b, main) < 0.2 and b[2] >= 0.6 * main[2] and all(_overlap(b, f.box) < 0.2 for f in faces)
     ]
     return len(faces) + len(others)

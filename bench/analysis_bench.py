@@ -1,0 +1,132 @@
+"""Benchmark of the skin-analysis engine, measured in one run on the same images.
+
+    .venv/bin/python bench/analysis_bench.py [--repeats 5] [--backbone resnet18] [--size 224]
+
+Prints: full analysis time per image, decode + landmarks alone, their ratio; analyses per second
+(wall clock) and per CPU core (analyses per CPU-second of this process); timm inference throughput at
+batch 1 and batch 32 on the CPU, and on the GPU when torch sees one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import ml.compat  # noqa: E402,F401  (before timm)
+
+# isort: split
+
+import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
+from skimage import data  # noqa: E402
+
+from ml.vision import analyze_bytes, load_image  # noqa: E402
+from ml.vision.landmarks import find_faces  # noqa: E402
+
+
+def test_images() -> list[tuple[str, bytes]]:
+    """The astronaut photo at three sizes and two lightings, as JPEG bytes (like uploads)."""
+    base = data.astronaut()
+    variants = {
+        "astronaut 512": base,
+        "astronaut 1024": np.asarray(Image.fromarray(base).resize((1024, 1024), Image.Resampling.BICUBIC)),
+        "astronaut 1536": np.asarray(Image.fromarray(base).resize((1536, 1536), Image.Resampling.BICUBIC)),
+        "warm 512": np.clip(base * np.array([1.08, 1.0, 0.88]), 0, 255).astype(np.uint8),
+        "dim 1024": (np.asarray(Image.fromarray(base).resize((1024, 1024), Image.Resampling.BICUBIC)) * 0.75).astype(
+            np.uint8
+        ),
+    }
+    out = []
+    for name, arr in variants.items():
+        buf = io.BytesIO()
+        Image.fromarray(arr).save(buf, format="JPEG", quality=92)
+        out.append((name, buf.getvalue()))
+    return out
+
+
+def timed(fn, repeats: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Median wall seconds and median CPU seconds of ``fn`` over ``repeats`` runs."""
+    walls, cpus = [], []
+    for _ in range(repeats):
+        w0, c0 = time.perf_counter(), time.process_time()
+        fn()
+        walls.append(time.perf_counter() - w0)
+        cpus.append(time.process_time() - c0)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def engine_table(repeats: int) -> list[tuple[str, float, float, float, float]]:
+    images = test_images()
+    analyze_bytes(images[0][1])  # warm up: FaceMesh graph, Haar cascade
+    rows = []
+    for name, blob in images:
+        full_w, full_c = timed(lambda b=blob: analyze_bytes(b), repeats)
+        lm_w, _ = timed(lambda b=blob: find_faces(load_image(b)), repeats)
+        rows.append((name, full_w * 1000, lm_w * 1000, full_w / lm_w, 1.0 / full_c if full_c > 0 else float("nan")))
+    return rows
+
+
+def model_throughput(backbone: str, size: int, device: str, batches: tuple[int, ...] = (1, 32)) -> dict[int, float]:
+    import torch
+
+    from ml.models.net import SkinNet
+
+    model = SkinNet(backbone, 4, True, 8).to(device).eval()
+    out: dict[int, float] = {}
+    for bs in batches:
+        x = torch.randn(bs, 3, size, size, device=device)
+        n_iter = 20 if device == "cuda" else (10 if bs == 1 else 2)
+        with torch.inference_mode():
+            for _ in range(2 if device == "cpu" else 5):
+                model(x)
+            if device == "cuda":
+                torch.cuda.synchronize()
+            t0 = time.perf_counter()
+            for _ in range(n_iter):
+                model(x)
+            if device == "cuda":
+                torch.cuda.synchronize()
+        out[bs] = bs * n_iter / (time.perf_counter() - t0)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--backbone", default="resnet18")
+    ap.add_argument("--size", type=int, default=224)
+    args = ap.parse_args()
+
+    import torch
+
+    print(f"cpu cores visible: {os.cpu_count()}, torch threads: {torch.get_num_threads()}, "
+          f"cuda: {torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'none'}")  # fmt: skip
+    rows = engine_table(args.repeats)
+    print()
+    print(f"{'image':<16}{'full ms':>10}{'decode+landmarks ms':>22}{'ratio':>8}{'analyses/s/core':>17}")
+    for name, full, lm, ratio, per_core in rows:
+        print(f"{name:<16}{full:>10.1f}{lm:>22.1f}{ratio:>8.2f}{per_core:>17.2f}")
+    full_mean = statistics.mean(r[1] for r in rows)
+    lm_mean = statistics.mean(r[2] for r in rows)
+    print(f"{'mean':<16}{full_mean:>10.1f}{lm_mean:>22.1f}{full_mean / lm_mean:>8.2f}"
+          f"{statistics.mean(r[4] for r in rows):>17.2f}")  # fmt: skip
+    print(f"analyses per second (wall clock, this process): {1000.0 / full_mean:.2f}")
+    print()
+    print(f"timm {args.backbone} @ {args.size}px inference throughput (images/s)")
+    print(f"{'device':<10}{'batch 1':>12}{'batch 32':>12}")
+    devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+    for dev in devices:
+        tp = model_throughput(args.backbone, args.size, dev)
+        print(f"{dev:<10}{tp[1]:>12.1f}{tp[32]:>12.1f}")
+
+
+if __name__ == "__main__":
+    main()
