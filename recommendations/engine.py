@@ -351,11 +351,11 @@ class ContentIndex:
             return np.zeros(len(self), dtype=np.float32)
         rows = np.fromiter(history.keys(), dtype=np.int64)
         weights = np.fromiter(history.values(), dtype=np.float64)
-        profile = sp.csr_matrix(weights.reshape(1, -1)) @ self.vectors[rows]
-        norm = sp.linalg.norm(profile)
+        profile = np.asarray(self.vectors[rows].T @ weights).ravel()  # dense: one value per vector column
+        norm = float(np.linalg.norm(profile))
         if norm == 0:
             return np.zeros(len(self), dtype=np.float32)
-        return np.asarray((self.vectors @ (profile / norm).T).todense()).ravel().astype(np.float32)
+        return (self.vectors @ (profile / norm)).astype(np.float32)  # sparse × dense vector
 
     def content_scores(self, needs: UserNeeds, history: Mapping[int, float]) -> np.ndarray:
         match = self.concern_match(needs)
@@ -575,14 +575,18 @@ class Recommender:
         reasons: list[dict] = []
         need = idx.need_vector(needs)
         contrib = need * idx.concern_matrix[row]
-        for j in np.argsort(-contrib)[:2]:
+        groups: dict[tuple[str, str], list[str]] = {}  # (ingredient, where the need comes from) → concerns
+        for j in np.argsort(-contrib, kind="stable")[:3]:
             if contrib[j] <= 0:
                 break
             key = idx.concern_keys[j]
             term = idx.terms[idx.concern_source[row, j]]
-            source = needs.concern_sources.get(key, "")
-            text = f"contains {term}, which targets the {concern_label(key)}" + (f" {source}" if source else "")
-            reasons.append({"code": "concern", "text": text, "ingredient": term, "concern": key})
+            groups.setdefault((term, needs.concern_sources.get(key, "")), []).append(key)
+        for (term, source), keys in list(groups.items())[:2]:
+            labels = [concern_label(k) for k in keys]
+            what = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+            text = f"contains {term}, which targets the {what}" + (f" {source}" if source else "")
+            reasons.append({"code": "concern", "text": text, "ingredient": term, "concern": keys[0], "concerns": keys})
         if alpha > 0 and cf[row] > 0.2 and history:
             rows = np.fromiter(history.keys(), dtype=np.int64)
             sims = self.factors[rows] @ self.factors[row]

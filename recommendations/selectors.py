@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Value
+from django.db.models import Count, FloatField, Value
+from django.db.models.functions import Cast
 
 from skincare.core.errors import DomainError
 
@@ -39,19 +40,27 @@ class Catalog:
     allergy_masks: dict = field(default_factory=dict)  # allergy term → bool mask over index terms
 
 
-def _fingerprint() -> tuple:
+def _state() -> tuple[tuple, dict | None]:
+    """One query: the catalogue fingerprint (counts and last changes of products, their ingredient rows
+    and the knowledge base) and the active CF model's version and path."""
     from ingredients.models import Ingredient, Product, ProductIngredient
 
-    p, pi, ing = Product._meta.db_table, ProductIngredient._meta.db_table, Ingredient._meta.db_table
     qn = connection.ops.quote_name
+    p, pi, ing = (qn(m._meta.db_table) for m in (Product, ProductIngredient, Ingredient))
+    rm = qn(RecommenderModel._meta.db_table)
+    active = f"FROM {rm} WHERE is_active = %s ORDER BY version DESC LIMIT 1"
     sql = (
-        f"SELECT (SELECT COUNT(*) FROM {qn(p)}), (SELECT MAX(updated_at) FROM {qn(p)}), "  # noqa: S608
-        f"(SELECT COUNT(*) FROM {qn(pi)}), (SELECT MAX(id) FROM {qn(pi)}), "
-        f"(SELECT COUNT(*) FROM {qn(ing)}), (SELECT MAX(updated_at) FROM {qn(ing)})"
+        f"SELECT (SELECT COUNT(*) FROM {p}), (SELECT MAX(updated_at) FROM {p}), "  # noqa: S608 (table names only)
+        f"(SELECT COUNT(*) FROM {pi}), (SELECT MAX(id) FROM {pi}), "
+        f"(SELECT COUNT(*) FROM {ing}), (SELECT MAX(updated_at) FROM {ing}), "
+        f"(SELECT version {active}), (SELECT path {active})"
     )
     with connection.cursor() as cur:
-        cur.execute(sql)
-        return (connection.alias, connection.settings_dict.get("NAME"), *map(str, cur.fetchone()))
+        cur.execute(sql, [True, True])
+        row = cur.fetchone()
+    fingerprint = (connection.alias, connection.settings_dict.get("NAME"), *map(str, row[:6]))
+    model = {"version": int(row[6]), "path": row[7]} if row[6] is not None else None
+    return fingerprint, model
 
 
 FACT_FIELDS = (
@@ -104,8 +113,7 @@ def build_catalog() -> Catalog:
     return Catalog(index=index, facts=facts)
 
 
-def _load_cf() -> tuple[int | None, engine.CFModel | None]:
-    row = RecommenderModel.objects.filter(is_active=True).order_by("-version").values("version", "path").first()
+def _load_cf(row: dict | None) -> tuple[int | None, engine.CFModel | None]:
     if not row:
         return None, None
     if _cache["model_version"] == row["version"] and _cache["cf"] is not None:
@@ -121,8 +129,8 @@ def _load_cf() -> tuple[int | None, engine.CFModel | None]:
 
 def recommender() -> tuple[engine.Recommender, Catalog, int | None]:
     """The current hybrid (rebuilt only when the catalogue or the model changed)."""
-    fp = _fingerprint()
-    version, cf = _load_cf()
+    fp, active = _state()
+    version, cf = _load_cf(active)
     with _lock:
         if _cache["fingerprint"] != fp or _cache["catalog"] is None:
             _cache["catalog"] = build_catalog()
@@ -206,28 +214,31 @@ def person_for(*, user) -> Person:
     )
     history: dict[str, float] = {}
     kinds: dict[tuple, float] = {}
-    for pid, kind, value in Interaction.objects.filter(user=user).values_list("product_id", "kind", "value"):
-        kinds[(str(pid), kind)] = value
-    # Live mirrors of favorites, shelf and routine use (the nightly sync also records them).
-    live = (
-        Favorite.objects.filter(user=user)
+    # Recorded interactions, and live mirrors of favorites, shelf and routine use (the nightly sync records
+    # them too; reading them live means a new shelf item counts at once): one query.
+    rows = (
+        Interaction.objects.filter(user=user)
         .order_by()
-        .values_list("product_id")
-        .annotate(kind=Value("favorite"), n=Count("id"))
+        .values_list("product_id", "kind", "value")
         .union(
+            Favorite.objects.filter(user=user)
+            .order_by()
+            .values_list("product_id")
+            .annotate(kind=Value("favorite"), n=Cast(Count("id"), FloatField())),
             ShelfItem.objects.filter(user=user, product__isnull=False)
             .order_by()
             .values_list("product_id")
-            .annotate(kind=Value("shelf"), n=Count("id")),
+            .annotate(kind=Value("shelf"), n=Cast(Count("id"), FloatField())),
             StepCompletion.objects.filter(user=user, step__product__isnull=False)
             .order_by()
             .values_list("step__product_id")
-            .annotate(kind=Value("routine"), n=Count("id")),
+            .annotate(kind=Value("routine"), n=Cast(Count("id"), FloatField())),
             all=True,
         )
     )
-    for pid, kind, n in live:
-        kinds[(str(pid), kind)] = float(n)
+    for pid, kind, value in rows:
+        key = (str(pid), kind)
+        kinds[key] = max(kinds.get(key, 0.0), float(value))
     owned = set()
     for (pid, kind), value in kinds.items():
         w = engine.interaction_weight(kind, value)

@@ -8,6 +8,7 @@ class ReasonSerializer(serializers.Serializer):
     text = serializers.CharField()
     ingredient = serializers.CharField(required=False)
     concern = serializers.CharField(required=False)
+    concerns = serializers.ListField(child=serializers.CharField(), required=False)
     because_of = serializers.CharField(required=False, help_text="Id of a product of yours it is often used with")
 
 

@@ -87,12 +87,12 @@ def test_list_query_count_is_bounded(auth_client, django_assert_max_num_queries,
     auth_client.user.profile.save()
     catalogue(n)
     auth_client.get(URL, {"limit": 1})  # warm the catalogue index
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(6):  # user (JWT), state, profile, analysis, history, products
         res = auth_client.get(URL, {"limit": 20})
     assert res.status_code == 200
     assert res.json()["count"] == n
     selectors.reset_cache()
-    with django_assert_max_num_queries(12):  # cold: + the catalogue (3 queries)
+    with django_assert_max_num_queries(9):  # cold: + the catalogue (3 queries)
         assert auth_client.get(URL, {"limit": 20}).json()["count"] == n
 
 

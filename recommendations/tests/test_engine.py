@@ -142,6 +142,16 @@ def test_content_ranks_products_targeting_the_measured_need_first_with_a_reason(
     assert all(0 <= s <= 1 for s in scores)
 
 
+def test_one_ingredient_for_several_needs_is_one_reason(index):
+    needs = needs_from(profile_concerns=["oiliness", "acne"])
+    (top,) = Recommender(index).recommend(needs, k=1)
+    assert top.product_id == "acne-gel"  # salicylic acid 2nd: acne and oiliness
+    assert top.reasons[0]["text"] == (
+        "contains salicylic acid, which targets the acne and oiliness you listed in your profile"
+    )
+    assert top.reasons[0]["concerns"] == ["acne", "oiliness"]
+
+
 def test_recommend_excludes_rows_and_filters_category(index):
     rec = Recommender(index)
     needs = needs_from(profile_concerns=["oiliness"])
