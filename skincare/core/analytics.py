@@ -32,13 +32,15 @@ def model(label: str):
         found = apps.get_model(label)
     except LookupError:
         return None
-    if found._meta.db_table not in _table_names():
-        return None
+    table = found._meta.db_table
+    if table not in _known_tables:
+        _known_tables.update(connection.introspection.table_names())  # a table, once there, stays
+        if table not in _known_tables:
+            return None
     return found
 
 
-def _table_names() -> set[str]:
-    return set(connection.introspection.table_names())
+_known_tables: set[str] = set()
 
 
 def window(days: int, *, today: datetime.date | None = None) -> list[datetime.date]:

@@ -143,3 +143,17 @@ def test_audit_changelist_is_bounded_at_1_and_100_rows(staff_client, django_asse
     make(99)
     hundred, _ = _queries(staff_client, url, django_assert_max_num_queries, 9)
     assert hundred == one
+
+
+def test_every_admin_changelist_renders(staff_client):
+    """Smoke over every app's admin: each changelist answers 200."""
+    from django.contrib import admin
+
+    staff_client.get(reverse("admin:index"))  # builds the admin URLs
+    failures = []
+    for model in admin.site._registry:
+        info = (model._meta.app_label, model._meta.model_name)
+        response = staff_client.get(reverse("admin:{}_{}_changelist".format(*info)), follow=True)
+        if response.status_code != 200:
+            failures.append((info, "changelist", response.status_code))
+    assert not failures
