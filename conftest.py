@@ -82,10 +82,15 @@ def _database_url() -> str:
 
 
 def _reset_connections(app) -> None:
-    """Drop pooled broker connections so the next publish uses the current broker settings."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    """Drop pooled broker connections so the next publish uses the current broker settings.
+
+    kombu keeps process-global pools keyed by connection; `pools.reset()` closes and forgets them
+    (closing one without forgetting it leaves a closed pool for the next test with the same URL).
+    """
+    from kombu import pools
+
+    pools.reset()
+    app._pool = None
     app.amqp._producer_pool = None
 
 
