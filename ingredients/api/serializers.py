@@ -1,0 +1,192 @@
+from rest_framework import serializers
+
+from ingredients.models import PRODUCT_CATEGORIES, Favorite, Ingredient, Product
+
+
+class IngredientRefSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    inci_name = serializers.CharField()
+
+
+class AnalysisItemSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    raw = serializers.CharField()
+    name = serializers.CharField()
+    ingredient = IngredientRefSerializer(allow_null=True)
+    match_confidence = serializers.FloatField(allow_null=True)
+    match_method = serializers.CharField()
+    rating = serializers.ChoiceField(choices=["green", "yellow", "red"], allow_null=True)
+    flags = serializers.ListField(child=serializers.CharField())
+    notes = serializers.ListField(child=serializers.CharField())
+    hazard_score = serializers.IntegerField(allow_null=True)
+    functions = serializers.ListField(child=serializers.CharField())
+    may_contain = serializers.BooleanField()
+
+
+class WarningSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    ingredients = serializers.ListField(child=serializers.CharField())
+
+
+class ConflictSerializer(serializers.Serializer):
+    classes = serializers.ListField(child=serializers.CharField())
+    advice = serializers.CharField()
+
+
+class AnalysisSerializer(serializers.Serializer):
+    """An ingredient-list analysis (API.md)."""
+
+    ingredients = AnalysisItemSerializer(many=True)
+    verdict = serializers.ChoiceField(choices=["green", "yellow", "red"], allow_null=True)
+    score = serializers.IntegerField(allow_null=True, help_text="0-100, 100 best; null when nothing matched")
+    rule = serializers.CharField()
+    warnings = WarningSerializer(many=True)
+    unknown = serializers.ListField(child=serializers.CharField())
+    conflicts = ConflictSerializer(many=True)
+    active_classes = serializers.ListField(child=serializers.CharField())
+    good_for = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    counts = serializers.DictField(child=serializers.IntegerField())
+    personalized = serializers.BooleanField()
+    disclaimer = serializers.CharField()
+
+
+class ScanResultSerializer(AnalysisSerializer):
+    text = serializers.CharField(help_text="What was read from the photo")
+    scan_id = serializers.UUIDField(required=False)
+
+
+class ScanInputSerializer(serializers.Serializer):
+    file = serializers.FileField(required=False, help_text="The label photo (multipart)")
+    image_data = serializers.CharField(required=False, help_text="Base64 image, for clients without multipart")
+
+
+class AnalyzeInputSerializer(serializers.Serializer):
+    text = serializers.CharField(required=False, allow_blank=False, max_length=20000, trim_whitespace=True)
+    ingredients = serializers.ListField(
+        child=serializers.CharField(max_length=255), required=False, allow_empty=False, max_length=300
+    )
+
+    def validate(self, attrs):
+        if not attrs.get("text") and not attrs.get("ingredients"):
+            raise serializers.ValidationError(
+                "Send `text` (the label) or `ingredients` (a list of names).", code="no_ingredients"
+            )
+        return attrs
+
+
+class IngredientListSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Ingredient
+        fields = [
+            "id",
+            "inci_name",
+            "synonyms",
+            "functions",
+            "hazard_score",
+            "is_fragrance",
+            "is_allergen",
+            "eu_status",
+            "active_class",
+        ]
+
+
+class IngredientDetailSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Ingredient
+        fields = [
+            "id",
+            "inci_name",
+            "synonyms",
+            "cas_number",
+            "functions",
+            "description",
+            "benefits",
+            "targets",
+            "comedogenic_rating",
+            "irritancy",
+            "is_fragrance",
+            "is_allergen",
+            "allergen_note",
+            "eu_status",
+            "eu_annex_ref",
+            "eu_limits",
+            "pregnancy_caution",
+            "suits_skin_types",
+            "bothers_skin_types",
+            "active_class",
+            "hazard_score",
+            "sources",
+            "updated_at",
+        ]
+
+
+class ProductListSerializer(serializers.ModelSerializer):
+    is_favorite = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "brand",
+            "name",
+            "category",
+            "barcode",
+            "price",
+            "currency",
+            "size_ml",
+            "pao_months",
+            "spf",
+            "is_vegan",
+            "is_demo",
+            "is_favorite",
+        ]
+
+    def get_is_favorite(self, obj) -> bool:
+        return obj.pk in self.context.get("favorite_ids", set())
+
+
+class ProductIngredientSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    raw_name = serializers.CharField()
+    ingredient = IngredientRefSerializer(allow_null=True)
+
+
+class ProductDetailSerializer(ProductListSerializer):
+    ingredients = serializers.SerializerMethodField()
+    analysis = serializers.SerializerMethodField()
+
+    class Meta(ProductListSerializer.Meta):
+        fields = [*ProductListSerializer.Meta.fields, "ingredients_text", "ingredients", "analysis"]
+
+    def get_ingredients(self, obj) -> list[dict]:
+        return [
+            {
+                "position": pi.position,
+                "raw_name": pi.raw_name,
+                "ingredient": {"id": str(pi.ingredient_id), "inci_name": pi.ingredient.inci_name}
+                if pi.ingredient_id
+                else None,
+            }
+            for pi in obj.product_ingredients.all()
+        ]
+
+    def get_analysis(self, obj) -> dict:
+        return self.context.get("analysis") or {}
+
+
+class FavoriteSerializer(serializers.ModelSerializer):
+    product = ProductListSerializer(read_only=True)
+
+    class Meta:
+        model = Favorite
+        fields = ["id", "product", "created_at"]
+
+
+class FavoriteInputSerializer(serializers.Serializer):
+    product = serializers.UUIDField()
+
+
+class ProductQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    category = serializers.ChoiceField(choices=[c for c, _ in PRODUCT_CATEGORIES], required=False)

@@ -1,0 +1,27 @@
+from django import forms
+
+from .models import PRODUCT_CATEGORIES
+
+
+class ScanForm(forms.Form):
+    photo = forms.ImageField(required=False, help_text="A sharp photo of the ingredient list (max 10 MB).")
+    text = forms.CharField(
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": "Ingredients: Aqua (Water), Glycerin, ..."}),
+        help_text="Or paste the ingredient list.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("photo") and not (data.get("text") or "").strip():
+            raise forms.ValidationError("Add a photo of the label or paste the ingredient list.")
+        photo = data.get("photo")
+        if photo and photo.size > 10 * 1024 * 1024:
+            raise forms.ValidationError("The photo is larger than 10 MB.")
+        return data
+
+
+class ProductSearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, label="Search")
+    category = forms.ChoiceField(required=False, choices=[("", "All categories"), *PRODUCT_CATEGORIES])

@@ -1,0 +1,161 @@
+"""Reading a label photo with tesseract (Debian `tesseract-ocr`, through pytesseract).
+
+Preprocessing, in order: decode (Pillow, EXIF rotation applied) → grey → flatten uneven lighting (divide by
+a heavy blur) → upscale small text 2-3x so letters are ~30 px tall (tesseract reads best there) → deskew
+(projection-profile search over ±10°) → Otsu threshold → white margin. Then `--psm 6` (one uniform block
+of text), `OMP_THREAD_LIMIT=1` (tesseract's OpenMP threads make it several times slower on small images),
+and a timeout. Errors: `not_an_image` (400), `no_text_found` (400), `ocr_timeout`/`ocr_unavailable` (503).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+
+import numpy as np
+
+from skincare.core.errors import DomainError
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+OCR_TIMEOUT_S = 20
+MAX_PIXELS = 40_000_000
+TARGET_CHAR_HEIGHT = 30
+TESSERACT_CONFIG = "--psm 6 --oem 1"
+
+
+def decode(image_bytes: bytes):
+    """Bytes → greyscale uint8 array. Raises not_an_image."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        try:
+            import pillow_heif
+
+            pillow_heif.register_heif_opener()
+        except Exception:  # noqa: BLE001,S110 - HEIC support is optional
+            pass
+        img = Image.open(io.BytesIO(image_bytes))
+        if img.width * img.height > MAX_PIXELS:
+            raise DomainError("The image is too large to read.", code="image_too_large", status_code=400)
+        img = ImageOps.exif_transpose(img)
+        img = img.convert("L")
+    except DomainError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise DomainError("The file is not an image we can read.", code="not_an_image") from exc
+    return np.asarray(img, dtype=np.uint8)
+
+
+def _flatten_light(grey: np.ndarray) -> np.ndarray:
+    import cv2
+
+    k = max(15, (min(grey.shape) // 8) | 1)
+    background = cv2.medianBlur(grey, min(k, 255) if min(k, 255) % 2 else min(k, 255) - 1)
+    out = cv2.divide(grey, background, scale=255)
+    return out
+
+
+def _binarize(grey: np.ndarray) -> np.ndarray:
+    import cv2
+
+    blurred = cv2.GaussianBlur(grey, (3, 3), 0)
+    _, binary = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return binary
+
+
+def char_height(binary: np.ndarray) -> float | None:
+    """Median height of character-like blobs (dark on light), or None."""
+    import cv2
+
+    inv = 255 - binary
+    n, _, stats, _ = cv2.connectedComponentsWithStats(inv, connectivity=8)
+    heights = [h for (_, _, w, h, area) in stats[1:] if 3 <= h <= 200 and 2 <= w <= 200 and area >= 6]
+    if len(heights) < 5:
+        return None
+    return float(np.median(heights))
+
+
+def upscale_factor(binary: np.ndarray) -> float:
+    h = char_height(binary)
+    if h is None or h >= TARGET_CHAR_HEIGHT * 0.8:
+        return 1.0
+    return float(min(3.0, max(1.5, TARGET_CHAR_HEIGHT / h)))
+
+
+def skew_angle(binary: np.ndarray) -> float:
+    """Angle (degrees) that makes text lines horizontal: maximise the variance of row sums."""
+    import cv2
+
+    inv = 255 - binary
+    scale = 600 / max(inv.shape)
+    small = cv2.resize(inv, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else inv
+    h, w = small.shape
+    centre = (w / 2, h / 2)
+
+    def score(angle: float) -> float:
+        m = cv2.getRotationMatrix2D(centre, angle, 1.0)
+        rotated = cv2.warpAffine(small, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
+        return float(np.var(rotated.sum(axis=1, dtype=np.float64)))
+
+    best = max(np.arange(-10, 10.5, 1.0), key=score)
+    best = max(np.arange(best - 0.8, best + 0.9, 0.2), key=score)
+    return float(round(best, 1))
+
+
+def rotate(grey: np.ndarray, angle: float) -> np.ndarray:
+    import cv2
+
+    if abs(angle) < 0.3:
+        return grey
+    h, w = grey.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    cos, sin = abs(m[0, 0]), abs(m[0, 1])
+    nw, nh = int(h * sin + w * cos), int(h * cos + w * sin)
+    m[0, 2] += nw / 2 - w / 2
+    m[1, 2] += nh / 2 - h / 2
+    return cv2.warpAffine(grey, m, (nw, nh), flags=cv2.INTER_CUBIC, borderValue=255)
+
+
+def preprocess(grey: np.ndarray) -> np.ndarray:
+    import cv2
+
+    grey = _flatten_light(grey)
+    binary = _binarize(grey)
+    factor = upscale_factor(binary)
+    if factor > 1.0:
+        grey = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+        binary = _binarize(grey)
+    angle = skew_angle(binary)
+    if angle:
+        grey = rotate(grey, angle)
+        binary = _binarize(grey)
+    return cv2.copyMakeBorder(binary, 20, 20, 20, 20, cv2.BORDER_CONSTANT, value=255)
+
+
+def tesseract(image: np.ndarray, *, config: str = TESSERACT_CONFIG, timeout: float = OCR_TIMEOUT_S) -> str:
+    import pytesseract
+
+    try:
+        return pytesseract.image_to_string(image, lang="eng", config=config, timeout=timeout)
+    except pytesseract.TesseractNotFoundError as exc:
+        raise DomainError("Text recognition is not available.", code="ocr_unavailable", status_code=503) from exc
+    except RuntimeError as exc:
+        if "timeout" in str(exc).lower():
+            raise DomainError(
+                "Reading the label took too long. Try a closer, sharper photo.", code="ocr_timeout", status_code=503
+            ) from exc
+        raise
+
+
+def read_label(image_bytes: bytes) -> str:
+    """The text on a label photo. Raises not_an_image / no_text_found."""
+    grey = decode(image_bytes)
+    text = tesseract(preprocess(grey))
+    if len(re.findall(r"[A-Za-z]", text)) < 4:
+        raise DomainError(
+            "No text was found in the photo. Fill the frame with the ingredient list, in good light.",
+            code="no_text_found",
+        )
+    return text.strip()
