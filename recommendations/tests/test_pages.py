@@ -30,6 +30,8 @@ def test_cards_show_reasons_and_scores(logged_in, user):
     assert "Balance Serum" in html
     assert "Contains niacinamide, which targets the oiliness you listed in your profile" in html
     assert f'data-product="{p.pk}"' in html
+    assert reverse("ingredients:product", kwargs={"pk": p.pk}) in html
+    assert reverse("ingredients:favorite_toggle", kwargs={"pk": p.pk}) in html
     assert "For you" in html  # the nav link appears once the page exists
 
 
@@ -49,3 +51,23 @@ def test_empty_state_says_why(logged_in, user):
     make_product("Aqua", "Parfum", category="serum")
     html = logged_in.get(reverse("recommendations:list")).content.decode()
     assert "No product matches these filters without one of your allergens" in html
+
+
+def test_admin_pages_render(client, django_user_model):
+    from recommendations import services
+    from recommendations.models import Interaction
+
+    admin = django_user_model.objects.create_superuser("admin@example.com", "Adm1n-pass-word")
+    client.force_login(admin)
+    p = make_product("Aqua", "Glycerin")
+    Interaction.objects.create(user=admin, product=p, kind="shelf")
+    Interaction.objects.create(user=admin, product=make_product("Aqua"), kind="favorite")
+    services.recommender_train(n_components=1)
+    for name in ("interaction", "recommendermodel"):
+        res = client.get(reverse(f"admin:recommendations_{name}_changelist"))
+        assert res.status_code == 200
+    res = client.post(
+        reverse("admin:recommendations_recommendermodel_changelist"),
+        {"action": "train_now", "_selected_action": []},
+    )
+    assert res.status_code in (200, 302)
