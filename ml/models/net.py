@@ -20,7 +20,7 @@ class SkinNet(nn.Module):
     def __init__(self, backbone: str, n_skin_types: int, has_age: bool, n_conditions: int) -> None:
         super().__init__()
         self.backbone = timm.create_model(backbone, pretrained=False, num_classes=0)
-        width = int(self.backbone.num_features)
+        width = int(getattr(self.backbone, "num_features"))  # noqa: B009
         self.heads = nn.ModuleDict()
         if n_skin_types > 0:
             self.heads["skin_type"] = nn.Linear(width, n_skin_types)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import cv2
 import numpy as np
@@ -44,7 +45,7 @@ def draw_blemishes(img: np.ndarray, centres: list[tuple[int, int]], radius: int 
     """Dark-red spots with soft edges (anti-aliased discs, Gaussian-feathered alpha)."""
     alpha = np.zeros(img.shape[:2], np.float32)
     for c in centres:
-        cv2.circle(alpha, c, radius, 1.0, -1, cv2.LINE_AA)
+        cv2.circle(alpha, c, radius, (1.0,), -1, cv2.LINE_AA)
     alpha = (cv2.GaussianBlur(alpha, (0, 0), 1.0) * 0.85)[..., None]
     colour = np.array([150, 45, 50], np.float32)
     return (img * (1 - alpha) + colour * alpha).astype(np.uint8)
@@ -111,9 +112,9 @@ def test_blemishes_are_found_and_lower_acne(astronaut: np.ndarray, base: Analysi
 def test_reddened_cheek_raises_redness(astronaut: np.ndarray, base: AnalysisResult) -> None:
     poly = np.array(base.regions["left_cheek"], np.int32)
     mask = np.zeros(astronaut.shape[:2], np.float32)
-    cv2.fillPoly(mask, [poly], 1.0)
-    mask = cv2.GaussianBlur(mask, (0, 0), 2.0)[..., None]
-    red = astronaut.astype(np.float32) * (1 - mask * np.array([0.0, 0.18, 0.15]))
+    cv2.fillPoly(mask, [poly], (1.0,))
+    soft = cv2.GaussianBlur(mask, (0, 0), 2.0)[..., None]
+    red = astronaut.astype(np.float32) * (1 - soft * np.array([0.0, 0.18, 0.15]))
     flushed = analyze(np.clip(red, 0, 255).astype(np.uint8))
     before = next(c for c in base.concerns if c.key == "redness")
     after = next(c for c in flushed.concerns if c.key == "redness")
@@ -129,7 +130,9 @@ def test_reddened_cheek_raises_redness(astronaut: np.ndarray, base: AnalysisResu
         ("dimmer", lambda im: im * 0.75),
     ],
 )
-def test_lighting_changes_score_alike(astronaut: np.ndarray, base: AnalysisResult, name: str, transform) -> None:  # type: ignore[no-untyped-def]
+def test_lighting_changes_score_alike(
+    astronaut: np.ndarray, base: AnalysisResult, name: str, transform: Callable[[np.ndarray], np.ndarray]
+) -> None:
     other = analyze(transform(astronaut.astype(np.float32)).astype(np.uint8))
     for a, b in zip(base.concerns, other.concerns, strict=True):
         assert abs(a.score - b.score) <= 10, (name, a.key, a.score, b.score)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -63,7 +64,7 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def trained(dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, list[str]]:  # type: ignore[type-arg]
+def trained(dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], list[str]]:
     out = tmp_path_factory.mktemp("ckpt") / "model.pt"
     lines: list[str] = []
     result = train(
@@ -102,7 +103,7 @@ def test_discover_rejects_bad_manifests(tmp_path: Path) -> None:
         discover(str(tmp_path))
 
 
-def test_train_save_load_predict(trained: tuple[dict, list[str]]) -> None:  # type: ignore[type-arg]
+def test_train_save_load_predict(trained: tuple[dict[str, Any], list[str]]) -> None:
     result, lines = trained
     out = Path(result["checkpoint"])
     assert out.is_file()
@@ -150,7 +151,7 @@ def test_heads_without_labels_stay_absent(tmp_path: Path) -> None:
     assert pred.skin_age is None and pred.conditions == [] and pred.skin_type is not None
 
 
-def test_analyze_with_predictor(trained: tuple[dict, list[str]], astronaut: np.ndarray) -> None:  # type: ignore[type-arg]
+def test_analyze_with_predictor(trained: tuple[dict[str, Any], list[str]], astronaut: np.ndarray) -> None:
     from ml.vision import analyze
 
     result, _ = trained

@@ -44,7 +44,8 @@ def test_blurred_copy_is_blurry(astronaut: np.ndarray) -> None:
     blurred = cv2.GaussianBlur(astronaut, (0, 0), 2.5)
     report = check_quality(blurred)
     assert "image_blurry" in codes(report)
-    assert report.sharpness is not None and report.sharpness < check_quality(astronaut).sharpness  # type: ignore[operator]
+    sharp = check_quality(astronaut).sharpness
+    assert report.sharpness is not None and sharp is not None and report.sharpness < sharp
 
 
 def test_darkened_copy_is_too_dark(astronaut: np.ndarray) -> None:

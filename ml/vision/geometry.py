@@ -61,12 +61,12 @@ def align(image: np.ndarray, face: lm.FaceLandmarks) -> CanonicalFace:
     # canonical = R*S*(p - mid) + CANON_EYES
     m = np.array([[c, -s, 0.0], [s, c, 0.0]])
     m[:, 2] = np.array(CANON_EYES) - m[:, :2] @ mid
-    m_src = m.copy()
+    m_src = m.copy().astype(np.float64)
     m_src[:, :2] /= pre
     interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_LINEAR
     canon = cv2.warpAffine(src, m_src, (CANON_W, CANON_H), flags=interp, borderMode=cv2.BORDER_REPLICATE)
     valid = cv2.warpAffine(
-        np.ones(src.shape[:2], np.uint8), m_src, (CANON_W, CANON_H), flags=cv2.INTER_NEAREST, borderValue=0
+        np.ones(src.shape[:2], np.uint8), m_src, (CANON_W, CANON_H), flags=cv2.INTER_NEAREST, borderValue=(0,)
     ).astype(bool)
     pts = face.points @ m[:, :2].T + m[:, 2]
     inv = cv2.invertAffineTransform(m)
@@ -75,7 +75,7 @@ def align(image: np.ndarray, face: lm.FaceLandmarks) -> CanonicalFace:
 
 def _poly_mask(poly: np.ndarray, shape: tuple[int, int] = (CANON_H, CANON_W)) -> np.ndarray:
     mask = np.zeros(shape, np.uint8)
-    cv2.fillPoly(mask, [np.round(poly).astype(np.int32)], 1)
+    cv2.fillPoly(mask, [np.round(poly).astype(np.int32)], (1,))
     return mask.astype(bool)
 
 
@@ -83,9 +83,9 @@ def _hull_mask(pts: np.ndarray, dilate_px: int, shape: tuple[int, int] = (CANON_
     """Filled convex hull, grown by ``dilate_px`` (its outline drawn with a thick round-capped line)."""
     mask = np.zeros(shape, np.uint8)
     hull = cv2.convexHull(np.round(pts).astype(np.int32))
-    cv2.fillConvexPoly(mask, hull, 1)
+    cv2.fillConvexPoly(mask, hull, (1,))
     if dilate_px > 0:
-        cv2.polylines(mask, [hull], True, 1, thickness=2 * dilate_px + 1, lineType=cv2.LINE_8)
+        cv2.polylines(mask, [hull], True, (1,), thickness=2 * dilate_px + 1, lineType=cv2.LINE_8)
     return mask.astype(bool)
 
 
@@ -182,7 +182,7 @@ def geometric_masks(face: CanonicalFace) -> FaceMasks:
         for c in (lm.RIGHT_IRIS_CENTER, lm.LEFT_IRIS_CENTER):
             radius = float(np.linalg.norm(p[c + 1 : c + 5] - p[c], axis=1).mean()) * 1.15
             m = np.zeros((CANON_H, CANON_W), np.uint8)
-            cv2.circle(m, (int(round(p[c][0])), int(round(p[c][1]))), max(int(round(radius)), 1), 1, -1)
+            cv2.circle(m, (int(round(p[c][0])), int(round(p[c][1]))), max(int(round(radius)), 1), (1,), -1)
             iris |= m.astype(bool)
     polys = region_polygons(p)
     regions = {name: _poly_mask(poly) & skin for name, poly in polys.items()}

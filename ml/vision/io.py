@@ -29,8 +29,7 @@ def load_image(data: bytes) -> np.ndarray:
             if img.width * img.height > MAX_PIXELS:
                 raise ValueError("image has too many pixels")
             img.load()
-            img = ImageOps.exif_transpose(img)
-            rgb = img.convert("RGB")
+            rgb = ImageOps.exif_transpose(img).convert("RGB")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise ValueError(f"not a decodable image: {exc}") from exc
     return np.ascontiguousarray(np.asarray(rgb, dtype=np.uint8))

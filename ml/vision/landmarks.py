@@ -135,7 +135,7 @@ def haar_faces(image: np.ndarray, min_width: int = 0) -> list[tuple[int, int, in
     global _cascade
     with _lock:
         if _cascade is None:
-            _cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
+            _cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")  # type: ignore[attr-defined]
     grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
     scale = 1.0
     # Faces at least min_width wide stay >= 40 px after shrinking; never search more than 800 px.

@@ -24,7 +24,9 @@ Severity from the score: ≥ 80 none, 60-79 mild, 40-59 moderate, < 40 severe.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import cv2
 import numpy as np
@@ -34,6 +36,7 @@ from skimage.filters import sato
 from ml.types import ConcernMeasure, Lesion
 from ml.vision.geometry import MM_PER_CANON_PX, FaceMasks
 
+FoundLesion = tuple[tuple[int, int, int, int], str, float, str | None]  # canonical box, kind, confidence, region
 MM = 1.0 / MM_PER_CANON_PX  # canonical pixels per millimetre
 CHEEKS = ("left_cheek", "right_cheek")
 
@@ -85,7 +88,7 @@ def score_of(key: str, raw: float) -> int:
 @dataclass
 class Measured:
     measures: list[ConcernMeasure]
-    lesions_canon: list[tuple[tuple[int, int, int, int], str, float, str | None]]
+    lesions_canon: list[FoundLesion]
     heatmaps: dict[str, np.ndarray]  # per-concern badness maps (canonical, float, 0 = fine)
     extras: dict[str, float] = field(default_factory=dict)
 
@@ -120,7 +123,9 @@ def local_background(x: np.ndarray, mask: np.ndarray, radius_mm: float) -> np.nd
     return med.astype(np.float32) / 255.0 * span + lo
 
 
-def _region_stat(values: np.ndarray, masks: FaceMasks, fn, min_px: int = 150) -> dict[str, float | None]:  # type: ignore[no-untyped-def]
+def _region_stat(
+    values: np.ndarray, masks: FaceMasks, fn: Callable[[np.ndarray, np.ndarray], Any], min_px: int = 150
+) -> dict[str, float | None]:
     out: dict[str, float | None] = {}
     for name, m in masks.regions.items():
         out[name] = float(fn(values, m)) if int(m.sum()) >= min_px else None
@@ -133,7 +138,7 @@ def _region_scores(key: str, raws: dict[str, float | None]) -> dict[str, int | N
 
 def detect_lesions(
     L: np.ndarray, a: np.ndarray, skin: np.ndarray, masks: FaceMasks
-) -> tuple[list[tuple[tuple[int, int, int, int], str, float, str | None]], np.ndarray, np.ndarray]:
+) -> tuple[list[FoundLesion], np.ndarray, np.ndarray]:
     """Spots as connected blobs of a* above (inflamed) or L* below (dark spot) the local skin level.
 
     Only inside the named regions (shadows beside the nose, the eyes and the smile folds are left out).
@@ -149,7 +154,7 @@ def detect_lesions(
             zone |= m
     inflamed = (dA > 5.0) & zone
     dark = (dL < -9.0) & (dA <= 5.0) & zone
-    found: list[tuple[tuple[int, int, int, int], str, float, str | None]] = []
+    found: list[FoundLesion] = []
     min_area, max_area = 0.6 * MM * MM, 110.0 * MM * MM
     for kind, mask, contrast, base, span in (
         ("inflamed", inflamed, dA, 5.0, 12.0),
@@ -376,8 +381,9 @@ def measure(lab: np.ndarray, masks: FaceMasks, resolution_conf: float) -> Measur
     raws = []
     for k in ("left_under_eye", "right_under_eye"):
         if cheek_l is not None and int(R[k].sum()) >= 150:
-            reg_dc[k] = float(cheek_l - np.median(L[R[k]]))
-            raws.append(reg_dc[k])
+            diff = float(cheek_l - np.median(L[R[k]]))
+            reg_dc[k] = diff
+            raws.append(diff)
     dc_raw = float(np.mean(raws)) if raws else 0.0
     under = R["left_under_eye"] | R["right_under_eye"]
     heat["dark_circles"] = (
@@ -426,7 +432,7 @@ def measure(lab: np.ndarray, masks: FaceMasks, resolution_conf: float) -> Measur
     return Measured(measures=out, lesions_canon=lesions, heatmaps=heat, extras=extras)
 
 
-def as_lesions(found: list[tuple[tuple[int, int, int, int], str, float, str | None]], to_image) -> list[Lesion]:  # type: ignore[no-untyped-def]
+def as_lesions(found: list[FoundLesion], to_image: Callable[[np.ndarray], np.ndarray]) -> list[Lesion]:
     """Map canonical lesion boxes to image-pixel boxes (the bounding box of the mapped corners)."""
     out: list[Lesion] = []
     for (x, y, w, h), kind, conf, region in found:

@@ -26,7 +26,7 @@ def render(
     oh, ow = out.shape[:2]
     if heat_canon is not None and float(heat_canon.max()) > 0:
         m = canon_to_image.copy() * scale
-        heat = cv2.warpAffine(heat_canon.astype(np.float32), m, (ow, oh), flags=cv2.INTER_LINEAR, borderValue=0)
+        heat = cv2.warpAffine(heat_canon.astype(np.float32), m, (ow, oh), flags=cv2.INTER_LINEAR, borderValue=(0.0,))
         hi = float(np.percentile(heat[heat > 0], 98)) if (heat > 0).any() else 1.0
         norm = np.clip(heat / max(hi, 1e-6), 0, 1)
         norm = cv2.GaussianBlur(norm, (0, 0), max(1.0, 2.0 * scale))

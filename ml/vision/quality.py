@@ -23,10 +23,10 @@ SHARPNESS_WIDTH = 256  # the face crop is resized to this width before the Lapla
 def face_skin_mask(shape: tuple[int, ...], face: FaceLandmarks) -> np.ndarray:
     """Boolean mask of the face oval without eyes, brows and lips (coarse; used by the gate)."""
     mask = np.zeros(shape[:2], dtype=np.uint8)
-    cv2.fillPoly(mask, [np.round(face.points[FACE_OVAL]).astype(np.int32)], 1)
+    cv2.fillPoly(mask, [np.round(face.points[FACE_OVAL]).astype(np.int32)], (1,))
     for idx in EYE_AND_FEATURE_HULLS:
         hull = cv2.convexHull(np.round(face.points[idx]).astype(np.int32))
-        cv2.fillConvexPoly(mask, hull, 0)
+        cv2.fillConvexPoly(mask, hull, (0,))
     return mask.astype(bool)
 
 
