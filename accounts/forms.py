@@ -11,6 +11,7 @@ from django.db import transaction
 from skincare.core.errors import DomainError
 
 from . import selectors, services, validators
+from .clientip import client_ip
 from .models import BUDGETS, CONCERN_KEYS, PREFERENCES, SKIN_TYPES, User, _iana_zones
 
 
@@ -108,8 +109,6 @@ class LoginForm(AuthenticationForm):
         email = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if email and password:
-            from .api.views import client_ip
-
             try:
                 self.user_cache = services.user_authenticate(
                     email=email, password=password, ip=client_ip(self.request), request=self.request

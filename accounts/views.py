@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from skincare.core.errors import DomainError, NotFound
 
 from . import selectors, services
-from .api.views import client_ip
+from .clientip import client_ip
 from .forms import AccountDeleteForm, LoginForm, PasswordResetRequestForm, ProfileForm, SignupForm
 
 

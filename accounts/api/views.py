@@ -10,18 +10,13 @@ from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors, services
+from accounts.clientip import client_ip
 from skincare.core.throttling import SCOPED_THROTTLES
 
 from . import serializers as s
-
-
-def client_ip(request) -> str | None:
-    """The client address as the throttles see it (honours NUM_PROXIES)."""
-    return BaseThrottle().get_ident(request) or None
 
 
 def _auth_result(user) -> dict:

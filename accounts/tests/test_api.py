@@ -470,3 +470,17 @@ def test_consents_bad_kind_400(auth_client):
 
 def test_consents_anonymous_401(api_client):
     assert api_client.get("/api/v1/account/consents").status_code == 401
+
+
+def test_refresh_for_a_user_deleted_elsewhere_is_401_not_500(api_client, user, password):
+    pair = _pair(api_client, user, password)
+    User.objects.filter(pk=user.pk).delete()  # e.g. by staff in the admin, tokens not blacklisted
+    response = api_client.post("/api/v1/auth/refresh", {"refresh": pair["refresh"]}, format="json")
+    assert response.status_code == 401
+
+
+def test_refresh_for_a_deactivated_user_is_401(api_client, user, password):
+    pair = _pair(api_client, user, password)
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    response = api_client.post("/api/v1/auth/refresh", {"refresh": pair["refresh"]}, format="json")
+    assert response.status_code == 401
