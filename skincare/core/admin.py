@@ -61,6 +61,11 @@ class SiteConfigAdmin(admin.ModelAdmin):
                 field.widget.attrs["placeholder"] = f"{defaults[name]:g}"
         return form
 
+    def get_object(self, request, object_id, from_field=None):
+        if str(object_id) == str(SiteConfig.SINGLETON_PK):
+            config_row()  # the one row exists from the first visit on, with the defaults
+        return super().get_object(request, object_id, from_field)
+
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_or_change_permission(request):
             return super().changelist_view(request, extra_context)  # the admin's own 403

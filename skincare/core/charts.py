@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 PALETTE = ("#417690", "#c0392b", "#27ae60", "#8e44ad", "#d35400", "#2c3e50", "#16a085", "#7f8c8d", "#b7950b")
 WIDTH, HEIGHT = 760, 200
-PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 52, 12, 14, 34
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 52, 12, 30, 34
 
 
 def _fmt(value: float) -> str:
@@ -33,6 +33,7 @@ def _frame(title: str, top: float, y_label: str = "") -> list[str]:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
         f'role="img" aria-label="{escape(title)}" class="staff-chart" style="max-width:{WIDTH}px">',
         f"<title>{escape(title)}</title>",
+        f'<text x="{PAD_LEFT}" y="14" font-size="13" font-weight="bold" fill="#333">{escape(title)}</text>',
     ]
     for i in range(5):
         value = top * i / 4
@@ -43,7 +44,7 @@ def _frame(title: str, top: float, y_label: str = "") -> list[str]:
             f"{escape(_fmt(value))}</text>"
         )
     if y_label:
-        parts.append(f'<text x="4" y="{PAD_TOP - 3}" font-size="10" fill="#555">{escape(y_label)}</text>')
+        parts.append(f'<text x="4" y="{PAD_TOP - 6}" font-size="10" fill="#555">{escape(y_label)}</text>')
     return parts
 
 

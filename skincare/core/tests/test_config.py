@@ -75,6 +75,13 @@ def test_update_validates():
     assert config.quality_thresholds().min_brightness == QualityThresholds().min_brightness
 
 
+def test_change_page_works_before_the_row_exists(roles, client):
+    client.force_login(staff_user(ADMIN))
+    assert not SiteConfig.objects.exists()
+    assert client.get(change_url()).status_code == 200
+    assert SiteConfig.objects.count() == 1
+
+
 def test_admin_changelist_opens_the_one_row(roles, client):
     client.force_login(staff_user(ADMIN))
     response = client.get(reverse("admin:core_siteconfig_changelist"))
