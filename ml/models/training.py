@@ -122,13 +122,15 @@ def train(
     seed: int = 0,
     lr: float = 1e-3,
     log: Callable[[str], Any] = print,
+    version: str | None = None,
 ) -> dict[str, Any]:
     """Train on ``data_dir`` (see ml/README.md for the layouts), save a checkpoint at ``out_path``.
 
     Returns ``{"checkpoint", "version", "metrics": {skin_type_accuracy, skin_type_macro_f1,
     condition_accuracy, condition_macro_f1, age_mae, n_train, n_val}, "labels": {...}}``. Metrics of
     heads without labels are None. Weights start from scratch (``pretrained=False``): nothing is
-    downloaded.
+    downloaded. ``version`` names the checkpoint (default: ``<backbone>-<UTC time>-<weights hash>``);
+    every prediction of the checkpoint carries it.
     """
     t0 = time.perf_counter()
     torch.manual_seed(seed)
@@ -181,7 +183,7 @@ def train(
         digest.update(k.encode())
         digest.update(state[k].numpy().tobytes())
     created = datetime.now(UTC)
-    version = f"{backbone}-{created:%Y%m%d%H%M%S}-{digest.hexdigest()[:8]}"
+    version = version or f"{backbone}-{created:%Y%m%d%H%M%S}-{digest.hexdigest()[:8]}"
     checkpoint = {
         "format": CHECKPOINT_FORMAT,
         "version": version,

@@ -145,10 +145,13 @@ def test_heads_without_labels_stay_absent(tmp_path: Path) -> None:
         image_size=48,
         batch_size=4,
         log=lambda s: None,
+        version="skin-v1",
     )
     assert result["metrics"]["age_mae"] is None and result["metrics"]["condition_accuracy"] is None
+    assert result["labels"] == {"skin_type": ["dry", "oily"], "condition": []}
     pred = Predictor.load(str(tmp_path / "m.pt"), device="cpu").predict(np.zeros((64, 64, 3), np.uint8))
     assert pred.skin_age is None and pred.conditions == [] and pred.skin_type is not None
+    assert pred.version == "skin-v1"
 
 
 def test_analyze_with_predictor(trained: tuple[dict[str, Any], list[str]], astronaut: np.ndarray) -> None:
