@@ -8,7 +8,7 @@ Mappings (all non-increasing in the raw value; ``exp_score(raw, offset, scale)``
 concern        raw measurement                                        unit                score
 =============  =====================================================  ==================  =================
 acne           inflamed spots (red blobs 0.6-110 mm²) on the face     spots               exp_score(r, 0, 6)
-redness        mean a* excess above the face's own baseline a*         Δa*                 exp_score(r, 0.5, 3)
+redness        mean of max(0, a* - (25th pct a* + 2)) over face skin  Δa*                 exp_score(r, 0.5, 3)
 oiliness       share of T-zone skin that is specular highlight (soft) % of T-zone         exp_score(r, 1, 5)
 pores          small dark pits (0.2-1 mm) per cm² on cheeks and nose  pores/cm²           exp_score(r, 5, 40)
 texture        band-pass (0.3-2 mm) L* roughness on cheeks/forehead   L* rms              exp_score(r, 1.0, 2.5)
@@ -18,7 +18,8 @@ dark_circles   cheek L* minus under-eye L* (medians)                  ΔL*      
 uneven_tone    sd of 1.5 mm-smoothed L* minus a plane, per region     L* sd                exp_score(r, 1.5, 4)
 =============  =====================================================  ==================  =================
 
-Severity from the score: ≥ 80 none, 60-79 mild, 40-59 moderate, < 40 severe.
+Severity from the score: ≥ 80 none, 60-79 mild, 40-59 moderate, < 40 severe. Per-region scores use
+the same mapping on the region's own raw value, except acne: ``exp_score(spots in the region, 0, 2)``.
 """
 
 from __future__ import annotations
