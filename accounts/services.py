@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from rest_framework_simplejwt.exceptions import TokenError
@@ -206,7 +207,19 @@ def _password_set(*, user: User, new_password: str) -> None:
     _password_errors(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    password_changed_notify(user=user)
+
+
+def password_changed_notify(*, user: User) -> None:
+    """After any password change (API or page): every refresh token dies and the inbox says so."""
     user_tokens_revoke_all(user=user)
+    notification_create(
+        user=user,
+        kind="account.password_changed",
+        title="Your password was changed",
+        body="All your devices were signed out. If this was not you, reset your password now.",
+        url=reverse("accounts:password-reset"),
+    )
 
 
 def password_reset_request(*, email: str) -> None:
@@ -394,8 +407,16 @@ def account_export(*, user: User) -> dict:
             size = default_storage.size(name)
         except (OSError, NotImplementedError):
             size = None
-        data["files"].append({"app": label, "name": name, "size": size})
+        data["files"].append({"app": label, "name": name, "size": size, "url": _file_url(name)})
     return data
+
+
+def _file_url(name: str) -> str | None:
+    """A short-lived signed link to the file (local signed URL or S3 presigned)."""
+    try:
+        return default_storage.url(name)
+    except (OSError, NotImplementedError):
+        return None
 
 
 def account_export_zip(*, user: User) -> bytes:
@@ -447,3 +468,19 @@ def account_delete(*, user: User, password: str) -> int:
         user.delete()
         transaction.on_commit(lambda: _delete_files(names))
     return len(names)
+
+
+# --- housekeeping ------------------------------------------------------------------------------------
+def otp_purge_expired(*, batch_size: int = 5000) -> int:
+    cutoff = timezone.now() - timedelta(hours=1)
+    ids = list(OtpCode.objects.filter(expires_at__lt=cutoff).values_list("pk", flat=True)[:batch_size])
+    return OtpCode.objects.filter(pk__in=ids).delete()[0] if ids else 0
+
+
+def tokens_flush_expired(*, batch_size: int = 5000) -> int:
+    """Expired refresh tokens can never be used again: their outstanding and blacklist rows can go."""
+    ids = list(OutstandingToken.objects.filter(expires_at__lt=timezone.now()).values_list("pk", flat=True)[:batch_size])
+    if not ids:
+        return 0
+    BlacklistedToken.objects.filter(token_id__in=ids).delete()
+    return OutstandingToken.objects.filter(pk__in=ids).delete()[0]

@@ -46,3 +46,19 @@ def send_verification_email(user_id: str) -> bool:
     link = settings.SITE_URL + reverse("accounts:verify-email", kwargs={"uidb64": uid, "token": token})
     _send(user, "verify_email", {"link": link, "uid": uid, "token": token})
     return True
+
+
+@shared_task(acks_late=True, **RETRY_KWARGS)
+def purge_expired_otp_codes(batch_size: int = 5000) -> int:
+    """Delete OTP rows an hour past expiry, in bounded batches (their hashes are useless by then)."""
+    from .services import otp_purge_expired
+
+    return otp_purge_expired(batch_size=batch_size)
+
+
+@shared_task(acks_late=True, **RETRY_KWARGS)
+def flush_expired_tokens(batch_size: int = 5000) -> int:
+    """Drop outstanding/blacklisted refresh tokens that expired (simplejwt's flushexpiredtokens, batched)."""
+    from .services import tokens_flush_expired
+
+    return tokens_flush_expired(batch_size=batch_size)

@@ -99,7 +99,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.user_tokens_revoke_all(user=form.user)  # every app and device signs in again
+        services.password_changed_notify(user=form.user)  # every app and device signs in again
         return response
 
 
@@ -109,7 +109,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.user_tokens_revoke_all(user=form.user)
+        services.password_changed_notify(user=form.user)
         messages.success(self.request, "Your password is changed. Your apps will ask you to sign in again.")
         return response
 

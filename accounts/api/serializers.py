@@ -199,3 +199,7 @@ class ConsentStateSerializer(serializers.Serializer):
     granted = serializers.BooleanField()
     version = serializers.CharField(allow_null=True)
     created_at = serializers.DateTimeField(allow_null=True)
+
+
+class ReadAllSerializer(serializers.Serializer):
+    updated = serializers.IntegerField()

@@ -22,5 +22,6 @@ urlpatterns = [
     *both("account/export", views.AccountExportView.as_view(), name="account-export"),
     *both("account/consents", views.ConsentView.as_view(), name="account-consents"),
     *both("notifications", views.NotificationListView.as_view(), name="notification-list"),
+    *both("notifications/read-all", views.NotificationReadAllView.as_view(), name="notification-read-all"),
     *both("notifications/<uuid:pk>/read", views.NotificationReadView.as_view(), name="notification-read"),
 ]

@@ -294,6 +294,12 @@ class NotificationReadView(APIView):
         return Response(s.NotificationSerializer(notification).data)
 
 
+class NotificationReadAllView(APIView):
+    @extend_schema(request=None, responses=s.ReadAllSerializer, tags=["notifications"])
+    def post(self, request):
+        return Response({"updated": services.notification_mark_all_read(user=request.user)})
+
+
 def _valid(serializer_class, request, **kwargs) -> dict:
     serializer = serializer_class(data=request.data, **kwargs)
     serializer.is_valid(raise_exception=True)

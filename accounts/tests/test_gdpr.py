@@ -60,7 +60,10 @@ def test_export_json_holds_profile_notifications_consents_and_files(auth_client,
     assert [n["title"] for n in accounts["notifications"]] == ["Welcome aboard"]
     assert {c["kind"] for c in accounts["consents"]} == {"photo_analysis"}
     assert body["apps"]["testphotos"] == {"photos": [stored_file]}
-    assert body["files"] == [{"app": "testphotos", "name": stored_file, "size": 17}]
+    (entry,) = body["files"]
+    assert {k: entry[k] for k in ("app", "name", "size")} == {"app": "testphotos", "name": stored_file, "size": 17}
+    # The signed link serves the bytes.
+    assert auth_client.get(entry["url"]).getvalue() == b"\xff\xd8fake-jpeg-bytes"
     # Every project app that follows the convention is included.
     assert {label for label, _ in selectors.gdpr_providers()} <= set(body["apps"])
 

@@ -209,3 +209,23 @@ def test_notification_centre_read_all(client, user):
     client.force_login(user)
     client.post(reverse("accounts:notifications-read-all"))
     assert Notification.objects.filter(user=user, read_at__isnull=True).count() == 0
+
+
+def test_read_all(auth_client, user, other_user):
+    make(user, 3)
+    make(other_user, 2)
+    response = auth_client.post("/api/v1/notifications/read-all")
+    assert response.status_code == 200
+    assert response.json() == {"updated": 3}
+    assert Notification.objects.filter(user=other_user, read_at__isnull=True).count() == 2
+
+
+def test_read_all_anonymous_401(api_client):
+    assert api_client.post("/api/v1/notifications/read-all").status_code == 401
+
+
+def test_password_change_leaves_a_security_notice(auth_client, user, password):
+    auth_client.post(
+        "/api/v1/auth/password/change", {"old_password": password, "new_password": "brand-New-pass-42"}, format="json"
+    )
+    assert Notification.objects.filter(user=user, kind="account.password_changed").count() == 1

@@ -59,3 +59,35 @@ def test_sms_backends(capsys, settings):
     sms.send_sms(to="+33600000000", body="on the console")
     assert "on the console" in capsys.readouterr().out
     sms.outbox.clear()
+
+
+def test_housekeeping_purges_expired_otp_codes_and_tokens(user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+    from accounts import tasks
+    from accounts.models import OtpCode
+
+    now = timezone.now()
+    OtpCode.objects.create(phone="+33600000001", code_hash="x", expires_at=now - timedelta(hours=2))
+    fresh = OtpCode.objects.create(phone="+33600000002", code_hash="y", expires_at=now + timedelta(minutes=5))
+    assert tasks.purge_expired_otp_codes.delay().get() == 1
+    assert list(OtpCode.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+    services.tokens_for_user(user)
+    old = OutstandingToken.objects.create(user=user, jti="old", token="t", expires_at=now - timedelta(days=1))
+    BlacklistedToken.objects.create(token=old)
+    assert tasks.flush_expired_tokens.delay().get() == 1
+    assert OutstandingToken.objects.filter(user=user).count() == 1
+    assert tasks.flush_expired_tokens.delay().get() == 0  # idempotent
+
+
+def test_periodic_schedule_names_real_tasks():
+    from celery import current_app
+
+    from accounts.periodic import SCHEDULE
+
+    for spec in SCHEDULE.values():
+        assert spec["task"] in current_app.tasks
