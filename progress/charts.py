@@ -81,7 +81,7 @@ def calendar_svg(calendar: list[dict], cell: int = 13, gap: int = 3) -> SafeStri
     width = 24 + weeks * (cell + gap)
     height = 7 * (cell + gap) + 4
     parts = [
-        f'<svg class="adherence-calendar" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg class="adherence-calendar" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
         f'aria-label="Routine adherence calendar" xmlns="http://www.w3.org/2000/svg">'
     ]
     for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri"), (6, "Sun")):

@@ -35,3 +35,7 @@ def test_slider_moves_between_before_and_after(live_server, browser_page):
     assert "50%" in after_img.evaluate("el => getComputedStyle(el).clipPath")
     browser_page.locator("#compare-range").fill("20")
     assert "20%" in after_img.evaluate("el => getComputedStyle(el).clipPath")
+    # the labels stay small labels in the corners (they must not cover and darken the photos)
+    frame = slider.locator(".frame").bounding_box()
+    tag = slider.locator(".tag.after").bounding_box()
+    assert tag["width"] < frame["width"] / 4 and tag["x"] > frame["x"] + frame["width"] / 2
