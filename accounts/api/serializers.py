@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
@@ -181,13 +182,23 @@ class AccountDeleteSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=128, style={"input_type": "password"})
 
 
+@extend_schema_field({"type": "string", "enum": [key for key, _ in Consent.KINDS]})
+class ConsentKindField(serializers.ChoiceField):
+    """Inline enum in the schema (a shared `KindEnum` component would collide with other apps' kinds)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=Consent.KINDS, **kwargs)
+
+
 class ConsentInSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=Consent.KINDS)
+    kind = ConsentKindField()
     granted = serializers.BooleanField()
     version = serializers.CharField(max_length=20, required=False, default="1")
 
 
 class ConsentSerializer(serializers.ModelSerializer):
+    kind = ConsentKindField(read_only=True)
+
     class Meta:
         model = Consent
         fields = ["kind", "granted", "version", "created_at"]
