@@ -12,18 +12,34 @@ import csv
 import datetime
 import uuid
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.contrib import admin, messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from skincare.core import analytics, charts
 from skincare.core.audit import audit_record, client_ip
 
 DAY_CHOICES = (7, 30, 90, 365)
+CACHE_SECONDS = 300  # series over days and weeks need not be live; `?refresh=1` recomputes (the queue is live)
+
+
+def _cached(request, key: str, compute: Callable[[], Any]) -> Any:
+    """The value computed in the last CACHE_SECONDS (shared by the page and its CSV), or a fresh one."""
+    key = f"core:staff:{key}:{timezone.now().date().isoformat()}"
+    if request.GET.get("refresh") != "1":
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    value = compute()
+    cache.set(key, value, CACHE_SECONDS)
+    return value
 
 
 def _require(request, permission: str) -> None:
@@ -121,7 +137,7 @@ def analytics_view(request, site):
     days = _days(request)
     sections = []
     for key, (title, func, columns) in SECTIONS.items():
-        rows = func(days)
+        rows = _cached(request, f"{key}:{days}", lambda func=func: func(days))
         sections.append(
             {
                 "key": key,
@@ -155,7 +171,7 @@ def analytics_csv(request, site, section: str):
         raise Http404
     _title, func, columns = SECTIONS[section]
     days = _days(request)
-    rows = func(days)
+    rows = _cached(request, f"{section}:{days}", lambda: func(days))
     return csv_response(f"{section}-{days}d.csv", columns, ([row[c] for c in columns] for row in rows))
 
 
@@ -194,8 +210,8 @@ def ml_version(request, site, version: str):
     _require(request, "core.view_ml_monitoring")
     found, name = _version_or_404(version)
     version_id = None if found is None else found.pk
-    dist = analytics.score_distributions(version_id)
-    drift = analytics.concern_drift(version_id)
+    dist = _cached(request, f"dist:{version}", lambda: analytics.score_distributions(version_id))
+    drift = _cached(request, f"drift:{version}", lambda: analytics.concern_drift(version_id))
     weeks = drift["weeks"]
     drift_chart = None
     if weeks:
@@ -246,14 +262,14 @@ def ml_version_csv(request, site, version: str, section: str):
     found, _name = _version_or_404(version)
     version_id = None if found is None else found.pk
     if section == "distributions":
-        dist = analytics.score_distributions(version_id)
+        dist = _cached(request, f"dist:{version}", lambda: analytics.score_distributions(version_id))
         hists = [("overall_score", dist["overall_score"]), ("skin_type_confidence", dist["skin_type_confidence"])]
         hists += [("concern_confidence", dist["concern_confidence"])]
         hists += [(f"concern:{k}", h) for k, h in dist["concerns"].items()]
         rows = ([name, r["from"], r["to"], r["count"]] for name, h in hists for r in h.rows())
         return csv_response(f"distributions-{version}.csv", ["measure", "from", "to", "count"], rows)
     if section == "drift":
-        drift = analytics.concern_drift(version_id)
+        drift = _cached(request, f"drift:{version}", lambda: analytics.concern_drift(version_id))
         rows = (
             [key, p["week"], p["n"], p["mean"], drift["baseline"].get(key), p["delta"]]
             for key, points in drift["series"].items()

@@ -65,6 +65,21 @@ def test_csv_export_equals_the_computed_rows(staff_client, section):
     assert len(rows) == 8
 
 
+def test_series_are_cached_until_refresh_but_the_queue_is_live(staff_client):
+    url = reverse("admin:core-analytics") + "?days=7"
+
+    def uploads_today(response):
+        section = next(s for s in response.context["sections"] if s["key"] == "analyses")
+        return section["table"][0][1]
+
+    assert uploads_today(staff_client.get(url)) == 0
+    analysis(status="queued")
+    cached = staff_client.get(url)
+    assert uploads_today(cached) == 0
+    assert cached.context["queue"]["queued"] == 1
+    assert uploads_today(staff_client.get(url + "&refresh=1")) == 1
+
+
 def test_queue_csv(staff_client):
     analysis(status="queued")
     rows = read_csv(staff_client.get(reverse("admin:core-analytics-csv", args=["queue"])))
