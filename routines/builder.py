@@ -15,7 +15,7 @@ Rules (DOMAIN.md):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -204,6 +204,8 @@ class Candidate:
     bothers_skin_types: frozenset[str] = frozenset()
     owned: bool = False
     unsafe_reasons: tuple[str, ...] = ()  # from the ingredient service (e.g. the user's allergy)
+    # A costlier safety check (the ingredient service), run lazily only on products about to be chosen.
+    check: Callable[[], tuple[bool, Sequence[str]]] | None = field(default=None, compare=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -297,6 +299,18 @@ class _Context:
         for key in profile.concerns:
             self.weights[key] = max(self.weights.get(key, 0.0), PROFILE_WEIGHT if key not in self.measured else 0)
         self.cap = budget_cap(profile.budget)
+        self.unsafe: dict[str, str] = {}
+
+    def safe(self, candidate: Candidate) -> bool:
+        if candidate.unsafe_reasons:
+            self.unsafe[candidate.label] = candidate.unsafe_reasons[0]
+            return False
+        if candidate.check is not None:
+            ok, reasons = candidate.check()
+            if not ok:
+                self.unsafe[candidate.label] = reasons[0] if reasons else "not safe for you"
+                return False
+        return True
 
     def ranked_concerns(self) -> list[str]:
         return sorted(self.weights, key=lambda k: (-self.weights[k], k))
@@ -354,43 +368,67 @@ def _score(candidate: Candidate, ctx: _Context, period: str) -> float:
         score += 1.0  # what you own comes first among equals
     if period == "am" and candidate.actives & AM_PREFERRED:
         score += 0.5
+    if period == "am" and candidate.actives & EXFOLIATING:
+        score -= 1.0  # exfoliating acids belong to the evening where an alternative exists
     return score
 
 
-def _pick(cands: list[Candidate], ctx: _Context, period: str, warnings: list[str], step: str) -> Candidate | None:
-    """Best candidate within budget; over budget only when nothing within it exists (then say so)."""
-    if not cands:
-        return None
-    within = [c for c in cands if within_budget(c, ctx.cap)]
-    pool = within or cands
+def _pick(
+    cands: list[Candidate], ctx: _Context, period: str, warnings: list[str], step: str, *, allow_over: bool = True
+) -> Candidate | None:
+    """Best safe candidate within budget; over budget only when nothing within it is safe (then say so)."""
 
     def key(c: Candidate):
         price = Decimal(c.price) if c.price is not None else Decimal("0")
         return (-_score(c, ctx, period), not c.owned, price, c.label)
 
-    best = sorted(pool, key=key)[0]
-    if not within and not best.owned:
-        warnings.append(
-            f"No {GENERIC[step]} within your {ctx.profile.budget} budget is in the catalog; "
-            f"{best.label} is the closest match."
-        )
-    return best
+    within = sorted((c for c in cands if within_budget(c, ctx.cap)), key=key)
+    for c in within:
+        if ctx.safe(c):
+            return c
+    if not allow_over:
+        return None
+    for c in sorted((c for c in cands if not within_budget(c, ctx.cap)), key=key):
+        if ctx.safe(c):
+            warnings.append(
+                f"No {NOUNS[step]} within your {ctx.profile.budget} budget is in the catalog; "
+                f"{c.label} is the closest match."
+            )
+            return c
+    return None
 
 
-def _reason(step: str, product: Candidate | None, ctx: _Context, period: str) -> str:
+PLURAL_SUBJECTS = {"peptides", "ceramides", "antioxidants", "soothing ingredients"}
+NOUNS = {
+    "cleanse": "cleanser",
+    "tone": "toner",
+    "treat": "treatment",
+    "eye": "eye cream",
+    "moisturize": "moisturizer",
+    "protect": "SPF 30+ sunscreen",
+}
+
+
+def _reason(
+    step: str, product: Candidate | None, ctx: _Context, period: str, *, concern: str | None = None, used=()
+) -> tuple[str, str | None]:
+    """Why this step: the concern it was chosen for, else a concern not yet explained, else the basics."""
     skin = ctx.profile.skin_type
     if product is None:
-        return f"Use {GENERIC[step]}; no matching product is in the catalog yet."
+        return f"Use {GENERIC[step]}; no matching product is in the catalog yet.", None
     owned = " You already own it." if product.owned else ""
     if step == "protect":
-        return f"SPF {product.spf or '30+'} protects against UV, the main cause of dark spots and lines.{owned}"
+        return f"SPF {product.spf or '30+'} protects against UV, the main cause of dark spots and lines.{owned}", None
     targets = product.effective_targets()
-    for concern in ctx.ranked_concerns():
-        if concern in targets:
-            actives = [a for a in product.actives if concern in ACTIVE_TARGETS.get(a, set())]
-            subject = ACTIVE_WORDS.get(actives[0], actives[0]) if actives else f"This {product.category}"
-            subject = subject[0].upper() + subject[1:]
-            return f"{subject} targets {ctx.concern_phrase(concern)}.{owned}"
+    order = [concern] if concern else [c for c in ctx.ranked_concerns() if c not in used]
+    for key in order:
+        if key in targets:
+            actives = sorted(a for a in product.actives if key in ACTIVE_TARGETS.get(a, set()))
+            first_line = [a for a in actives if a in FIRST_LINE.get(key, set())]
+            active = (first_line or actives or [None])[0]
+            subject = ACTIVE_WORDS.get(active, active) if active else f"this {product.category.replace('_', ' ')}"
+            verb = "target" if subject in PLURAL_SUBJECTS else "targets"
+            return f"{subject[0].upper() + subject[1:]} {verb} {ctx.concern_phrase(key)}.{owned}", key
     basics = {
         "cleanse": "removes sunscreen, oil and dirt without stripping",
         "tone": "adds a light layer of hydration",
@@ -399,7 +437,23 @@ def _reason(step: str, product: Candidate | None, ctx: _Context, period: str) ->
         "moisturize": "keeps the skin barrier hydrated",
     }
     suffix = f" for {skin} skin" if skin else ""
-    return f"A {product.category}{suffix} that {basics.get(step, 'fits your routine')}.{owned}"
+    text = f"A {product.category.replace('_', ' ')}{suffix} that {basics.get(step, 'fits your routine')}.{owned}"
+    return text, None
+
+
+def _explain(steps: list[PlannedStep], ctx: _Context, period: str) -> None:
+    """Write reasons once steps are final: treatments explain their concern first, other steps explain a
+    concern nobody explained yet, so the routine does not repeat one sentence five times."""
+    used: set[str] = {s.concern for s in steps if s.concern}
+    for s in steps:
+        if s.category == "treat" and s.concern:
+            s.reason = _reason(s.category, s.product, ctx, period, concern=s.concern)[0]
+    for s in steps:
+        if s.category == "treat" and s.concern:
+            continue
+        s.reason, explained = _reason(s.category, s.product, ctx, period, used=used)
+        if explained:
+            used.add(explained)
 
 
 def _assign_days(steps: list[PlannedStep], warnings: list[str], period: str) -> list[PlannedStep]:
@@ -494,8 +548,6 @@ def build_routine(
         if c.step == "protect" and (c.spf or 0) < MIN_SPF:
             continue
         pool[c.step].append(c)
-    if c_allergy := [n for n, why in excluded.items() if "allergy" in why]:
-        warnings.append(f"Left out because of your allergies: {', '.join(sorted(c_allergy)[:5])}.")
     if not candidates:
         warnings.append("The product catalog is empty, so the steps name no product yet: add products to your shelf.")
 
@@ -510,6 +562,7 @@ def build_routine(
         if step in ("tone", "eye"):
             # Optional steps: only with a product that earns its place (a concern it targets, or owned).
             local: list[str] = []
+            options = [c for c in options if within_budget(c, ctx.cap)]  # optional: never over budget
             chosen = _pick(options, ctx, period, local, step)
             wanted = step == "eye" and "dark_circles" in ctx.weights
             if chosen is None or not (chosen.owned or wanted or _score(chosen, ctx, period) > 0.5):
@@ -532,11 +585,15 @@ def build_routine(
                 f"Sources differ on {' and '.join(ACTIVE_WORDS[a] for a in risky)} in leave-on products during "
                 "pregnancy: ask your doctor."
             )
+    left_out = {**excluded, **ctx.unsafe}
+    if allergic := [n for n, why in left_out.items() if "allerg" in why.lower()]:
+        warnings.append(f"Left out because of your allergies: {', '.join(sorted(allergic)[:5])}.")
     steps = _assign_days(steps, warnings, period)
     steps = _limit_steps(steps, profile.max_steps, period, warnings)
     steps.sort(key=lambda s: ORDER.index(s.category))
     for i, s in enumerate(steps, start=1):
         s.order = i
+    _explain(steps, ctx, period)
     name = "Morning routine" if period == "am" else "Evening routine"
     return PlannedRoutine(period=period, name=name, steps=steps, warnings=list(dict.fromkeys(warnings)))
 
@@ -554,7 +611,7 @@ def _make_step(step: str, product: Candidate | None, ctx: _Context, period: str)
     return PlannedStep(
         category=step,
         product=product,
-        reason=_reason(step, product, ctx, period),
+        reason=_reason(step, product, ctx, period)[0],
         instructions=instructions,
         wait_seconds=wait,
         actives=actives,
@@ -571,21 +628,22 @@ def _treat_steps(cands: list[Candidate], ctx: _Context, period: str, warnings: l
         if concerns:
             steps.append(_make_step("treat", None, ctx, period))
         return steps
-    for concern in concerns:
-        if len(steps) >= limit:
-            break
-        if concern in covered:
-            continue
-        options = [c for c in cands if concern in c.effective_targets() and c not in [s.product for s in steps]]
-        if not options:
-            continue
-        chosen = _pick(options, ctx, period, warnings, "treat")
-        if chosen is None:
-            continue
-        covered |= {concern} | {k for k in concerns if chosen.actives & FIRST_LINE.get(k, set())}
-        planned = _make_step("treat", chosen, ctx, period)
-        planned.concern = concern
-        steps.append(planned)
+    # First within budget for every concern; then, if a slot is left, over budget (with a warning).
+    for allow_over in (False, True):
+        for concern in concerns:
+            if len(steps) >= limit:
+                break
+            if concern in covered:
+                continue
+            chosen_products = [s.product for s in steps]
+            options = [c for c in cands if concern in c.effective_targets() and c not in chosen_products]
+            chosen = _pick(options, ctx, period, warnings, "treat", allow_over=allow_over) if options else None
+            if chosen is None:
+                continue
+            covered |= {concern} | {k for k in concerns if chosen.actives & FIRST_LINE.get(k, set())}
+            planned = _make_step("treat", chosen, ctx, period)
+            planned.concern = concern
+            steps.append(planned)
     if ctx.profile.pregnant and any(k in ctx.weights for k in ("wrinkles", "pigmentation", "texture")):
         swapped = [s for s in steps if s.product and s.product.actives & {"azelaic_acid", "bakuchiol"}]
         if swapped:

@@ -85,7 +85,15 @@ def _candidate(product, *, owned: bool, profile) -> builder.Candidate:
         suits.update(ing.suits_skin_types or [])
         bothers.update(ing.bothers_skin_types or [])
         fragrance |= ing.is_fragrance or any(f in ing.inci_name.lower() for f in FRAGRANCE_NAMES)
-    safe, reasons = product_is_safe_for(product=product, profile=profile)
+    memo: list = []
+
+    def check() -> tuple[bool, list[str]]:
+        # The ingredient service knows groups ("fragrance" → parfum + labelled allergens) and
+        # pregnancy-avoid actives; it costs queries, so the builder only asks for products it picks.
+        if not memo:
+            memo.append(product_is_safe_for(product=product, profile=profile))
+        return memo[0]
+
     return builder.Candidate(
         id=str(product.id),
         name=product.name,
@@ -101,7 +109,7 @@ def _candidate(product, *, owned: bool, profile) -> builder.Candidate:
         suits_skin_types=frozenset(suits - bothers),
         bothers_skin_types=frozenset(bothers),
         owned=owned,
-        unsafe_reasons=() if safe else tuple(reasons),
+        check=check,
     )
 
 
