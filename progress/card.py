@@ -85,5 +85,5 @@ def render_card(
         y += 50
     draw.text((x0, HEIGHT - 45), FOOTER, fill=MUTED, font=_font(18))
     buf = io.BytesIO()
-    card.save(buf, format="PNG", optimize=True)
+    card.save(buf, format="PNG", compress_level=6)
     return buf.getvalue()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +19,7 @@ from .forms import LogForm, ShareReportForm
 from .throttling import ShareReportThrottle
 
 ANALYSIS_CHOICES = 60
+CARD_CACHE_SECONDS = 600  # drawing a card takes ~0.2 s: a shared link's preview is drawn once
 
 
 def _recent_analyses(user):
@@ -232,8 +234,12 @@ def public(request, token: str):
 
 @require_GET
 def public_card(request, token: str):
-    share = _public_share(token)
-    png = _card_png(share)
+    share = _public_share(token)  # expiry, revocation and hiding are checked on every request
+    key = f"progress:card:{share.pk}"
+    png = cache.get(key)
+    if png is None:
+        png = _card_png(share)
+        cache.set(key, png, CARD_CACHE_SECONDS)
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex"

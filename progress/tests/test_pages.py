@@ -231,3 +231,11 @@ def test_a_photo_from_the_page_needs_the_photo_consent_once(page_client, person)
     assert entry.analysis is not None
     assert Consent.objects.filter(user=person, kind="photo_analysis", granted=True).count() == 1
     assert "I agree that my photo" not in page_client.get(reverse("progress:dashboard")).content.decode()
+
+
+def test_a_cached_card_still_dies_with_its_link(client, person):
+    share = services.share_create(user=person, analysis_id=make_analysis(person).pk)
+    url = reverse("progress:public-card", args=[share.token])
+    assert client.get(url).status_code == 200
+    services.share_revoke(share=share)
+    assert client.get(url).status_code == 404
