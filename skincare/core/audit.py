@@ -348,3 +348,10 @@ def install(site: admin.AdminSite) -> int:
         model_admin.__class__ = type(f"Audited{cls.__name__}", (AuditMixin, cls), {"__module__": cls.__module__})
         changed += 1
     return changed
+
+
+def audit_forget_subject(*, user_id) -> int:
+    """On account erasure: blank the before/after values recorded about that person's user and profile rows
+    (who acted and when stay). Returns how many entries were redacted."""
+    entries = AuditEntry.objects.filter(app_label="accounts", model__in=["user", "profile"], object_id=str(user_id))
+    return entries.update(changes={}, object_repr="(erased account)", detail="")

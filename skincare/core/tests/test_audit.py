@@ -181,3 +181,19 @@ def test_inline_change_is_recorded_on_the_inline_object(staff_client):
     assert entry.object_id == str(target.pk)
     assert entry.changes["skin_type"] == [None, "oily"]
     assert not AuditEntry.objects.filter(model="user").exists()  # the user's own fields did not change
+
+
+def test_forget_subject_redacts_values_about_an_erased_account(db):
+    from skincare.core.audit import audit_forget_subject
+
+    person = staff_user()
+    about = AuditEntry.objects.create(
+        action="change", app_label="accounts", model="user", object_id=str(person.pk), changes={"email": ["a", "b"]}
+    )
+    other = AuditEntry.objects.create(
+        action="change", app_label="accounts", model="user", object_id="x", changes={"a": [1, 2]}
+    )
+    assert audit_forget_subject(user_id=person.pk) == 1
+    about.refresh_from_db(), other.refresh_from_db()
+    assert about.changes == {} and about.object_repr == "(erased account)"
+    assert other.changes == {"a": [1, 2]}
