@@ -208,3 +208,23 @@ def test_gdpr_export_and_files(user):
     assert len(data["share_links"]) == 1 and len(data["comparisons"]) == 1
     names = gdpr.files(user)
     assert len(names) == 1 and names[0].startswith("progress/aligned/")
+
+
+def test_account_export_and_deletion_cover_progress(user, password, django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+
+    from accounts.services import account_delete, account_export
+    from progress.models import ProgressEntry, ShareReport
+
+    before, after = _aligned_pair(user)
+    aligned = services.compare(user=user, before_id=before.pk, after_id=after.pk)["comparison"].aligned_image.name
+    ProgressEntryFactory(user=user, notes="felt dry")
+    share = services.share_create(user=user, analysis_id=before.pk)
+    services.share_report_create(token=share.token, reason="spam")
+    exported = account_export(user=user)
+    assert exported["apps"]["progress"]["entries"][0]["notes"] == "felt dry"
+    assert aligned in {f["name"] for f in exported["files"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete(user=user, password=password)
+    assert not default_storage.exists(aligned)
+    assert not ProgressEntry.objects.exists() and not ShareLink.objects.exists() and not ShareReport.objects.exists()
