@@ -164,7 +164,7 @@ def user_authenticate(*, email: str, password: str, ip: str | None, request=None
         security.lockout_register_failure(email=email, ip=ip)
         raise DomainError("The email or password is not correct.", code="invalid_credentials", status_code=401)
     security.lockout_reset(email=email, ip=ip)
-    update_last_login(None, user)
+    update_last_login(User, user)
     return user
 
 
@@ -176,7 +176,7 @@ def tokens_for_user(user: User) -> dict[str, str]:
 def refresh_token_revoke(*, refresh: str, user: User | None = None) -> None:
     """Logout: blacklist one refresh token (which must belong to `user` when given)."""
     try:
-        token = RefreshToken(refresh)
+        token = RefreshToken(refresh)  # type: ignore[arg-type]  # simplejwt accepts the encoded str
     except TokenError as exc:
         raise DomainError("This refresh token is invalid or already used.", code="token_not_valid") from exc
     if user is not None and str(token.get(api_settings.USER_ID_CLAIM)) != str(user.pk):
@@ -326,7 +326,7 @@ def otp_verify(*, phone: str, code: str, ip: str | None) -> User:
     user = User.objects.filter(phone=phone, is_active=True).first()
     if user is None:
         raise invalid
-    update_last_login(None, user)
+    update_last_login(User, user)
     return user
 
 
