@@ -137,6 +137,8 @@ def test_lighting_changes_score_alike(
     for a, b in zip(base.concerns, other.concerns, strict=True):
         assert abs(a.score - b.score) <= 10, (name, a.key, a.score, b.score)
     assert abs(base.overall_score - other.overall_score) <= 5
+    assert base.skin_tone_ita is not None and other.skin_tone_ita is not None
+    assert abs(base.skin_tone_ita - other.skin_tone_ita) <= 5  # exposed on the sclera
 
 
 def test_gate_raises_quality_error(astronaut: np.ndarray) -> None:

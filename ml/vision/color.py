@@ -9,7 +9,10 @@ Lighting normalisation (so that a warmer or dimmer copy of the same face measure
    whole face crop, mapped to neutral. Gains are normalised so that green is unchanged: only the colour
    cast goes.
 2. Exposure: one gain on all channels so that the median L* of the skin becomes ``TARGET_SKIN_L``.
-   Concern measures use this image; the skin tone (ITA°) is read before this step, after step 1.
+   Concern measures use this image.
+
+The skin tone (ITA°) needs absolute lightness, so it is read on the white-balanced image exposed so
+that the sclera has its typical L* of 80 (without a visible sclera: the white-balanced image as shot).
 
 Both steps are diagonal in linear RGB, exactly what a change of light colour or brightness is (up to
 clipping), so they cancel such changes.

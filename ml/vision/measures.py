@@ -15,7 +15,7 @@ texture        band-pass (0.3-2 mm) L* roughness on cheeks/forehead   L* rms    
 wrinkles       share of forehead/under-eye skin on fine dark lines    % of area           exp_score(r, 0.5, 5)
 pigmentation   share of flat skin ≥ 6 L* below its 8 mm surroundings  % of skin           exp_score(r, 1, 6)
 dark_circles   cheek L* minus under-eye L* (medians)                  ΔL*                 exp_score(r, 3, 6)
-uneven_tone    sd of 1.5 mm-smoothed L* minus a plane, per region     L* sd                exp_score(r, 1.5, 4)
+uneven_tone    sd of 1.5 mm-smoothed L* minus a quadratic, per region L* sd                exp_score(r, 1.5, 4)
 =============  =====================================================  ==================  =================
 
 Severity from the score: ≥ 80 none, 60-79 mild, 40-59 moderate, < 40 severe. Per-region scores use
@@ -125,10 +125,13 @@ def local_background(x: np.ndarray, mask: np.ndarray, radius_mm: float) -> np.nd
 
 
 def _region_stat(
-    values: np.ndarray, masks: FaceMasks, fn: Callable[[np.ndarray, np.ndarray], Any], min_px: int = 150
+    values: np.ndarray,
+    regions: dict[str, np.ndarray],
+    fn: Callable[[np.ndarray, np.ndarray], Any],
+    min_px: int = 150,
 ) -> dict[str, float | None]:
     out: dict[str, float | None] = {}
-    for name, m in masks.regions.items():
+    for name, m in regions.items():
         out[name] = float(fn(values, m)) if int(m.sum()) >= min_px else None
     return out
 
@@ -196,6 +199,10 @@ def measure(lab: np.ndarray, masks: FaceMasks, resolution_conf: float) -> Measur
     L, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
     skin = masks.skin
     R = masks.regions
+    # Fine-detail measures stay 2.5 mm inside the skin mask: its edges (hairline, jaw, brows) are not skin.
+    k_in = int(2 * round(2.5 * MM) + 1)
+    inner = cv2.erode(skin.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k_in, k_in))).astype(bool)
+    Ri = {k: m & inner for k, m in R.items()}
     heat: dict[str, np.ndarray] = {}
     extras: dict[str, float] = {}
     out: list[ConcernMeasure] = []
@@ -246,7 +253,7 @@ def measure(lab: np.ndarray, masks: FaceMasks, resolution_conf: float) -> Measur
     excess = np.clip(a - a_base - 2.0, 0, None)
     red_raw = float(excess[skin].mean()) if skin.any() else 0.0
     heat["redness"] = np.where(skin, excess, 0)
-    reg = _region_stat(excess, masks, lambda v, m: v[m].mean())
+    reg = _region_stat(excess, R, lambda v, m: v[m].mean())
     extras["a_star_median"] = round(float(np.median(a[skin])), 3) if skin.any() else 0.0
     add(
         "redness",
@@ -312,10 +319,10 @@ def measure(lab: np.ndarray, masks: FaceMasks, resolution_conf: float) -> Measur
 
     # --- texture --------------------------------------------------------------------------------------
     band = _gauss(L, 0.5 * MM) - _gauss(L, 2.0 * MM)
-    tex_zone = R["left_cheek"] | R["right_cheek"] | R["forehead"]
+    tex_zone = Ri["left_cheek"] | Ri["right_cheek"] | Ri["forehead"]
     tex_raw = float(np.sqrt(np.mean(band[tex_zone] ** 2))) if tex_zone.any() else 0.0
     heat["texture"] = np.abs(band) * skin
-    reg = _region_stat(band, masks, lambda v, m: np.sqrt(np.mean(v[m] ** 2)))
+    reg = _region_stat(band, Ri, lambda v, m: np.sqrt(np.mean(v[m] ** 2)))
     add(
         "texture",
         tex_raw,
@@ -326,7 +333,7 @@ def measure(lab: np.ndarray, masks: FaceMasks, resolution_conf: float) -> Measur
     )
 
     # --- wrinkles -------------------------------------------------------------------------------------
-    wr_zone = R["forehead"] | R["left_under_eye"] | R["right_under_eye"]
+    wr_zone = Ri["forehead"] | Ri["left_under_eye"] | Ri["right_under_eye"]
     ridge = np.zeros_like(L)
     for k in ("forehead", "left_under_eye", "right_under_eye"):
         if not R[k].any():
@@ -346,7 +353,7 @@ def measure(lab: np.ndarray, masks: FaceMasks, resolution_conf: float) -> Measur
             if k in ("forehead", "left_under_eye", "right_under_eye") and int(m.sum()) >= 150
             else None
         )
-        for k, m in R.items()
+        for k, m in Ri.items()
     }
     add(
         "wrinkles",
@@ -358,7 +365,7 @@ def measure(lab: np.ndarray, masks: FaceMasks, resolution_conf: float) -> Measur
     )
 
     # --- pigmentation / dark spots --------------------------------------------------------------------
-    flat = R["forehead"] | R["left_cheek"] | R["right_cheek"] | R["chin"]
+    flat = Ri["forehead"] | Ri["left_cheek"] | Ri["right_cheek"] | Ri["chin"]
     L_broad = masked_smooth(L, flat, 8.0 * MM)
     patchy = masked_smooth(L, flat, 1.0 * MM) - L_broad
     pig = (patchy < -6.0) & flat & (dA < 4.0)
@@ -366,7 +373,7 @@ def measure(lab: np.ndarray, masks: FaceMasks, resolution_conf: float) -> Measur
     dark_spots = [f for f in lesions if f[1] == "dark_spot"]
     extras["dark_spot_count"] = float(len(dark_spots))
     heat["pigmentation"] = np.where(pig, -patchy, 0)
-    reg = {k: (_fraction(pig, m) if int(m.sum()) >= 150 else None) for k, m in R.items()}
+    reg = {k: (_fraction(pig, m) if int(m.sum()) >= 150 else None) for k, m in Ri.items()}
     add(
         "pigmentation",
         pig_raw,
@@ -404,11 +411,13 @@ def measure(lab: np.ndarray, masks: FaceMasks, resolution_conf: float) -> Measur
     reg_ut: dict[str, float | None] = {k: None for k in R}
     sq, n_all = 0.0, 0
     for k in ("forehead", "left_cheek", "right_cheek", "chin"):
-        ys, xs = np.nonzero(R[k])
+        ys, xs = np.nonzero(Ri[k])
         if len(ys) < 150:
             continue
-        # remove the lighting gradient across the region: a least-squares plane in x, y
-        A = np.column_stack([np.ones(len(xs)), xs / 100.0, ys / 100.0])
+        # remove the lighting across the region (gradient and the shading of its curvature): a
+        # least-squares quadratic surface in x, y
+        u, v = (xs - xs.mean()) / 100.0, (ys - ys.mean()) / 100.0
+        A = np.column_stack([np.ones(len(xs)), u, v, u * u, v * v, u * v])
         coef, *_ = np.linalg.lstsq(A, sm[ys, xs].astype(np.float64), rcond=None)
         resid = sm[ys, xs] - A @ coef
         rmap[ys, xs] = np.abs(resid)

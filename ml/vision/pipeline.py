@@ -79,7 +79,14 @@ def analyze(
     lab = color.lab_from_linear(balanced * gain)
     masks = geometry.remove_hair_and_background(masks, lab)
     cheeks = masks.regions["left_cheek"] | masks.regions["right_cheek"]
-    ita = color.ita_degrees(lab_wb, cheeks if int(cheeks.sum()) >= 20 else masks.skin)
+    tone_mask = cheeks if int(cheeks.sum()) >= 20 else masks.skin
+    if wb_source == "sclera":
+        # Skin tone needs absolute lightness: expose so that the sclera has its typical L* (80).
+        l_sclera = float(np.median(lab_wb[..., 0][sclera]))
+        lab_tone = color.lab_from_linear(balanced * _exposure_gain(l_sclera, color.SCLERA_LAB[0]))
+        ita = color.ita_degrees(lab_tone, tone_mask)
+    else:
+        ita = color.ita_degrees(lab_wb, tone_mask)
     timings["normalise"] = _ms(t)
 
     t = time.perf_counter()
