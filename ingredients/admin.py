@@ -69,9 +69,7 @@ class IngredientAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, f"Imported: {result['created']} created, {result['updated']} updated.")
                 return redirect("admin:ingredients_ingredient_changelist")
-        return render(
-            request, "admin/ingredients/ingredient/import_csv.html", {**self.admin_site.each_context(request)}
-        )
+        return render(request, "ingredients/admin/import_csv.html", {**self.admin_site.each_context(request)})
 
 
 class ProductIngredientInline(admin.TabularInline):

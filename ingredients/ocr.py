@@ -1,7 +1,7 @@
 """Reading a label photo with tesseract (Debian `tesseract-ocr`, through pytesseract).
 
 Preprocessing, in order: decode (Pillow, EXIF rotation applied) → grey → flatten uneven lighting (divide by
-a heavy blur) → upscale small text 2-3x so letters are ~30 px tall (tesseract reads best there) → deskew
+a heavy blur) → upscale small text 2-3x so lowercase letters are ~20 px tall (tesseract reads best at 20-30 px) → deskew
 (projection-profile search over ±10°) → Otsu threshold → white margin. Then `--psm 6` (one uniform block
 of text), `OMP_THREAD_LIMIT=1` (tesseract's OpenMP threads make it several times slower on small images),
 and a timeout. Errors: `not_an_image` (400), `no_text_found` (400), `ocr_timeout`/`ocr_unavailable` (503).
@@ -21,7 +21,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 OCR_TIMEOUT_S = 20
 MAX_PIXELS = 40_000_000
-TARGET_CHAR_HEIGHT = 30
+TARGET_CHAR_HEIGHT = 20  # median blob height ≈ x-height; tesseract reads best around 20-30 px
 TESSERACT_CONFIG = "--psm 6 --oem 1"
 
 
