@@ -163,3 +163,15 @@ def test_score_mappings_are_monotone() -> None:
         values = [exp_score(r, offset, scale) for r in np.linspace(-5, 200, 400)]
         assert all(a >= b for a, b in zip(values, values[1:], strict=False)), key
         assert values[0] == 100 and values[-1] <= 5
+
+
+def test_concurrent_calls_match_sequential(astronaut: np.ndarray, base: AnalysisResult) -> None:
+    """One FaceMesh graph and one Haar cascade per process, shared safely between threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    flipped = np.ascontiguousarray(astronaut[:, ::-1])
+    alone = analyze(flipped)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(analyze, [astronaut, flipped]))
+    assert results[0].concerns == base.concerns and results[0].lesions == base.lesions
+    assert results[1].concerns == alone.concerns and results[1].lesions == alone.lesions

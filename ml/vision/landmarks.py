@@ -44,6 +44,7 @@ RIGHT_FACE_EDGE, LEFT_FACE_EDGE = 234, 454
 PUPIL_DISTANCE_MM = 63.0  # adult average inter-pupil distance
 
 _lock = threading.Lock()
+_haar_lock = threading.Lock()
 _mesh: Any = None
 _cascade: cv2.CascadeClassifier | None = None
 
@@ -133,9 +134,6 @@ def haar_faces(image: np.ndarray, min_width: int = 0) -> list[tuple[int, int, in
     ``min_width`` (image pixels) skips smaller faces, which also makes the search much faster.
     """
     global _cascade
-    with _lock:
-        if _cascade is None:
-            _cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")  # type: ignore[attr-defined]
     grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
     scale = 1.0
     # Faces at least min_width wide stay >= 40 px after shrinking; never search more than 800 px.
@@ -144,7 +142,10 @@ def haar_faces(image: np.ndarray, min_width: int = 0) -> list[tuple[int, int, in
         scale = target / max(grey.shape)
         grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     min_side = max(30, int(min_width * scale))
-    found = _cascade.detectMultiScale(grey, scaleFactor=1.15, minNeighbors=6, minSize=(min_side, min_side))
+    with _haar_lock:  # one classifier per process; OpenCV does not promise it is thread-safe
+        if _cascade is None:
+            _cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")  # type: ignore[attr-defined]
+        found = _cascade.detectMultiScale(grey, scaleFactor=1.15, minNeighbors=6, minSize=(min_side, min_side))
     boxes = [tuple(int(round(v / scale)) for v in box) for box in (found if len(found) else [])]
     return [(b[0], b[1], b[2], b[3]) for b in boxes]
 
