@@ -134,7 +134,14 @@ if REDIS_URL:
             "KEY_PREFIX": env("CACHE_PREFIX", default="skincare"),
         }
     }
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    # redis-py 8 defaults socket_timeout to 5 s, the same as channels_redis' blocking BZPOPMIN: every idle
+    # consumer then dies with "Timeout reading from ...". A longer socket timeout keeps sockets alive.
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
+        }
+    }
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
     CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL)
 else:
