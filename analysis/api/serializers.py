@@ -171,6 +171,9 @@ class AnalysisListSerializer(AnalysisSerializer):
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(required=False, help_text="The photo (multipart).")
     image_data = serializers.CharField(required=False, help_text="The photo as base64, with or without a data: prefix.")
+    consent = serializers.BooleanField(
+        required=False, help_text="true records the person's consent to photo analysis (asked on the first upload)."
+    )
 
 
 class UploadResponseSerializer(serializers.Serializer):

@@ -73,6 +73,9 @@ class UploadView(APIView):
             if existing is not None:
                 return Response(upload_payload(existing, request), status=status.HTTP_202_ACCEPTED)
         analysis = services.analysis_create(user=request.user, data=read_upload(request), idempotency_key=key)
+        if str(request.data.get("consent", "")).lower() in ("true", "1", "on", "yes"):
+            if not services.photo_consent_given(request.user):
+                services.photo_consent_record(user=request.user, ip_address=request.META.get("REMOTE_ADDR"))
         response = Response(upload_payload(analysis, request), status=status.HTTP_202_ACCEPTED)
         response["Location"] = reverse("analysis-detail", kwargs={"pk": analysis.pk})
         return response

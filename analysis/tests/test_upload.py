@@ -228,3 +228,13 @@ def test_upload_throttle_scope(auth_client, settings):
 
     assert UploadView.throttle_scope == "upload"
     assert "upload" in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+
+
+def test_api_upload_can_record_consent(auth_client):
+    from accounts.models import Consent
+
+    r = auth_client.post(
+        URL, {"file": SimpleUploadedFile("a.jpg", images.face_jpeg()), "consent": "true"}, format="multipart"
+    )
+    assert r.status_code == 202
+    assert Consent.objects.filter(user=auth_client.user, kind="photo_analysis", granted=True).count() == 1
