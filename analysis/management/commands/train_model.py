@@ -57,6 +57,7 @@ class Command(BaseCommand):
                 batch_size=opts["batch_size"],
                 val_fraction=opts["val_fraction"],
                 seed=opts["seed"],
+                version=name,
                 log=lambda msg: self.stdout.write(str(msg)),
             )
         except (ValueError, FileNotFoundError) as exc:
