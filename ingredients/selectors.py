@@ -142,10 +142,11 @@ def product_search(*, q: str = "", category: str = "") -> QuerySet[Product]:
         query = SearchQuery(q, search_type="websearch")
         return (
             qs.annotate(
+                document=vector,
                 rank=SearchRank(vector, query),
                 sim=TrigramWordSimilarity(q, "search_text"),
             )
-            .filter(Q(rank__gt=0.0) | Q(sim__gt=0.4))
+            .filter(Q(document=query) | Q(sim__gt=0.4))
             .order_by("-sim", "-rank", "brand", "name")
         )
     words = q.split()
