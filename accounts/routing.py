@@ -4,4 +4,5 @@ from . import consumers
 
 websocket_urlpatterns = [
     path("ws/notifications/", consumers.NotificationConsumer.as_asgi()),
+    path("ws/notifications", consumers.NotificationConsumer.as_asgi()),
 ]
