@@ -8,7 +8,7 @@ class IngredientRefSerializer(serializers.Serializer):
     inci_name = serializers.CharField()
 
 
-class AnalysisItemSerializer(serializers.Serializer):
+class IngredientAnalysisItemSerializer(serializers.Serializer):
     position = serializers.IntegerField()
     raw = serializers.CharField()
     name = serializers.CharField()
@@ -23,27 +23,27 @@ class AnalysisItemSerializer(serializers.Serializer):
     may_contain = serializers.BooleanField()
 
 
-class WarningSerializer(serializers.Serializer):
+class IngredientWarningSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
     ingredients = serializers.ListField(child=serializers.CharField())
 
 
-class ConflictSerializer(serializers.Serializer):
+class ActiveConflictSerializer(serializers.Serializer):
     classes = serializers.ListField(child=serializers.CharField())
     advice = serializers.CharField()
 
 
-class AnalysisSerializer(serializers.Serializer):
+class IngredientAnalysisSerializer(serializers.Serializer):
     """An ingredient-list analysis (API.md)."""
 
-    ingredients = AnalysisItemSerializer(many=True)
+    ingredients = IngredientAnalysisItemSerializer(many=True)
     verdict = serializers.ChoiceField(choices=["green", "yellow", "red"], allow_null=True)
     score = serializers.IntegerField(allow_null=True, help_text="0-100, 100 best; null when nothing matched")
     rule = serializers.CharField()
-    warnings = WarningSerializer(many=True)
+    warnings = IngredientWarningSerializer(many=True)
     unknown = serializers.ListField(child=serializers.CharField())
-    conflicts = ConflictSerializer(many=True)
+    conflicts = ActiveConflictSerializer(many=True)
     active_classes = serializers.ListField(child=serializers.CharField())
     good_for = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
     counts = serializers.DictField(child=serializers.IntegerField())
@@ -51,7 +51,7 @@ class AnalysisSerializer(serializers.Serializer):
     disclaimer = serializers.CharField()
 
 
-class ScanResultSerializer(AnalysisSerializer):
+class ScanResultSerializer(IngredientAnalysisSerializer):
     text = serializers.CharField(help_text="What was read from the photo")
     scan_id = serializers.UUIDField(required=False)
 

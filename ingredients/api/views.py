@@ -63,7 +63,9 @@ class ScanView(APIView):
 
 
 class AnalyzeView(APIView):
-    @extend_schema(request=s.AnalyzeInputSerializer, responses={200: s.AnalysisSerializer}, tags=["ingredients"])
+    @extend_schema(
+        request=s.AnalyzeInputSerializer, responses={200: s.IngredientAnalysisSerializer}, tags=["ingredients"]
+    )
     def post(self, request):
         data = s.AnalyzeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
