@@ -64,14 +64,15 @@ def entry_create(
             user=user, date=day, analysis=analysis, rating=rating, notes=(notes or "").strip()
         )
         user_id = user.pk
-        transaction.on_commit(lambda: _enqueue_detection(user_id))
+        pending = str(analysis.pk) if analysis is not None and analysis.status != "done" else None
+        transaction.on_commit(lambda: _enqueue_detection(user_id, pending))
     return entry
 
 
-def _enqueue_detection(user_id) -> None:
+def _enqueue_detection(user_id, wait_for: str | None = None) -> None:
     from .tasks import detect_milestones_task
 
-    detect_milestones_task.delay(str(user_id))
+    detect_milestones_task.delay(str(user_id), wait_for=wait_for)
 
 
 def entry_delete(*, entry: ProgressEntry) -> None:

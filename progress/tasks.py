@@ -13,17 +13,33 @@ from skincare.celery import RETRY_KWARGS
 logger = logging.getLogger(__name__)
 
 NIGHTLY_BATCH = 500
+WAIT_ATTEMPTS = 10  # a queued analysis is waited for at most 10 x 30 s
+WAIT_SECONDS = 30
 
 
-@shared_task(name="progress.tasks.detect_milestones_task", acks_late=True, **RETRY_KWARGS)
-def detect_milestones_task(user_id: str) -> int:
-    """Detect and celebrate one person's milestones. Idempotent (unique keys); returns how many are new."""
+@shared_task(name="progress.tasks.detect_milestones_task", bind=True, acks_late=True, **RETRY_KWARGS)
+def detect_milestones_task(self, user_id: str, wait_for: str | None = None, attempt: int = 0) -> int:
+    """Detect and celebrate one person's milestones. Idempotent (unique keys); returns how many are new.
+
+    `wait_for`: an analysis the log just queued. Streaks are detected now; while that analysis is still
+    queued or processing, detection runs again later so that a 10-point improvement it brings is
+    celebrated the same day rather than at the nightly sweep.
+    """
     from . import services
 
     user = get_user_model().objects.filter(pk=user_id, is_active=True).select_related("profile").first()
     if user is None:
         return 0
-    return len(services.detect_milestones(user=user))
+    found = len(services.detect_milestones(user=user))
+    if wait_for and attempt < WAIT_ATTEMPTS and not self.request.is_eager:
+        from analysis.models import SkinAnalysis
+
+        status = SkinAnalysis.objects.filter(pk=wait_for).values_list("status", flat=True).first()
+        if status in (SkinAnalysis.Status.QUEUED, SkinAnalysis.Status.PROCESSING):
+            detect_milestones_task.apply_async(
+                args=[user_id], kwargs={"wait_for": wait_for, "attempt": attempt + 1}, countdown=WAIT_SECONDS
+            )
+    return found
 
 
 @shared_task(name="progress.tasks.detect_milestones_daily", acks_late=True, **RETRY_KWARGS)

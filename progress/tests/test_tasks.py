@@ -64,3 +64,24 @@ def test_orphaned_aligned_images_are_swept(user):
     assert default_storage.exists(gone_name)
     assert tasks.sweep_aligned_files() >= 1
     assert not default_storage.exists(gone_name) and default_storage.exists(kept)
+
+
+def test_detection_comes_back_while_the_logged_photo_is_analysed(user, monkeypatch):
+    from .factories import make_analysis
+
+    queued = make_analysis(user, status="queued")
+    calls = []
+    monkeypatch.setattr(tasks.detect_milestones_task, "apply_async", lambda **kw: calls.append(kw))
+    # run as a worker would (not eager): the queued analysis brings it back in 30 s
+    tasks.detect_milestones_task.run(str(user.pk), wait_for=str(queued.pk))
+    assert calls == [
+        {"args": [str(user.pk)], "kwargs": {"wait_for": str(queued.pk), "attempt": 1}, "countdown": tasks.WAIT_SECONDS}
+    ]
+    # bounded: the last attempt does not come back
+    calls.clear()
+    tasks.detect_milestones_task.run(str(user.pk), wait_for=str(queued.pk), attempt=tasks.WAIT_ATTEMPTS)
+    assert calls == []
+    # once the analysis is done, no more comebacks
+    type(queued).objects.filter(pk=queued.pk).update(status="done")
+    tasks.detect_milestones_task.run(str(user.pk), wait_for=str(queued.pk))
+    assert calls == []
