@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from . import csvio, services
+from .matching import reset_index
 from .models import Batch, Favorite, Ingredient, Product, ProductIngredient, Scan
 
 
@@ -40,6 +41,7 @@ class IngredientAdmin(admin.ModelAdmin):
         obj.sources = {**(obj.sources or {}), "_edited": f"{request.user} {timezone.now():%Y-%m-%d}"}
         obj.hazard_score = csvio.recompute_hazard(obj)
         super().save_model(request, obj, form, change)
+        reset_index()
 
     @admin.action(description="Export selected as CSV")
     def export_csv(self, request, queryset):
@@ -99,6 +101,15 @@ class ProductAdmin(admin.ModelAdmin):
         for product in queryset:
             services.product_set_ingredients(product=product, text=product.ingredients_text)
         self.message_user(request, f"Re-read {queryset.count()} products.")
+
+
+@admin.register(ProductIngredient)
+class ProductIngredientAdmin(admin.ModelAdmin):
+    list_display = ["product", "position", "raw_name", "ingredient"]
+    list_select_related = ["product", "ingredient"]
+    search_fields = ["raw_name", "product__name", "product__brand", "ingredient__inci_name"]
+    list_filter = ["product__category"]
+    raw_id_fields = ["product", "ingredient"]
 
 
 @admin.register(Favorite)

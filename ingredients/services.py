@@ -119,7 +119,20 @@ def _product_rows(product: Product) -> list[Row]:
     ]
 
 
-def assess_product(*, product: Product, profile=None) -> dict:
+def _facts_from_prefetch(product: Product) -> dict[str, dict] | None:
+    cache = getattr(product, "_prefetched_objects_cache", {})
+    if "product_ingredients" not in cache:
+        return None
+    facts = {}
+    for pi in product.product_ingredients.all():
+        if pi.ingredient_id:
+            facts[str(pi.ingredient_id)] = {f: getattr(pi.ingredient, f) for f in FACT_FIELDS}
+    return facts
+
+
+def assess_product(*, product: Product, profile=None, index: matching.Index | None = None) -> dict:
+    """The analysis of a catalog product. With `product_ingredients__ingredient` prefetched it runs no
+    query of its own besides the index version check."""
     rows = _product_rows(product)
     if not rows:
         return {
@@ -136,8 +149,40 @@ def assess_product(*, product: Product, profile=None) -> dict:
             "personalized": profile is not None,
             "disclaimer": "No ingredient list is on file for this product, so it is not rated.",
         }
-    facts = _facts_for({r.ingredient_id for r in rows if r.ingredient_id})
-    return assess_rows(rows, facts, ProfileFacts.from_profile(profile), index=matching.get_index())
+    facts = _facts_from_prefetch(product)
+    if facts is None:
+        facts = _facts_for({r.ingredient_id for r in rows if r.ingredient_id})
+    return assess_rows(rows, facts, ProfileFacts.from_profile(profile), index=index or matching.get_index())
+
+
+def products_safety_for(*, products, profile) -> dict:
+    """{product id: (safe, reasons)} for many products: one prefetch query, one index check."""
+    from django.db.models import Prefetch
+
+    products = list(products)
+    facts_profile = ProfileFacts.from_profile(profile)
+    if facts_profile is None or not (facts_profile.allergies or facts_profile.pregnant):
+        return {p.pk: (True, []) for p in products}
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects(
+        products,
+        Prefetch(
+            "product_ingredients",
+            queryset=ProductIngredient.objects.select_related("ingredient").order_by("position"),
+        ),
+    )
+    index = matching.get_index()
+    return {p.pk: _safety(assess_product(product=p, profile=profile, index=index)) for p in products}
+
+
+def _safety(result: dict) -> tuple[bool, list[str]]:
+    reasons = [
+        f"{w['message']} ({', '.join(w['ingredients'])})"
+        for w in result["warnings"]
+        if w["code"] in {"user_allergy", "pregnancy_avoid"}
+    ]
+    return (not reasons), reasons
 
 
 def product_is_safe_for(*, product: Product, profile) -> tuple[bool, list[str]]:
@@ -147,12 +192,7 @@ def product_is_safe_for(*, product: Product, profile) -> tuple[bool, list[str]]:
     facts_profile = ProfileFacts.from_profile(profile)
     if facts_profile is None or not (facts_profile.allergies or facts_profile.pregnant):
         return True, []
-    result = assess_product(product=product, profile=profile)
-    reasons = []
-    for w in result["warnings"]:
-        if w["code"] in {"user_allergy", "pregnancy_avoid"}:
-            reasons.append(f"{w['message']} ({', '.join(w['ingredients'])})")
-    return (not reasons), reasons
+    return _safety(assess_product(product=product, profile=profile))
 
 
 # --- scans -------------------------------------------------------------------------------------

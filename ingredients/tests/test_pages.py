@@ -100,7 +100,7 @@ def test_public_batch_page(kb, client):
 def test_admin_pages(kb, admin_client):
     product = ProductFactory()
     BatchFactory(product=product)
-    for name in ["ingredient", "product", "batch", "favorite", "scan"]:
+    for name in ["ingredient", "product", "productingredient", "batch", "favorite", "scan"]:
         assert admin_client.get(reverse(f"admin:ingredients_{name}_changelist") + "?q=a").status_code == 200
     assert admin_client.get(reverse("admin:ingredients_ingredient_export")).status_code == 200
     assert admin_client.get(reverse("admin:ingredients_ingredient_import")).status_code == 200

@@ -125,6 +125,18 @@ def test_product_helpers_for_other_apps(kb):
     assert services.product_is_safe_for(product=serum, profile=None) == (True, [])
 
 
+def test_products_safety_for_many_in_few_queries(kb, django_assert_max_num_queries):
+    products = []
+    for i in range(20):
+        p = ProductFactory(name=f"P{i}")
+        services.product_set_ingredients(product=p, text="Aqua, Glycerin" + (", Linalool" if i % 2 else ""))
+        products.append(p)
+    with django_assert_max_num_queries(3):
+        safety = services.products_safety_for(products=products, profile={"allergies": ["fragrance"]})
+    assert [safety[p.pk][0] for p in products[:4]] == [True, False, True, False]
+    assert "Linalool" in safety[products[1].pk][1][0]
+
+
 def test_batch_freshness():
     batch = BatchFactory.build(manufacture_date=dt.date(2025, 1, 1), expiry_date=dt.date(2026, 1, 1))
     assert services.batch_freshness(batch=batch, today=dt.date(2025, 6, 1))["status"] == "fresh"
@@ -205,3 +217,21 @@ def test_postgres_trigram_search_finds_misspellings(kb):
     ProductFactory(brand="Hydrakind", name="Hyaluronic Serum", search_text="Hydrakind Hyaluronic Serum serum")
     assert [p.name for p in selectors.product_search(q="hyaluronc")] == ["Hyaluronic Serum"]
     assert "Niacinamide" in [i.inci_name for i in selectors.ingredient_search(q="niacinamde")[:3]]
+
+
+def test_gdpr_export_and_files(kb, user, other_user):
+    import json
+
+    from ingredients import gdpr
+    from ingredients.models import Favorite, Scan
+
+    product = ProductFactory()
+    Favorite.objects.create(user=user, product=product)
+    result = services.assess_ingredients(text="Aqua, Glycerin")
+    services.scan_create(user=user, text="Aqua, Glycerin", result=result)
+    Scan.objects.create(user=other_user, text="Aqua", result={})
+    data = gdpr.export(user)
+    json.dumps(data)  # serialisable
+    assert len(data["favorites"]) == 1 and len(data["scans"]) == 1
+    assert data["scans"][0]["result"]["verdict"] == "green"
+    assert gdpr.files(user) == []
