@@ -57,3 +57,29 @@ def _fail_internal(analysis_id: str, exc: Exception) -> None:
         )
     except Exception:  # noqa: BLE001
         logger.exception("Could not mark analysis %s failed", analysis_id)
+
+
+QUEUED_TOO_LONG_SECONDS = 600
+
+
+@shared_task(acks_late=True, **RETRY_KWARGS)
+def requeue_stale_analyses() -> int:
+    """Safety net: send again analyses whose message was lost (queued > 10 min) or whose worker died
+    (processing past the stale limit). The claim makes a duplicate delivery harmless."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from .models import SkinAnalysis
+
+    now = timezone.now()
+    stale = SkinAnalysis.objects.filter(
+        Q(status=SkinAnalysis.Status.QUEUED, created_at__lt=now - timezone.timedelta(seconds=QUEUED_TOO_LONG_SECONDS))
+        | Q(
+            status=SkinAnalysis.Status.PROCESSING,
+            started_at__lt=now - timezone.timedelta(seconds=services.STALE_PROCESSING_SECONDS),
+        )
+    ).values_list("pk", flat=True)[:200]
+    ids = [str(pk) for pk in stale]
+    for analysis_id in ids:
+        run_analysis.delay(analysis_id)
+    return len(ids)

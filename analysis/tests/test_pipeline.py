@@ -145,3 +145,21 @@ def test_status_events_are_pushed(user, django_capture_on_commit_callbacks):
     events = async_to_sync(drain)()
     assert [e["status"] for e in events] == ["processing", "done"]
     assert events[1]["overall_score"] == SkinAnalysis.objects.get(pk=a.pk).overall_score
+
+
+def test_requeue_stale_analyses(user, monkeypatch):
+    from django.utils import timezone
+
+    calls = []
+    monkeypatch.setattr(tasks.run_analysis, "delay", lambda *a: calls.append(a))
+    old = timezone.now() - timezone.timedelta(hours=1)
+    lost = SkinAnalysisFactory(user=user)
+    SkinAnalysis.objects.filter(pk=lost.pk).update(created_at=old)
+    dead = SkinAnalysisFactory(user=user, status="processing", started_at=old)
+    SkinAnalysisFactory(user=user)  # fresh: left alone
+    SkinAnalysisFactory(user=user, status="processing", started_at=timezone.now())  # running: left alone
+    SkinAnalysisFactory(user=user, done=True)
+    assert tasks.requeue_stale_analyses() == 2
+    assert sorted(calls) == sorted([(str(lost.pk),), (str(dead.pk),)])
+    # A dead worker's row can be claimed again; a running one cannot.
+    assert services.analysis_claim(dead.pk)
