@@ -187,9 +187,14 @@ def test_staff_edits_survive_the_loader_and_csv_round_trip(kb):
         csvio.import_rows("inci_name,irritancy\nFoo,9\n")
 
 
-def test_demo_catalog(kb):
-    result = demo.load_demo_catalog()
-    assert result["created"] >= 150
+def test_setup_app_loads_the_demo_catalog(kb):
+    import io
+
+    from ingredients import setup
+
+    out = io.StringIO()
+    setup.setup_app(out)
+    assert "demo catalog 154 new" in out.getvalue()
     assert Product.objects.filter(is_demo=True).count() >= 150
     assert set(Product.objects.values_list("category", flat=True)) == {
         "cleanser", "toner", "essence", "serum", "treatment", "eye", "moisturizer", "sunscreen", "mask",
