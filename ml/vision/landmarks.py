@@ -136,12 +136,12 @@ def haar_faces(image: np.ndarray, min_width: int = 0) -> list[tuple[int, int, in
     global _cascade
     grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
     scale = 1.0
-    # Faces at least min_width wide stay >= 40 px after shrinking; never search more than 800 px.
-    target = 800.0 if min_width <= 0 else min(800.0, max(grey.shape) * 40.0 / max(min_width, 1))
+    # Faces at least min_width wide stay >= 32 px after shrinking; never search more than 800 px.
+    target = 800.0 if min_width <= 0 else min(800.0, max(grey.shape) * 32.0 / max(min_width, 1))
     if max(grey.shape) > target:
         scale = target / max(grey.shape)
         grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    min_side = max(30, int(min_width * scale))
+    min_side = max(28, int(min_width * scale))
     with _haar_lock:  # one classifier per process; OpenCV does not promise it is thread-safe
         if _cascade is None:
             _cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")  # type: ignore[attr-defined]

@@ -68,6 +68,8 @@ def count_faces(image: np.ndarray, faces: list[FaceLandmarks]) -> int:
     """Faces found by FaceMesh, raised when the Haar cascade sees another face of similar size elsewhere."""
     if not faces:
         return 0
+    if len(faces) >= 2:  # FaceMesh already sees two: no need for the cascade
+        return len(faces)
     main = faces[0].box
     others = [
         b
