@@ -83,14 +83,17 @@ def detail(request, pk):
             **c,
             "name": CONCERN_NAMES.get(c.get("key"), c.get("key", "").replace("_", " ").capitalize()),
             "badge": SEVERITY_BADGE.get(c.get("severity"), ""),
-            "region_items": sorted((c.get("regions") or {}).items()),
+            "region_items": [
+                (name.replace("_", " ").capitalize(), v) for name, v in sorted((c.get("regions") or {}).items())
+            ],
         }
         for c in analysis.concerns or []
     ]
     lesions = list(analysis.lesions.all())
     lesion_kinds: dict[str, int] = {}
     for le in lesions:
-        lesion_kinds[le.kind] = lesion_kinds.get(le.kind, 0) + 1
+        kind = le.kind.replace("_", " ")
+        lesion_kinds[kind] = lesion_kinds.get(kind, 0) + 1
     return render(
         request,
         "analysis/detail.html",
