@@ -13,6 +13,9 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
+            # Accept, then close with 4401: a refused handshake would reach clients as a bare HTTP 403,
+            # while a close code tells the app (and the page's script) to stop retrying and sign in.
+            await self.accept()
             await self.close(code=4401)
             return
         self.group = notification_group(user.pk)
