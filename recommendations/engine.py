@@ -575,17 +575,22 @@ class Recommender:
         reasons: list[dict] = []
         need = idx.need_vector(needs)
         contrib = need * idx.concern_matrix[row]
-        groups: dict[tuple[str, str], list[str]] = {}  # (ingredient, where the need comes from) → concerns
+        # ingredient → {where the need comes from → [concerns]}, strongest contribution first
+        groups: dict[str, dict[str, list[str]]] = {}
         for j in np.argsort(-contrib, kind="stable")[:3]:
             if contrib[j] <= 0:
                 break
             key = idx.concern_keys[j]
             term = idx.terms[idx.concern_source[row, j]]
-            groups.setdefault((term, needs.concern_sources.get(key, "")), []).append(key)
-        for (term, source), keys in list(groups.items())[:2]:
-            labels = [concern_label(k) for k in keys]
-            what = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
-            text = f"contains {term}, which targets the {what}" + (f" {source}" if source else "")
+            groups.setdefault(term, {}).setdefault(needs.concern_sources.get(key, ""), []).append(key)
+        for term, by_source in list(groups.items())[:2]:
+            parts = []
+            for source, keys in by_source.items():
+                labels = [concern_label(k) for k in keys]
+                what = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+                parts.append(f"the {what}" + (f" {source}" if source else ""))
+            keys = [k for ks in by_source.values() for k in ks]
+            text = f"contains {term}, which targets " + ", and ".join(parts)
             reasons.append({"code": "concern", "text": text, "ingredient": term, "concern": keys[0], "concerns": keys})
         if alpha > 0 and cf[row] > 0.2 and history:
             rows = np.fromiter(history.keys(), dtype=np.int64)

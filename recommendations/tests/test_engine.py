@@ -150,6 +150,11 @@ def test_one_ingredient_for_several_needs_is_one_reason(index):
         "contains salicylic acid, which targets the acne and oiliness you listed in your profile"
     )
     assert top.reasons[0]["concerns"] == ["acne", "oiliness"]
+    (top,) = Recommender(index).recommend(needs_from(profile_concerns=["acne"], skin_type="oily"), k=1)
+    assert top.reasons[0]["text"] == (
+        "contains salicylic acid, which targets the acne you listed in your profile, "
+        "and the oiliness common with oily skin"
+    )
 
 
 def test_recommend_excludes_rows_and_filters_category(index):
