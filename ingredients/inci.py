@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 
 HEADER_WORDS = [
     "ingredients",
+    "lngredients",
+    "1ngredients",
+    "|ngredients",
     "ingredient list",
     "ingredient",
     "inci",

@@ -141,6 +141,11 @@ CASES = [
         id="nano-qualifiers",
     ),
     pytest.param(
+        "Night cream 50 ml\nlngredients: Aqua, Glycerin, Squalane, Ceramide NP",
+        ["Aqua", "Glycerin", "Squalane", "Ceramide NP"],
+        id="ocr-misread-header",
+    ),
+    pytest.param(
         "Aqua, Glycerin, Niacinamide, Phenoxyethanol",
         ["Aqua", "Glycerin", "Niacinamide", "Phenoxyethanol"],
         id="no-header",
