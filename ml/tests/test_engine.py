@@ -175,3 +175,44 @@ def test_concurrent_calls_match_sequential(astronaut: np.ndarray, base: Analysis
         results = list(pool.map(analyze, [astronaut, flipped]))
     assert results[0].concerns == base.concerns and results[0].lesions == base.lesions
     assert results[1].concerns == alone.concerns and results[1].lesions == alone.lesions
+
+
+def _centre(result: AnalysisResult, region: str) -> tuple[int, int]:
+    cx, cy = np.mean(result.regions[region], axis=0)
+    return int(cx), int(cy)
+
+
+def test_shine_on_t_zone_raises_oiliness(astronaut: np.ndarray, base: AnalysisResult) -> None:
+    alpha = np.zeros(astronaut.shape[:2], np.float32)
+    for region in ("nose", "forehead"):
+        cx, cy = _centre(base, region)
+        cv2.ellipse(alpha, (cx, cy), (4, 2), 0, 0, 360, (1.0,), -1, cv2.LINE_AA)
+        cv2.ellipse(alpha, (cx + 8, cy), (3, 2), 0, 0, 360, (1.0,), -1, cv2.LINE_AA)
+    alpha = (cv2.GaussianBlur(alpha, (0, 0), 1.2) * 0.7)[..., None]
+    shiny = analyze((astronaut * (1 - alpha) + 255 * alpha).astype(np.uint8))
+    assert score(shiny, "oiliness") < score(base, "oiliness") - 10
+    assert shiny.extras["shine_t_zone_pct"] > base.extras["shine_t_zone_pct"]
+    assert shiny.skin_type.value in ("oily", "combination")
+
+
+def test_darker_under_eyes_raise_dark_circles(astronaut: np.ndarray, base: AnalysisResult) -> None:
+    mask = np.zeros(astronaut.shape[:2], np.float32)
+    for region in ("left_under_eye", "right_under_eye"):
+        cv2.fillPoly(mask, [np.array(base.regions[region], np.int32)], (1.0,))
+    soft = cv2.GaussianBlur(mask, (0, 0), 1.5)[..., None]
+    tired = analyze((astronaut * (1 - 0.25 * soft)).astype(np.uint8))
+    before = next(c for c in base.concerns if c.key == "dark_circles")
+    after = next(c for c in tired.concerns if c.key == "dark_circles")
+    assert after.raw > before.raw + 5 and after.score < before.score
+
+
+def test_brown_spots_are_dark_spots(astronaut: np.ndarray, base: AnalysisResult) -> None:
+    centres = [_centre(base, r) for r in ("forehead", "left_cheek", "right_cheek")]
+    alpha = np.zeros(astronaut.shape[:2], np.float32)
+    for c in centres:
+        cv2.circle(alpha, c, 2, (1.0,), -1, cv2.LINE_AA)
+    alpha = (cv2.GaussianBlur(alpha, (0, 0), 0.8) * 0.8)[..., None]
+    spotted = analyze((astronaut * (1 - alpha) + np.array([110, 75, 55]) * alpha).astype(np.uint8))
+    dark = [les for les in spotted.lesions if les.kind == "dark_spot"]
+    assert all(any(inside(c, les.box) for les in dark) for c in centres)
+    assert not any(inside(c, les.box) for c in centres for les in spotted.lesions if les.kind == "inflamed")
