@@ -50,7 +50,11 @@ def test_beat_and_worker_deliver_a_due_reminder_to_the_inbox(due_reminder, live_
     user, routine = due_reminder
     deadline = time.monotonic() + 150
     while time.monotonic() < deadline:
-        if Notification.objects.filter(user=user, kind="reminder").exists():
+        # The inbox row is written first; the delivery is marked sent right after: wait for both.
+        if (
+            Notification.objects.filter(user=user, kind="reminder").exists()
+            and ReminderDelivery.objects.filter(routine=routine, status="sent").exists()
+        ):
             break
         time.sleep(0.5)
     else:
