@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -29,12 +30,15 @@ ERROR = OpenApiResponse(description="Error envelope {detail, code, errors?}")
 
 def read_upload(request) -> bytes:
     """The photo bytes from multipart `file` or JSON/form `image_data` (400/413 with a code)."""
-    upload = request.FILES.get("file")
+    try:
+        upload = request.FILES.get("file")
+        image_data = request.data.get("image_data") if hasattr(request.data, "get") else None
+    except RequestDataTooBig as exc:  # a JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE
+        raise services._too_large() from exc
     if upload is not None:
         if upload.size is not None and upload.size > settings.ANALYSIS_MAX_UPLOAD_BYTES:
             raise services._too_large()
         return upload.read(settings.ANALYSIS_MAX_UPLOAD_BYTES + 1)
-    image_data = request.data.get("image_data") if hasattr(request.data, "get") else None
     if image_data:
         return services.decode_base64_image(image_data)
     raise DomainError(

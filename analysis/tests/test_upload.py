@@ -84,6 +84,15 @@ def test_too_big_is_413(auth_client, settings):
     assert r.status_code == 413 and r.json()["code"] == "file_too_large"
 
 
+def test_too_big_base64_is_413(auth_client, settings):
+    payload = "A" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)  # over the body limit itself
+    r = auth_client.post(URL, {"image_data": payload}, format="json")
+    assert r.status_code == 413 and r.json()["code"] == "file_too_large"
+    payload = "A" * (settings.ANALYSIS_MAX_UPLOAD_BYTES * 4 // 3 + 100)  # under the body limit, over 10 MB decoded
+    r = auth_client.post(URL, {"image_data": payload}, format="json")
+    assert r.status_code == 413 and r.json()["code"] == "file_too_large"
+
+
 def test_too_many_pixels_is_400(auth_client):
     data = images.encode(Image.new("L", (8000, 6500)), "PNG")  # 52 MP, a small file
     assert len(data) < 1_000_000
