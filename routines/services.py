@@ -327,10 +327,18 @@ def routine_delete(*, routine: Routine) -> None:
 
 @transaction.atomic
 def routine_start(*, routine: Routine, now: datetime | None = None) -> Routine:
-    """Activate the routine; reminders start at the profile's reminder time for its period."""
+    """Activate the routine; reminders start at the profile's reminder time for its period.
+
+    One active routine per period: starting a new morning routine pauses the previous one, so the
+    checklist and the reminders never show two morning routines.
+    """
     from .reminders import routine_schedule
 
     now = now or timezone.now()
+    for other in Routine.objects.filter(user_id=routine.user_id, period=routine.period, is_active=True).exclude(
+        pk=routine.pk
+    ):
+        routine_stop(routine=other)
     routine.is_active = True
     routine.started_at = routine.started_at or now
     routine.save(update_fields=["is_active", "started_at", "updated_at"])

@@ -230,3 +230,16 @@ def test_shelf_item_from_catalog_takes_its_pao(user):
     item = services.shelf_item_create(user=user, product=catalog["cream"].id, opened_on=dt.date(2026, 1, 15))
     assert (item.name, item.brand, item.pao_months) == ("Barrier Cream", "Plain", 12)
     assert item.expires_on == dt.date(2027, 1, 15)
+
+
+def test_starting_a_routine_pauses_the_previous_one_of_the_same_period(user):
+    old_pm = RoutineFactory(user=user, period="pm")
+    am = RoutineFactory(user=user, period="am")
+    services.routine_start(routine=old_pm)
+    services.routine_start(routine=am)
+    new_pm = RoutineFactory(user=user, period="pm")
+    services.routine_start(routine=new_pm)
+    old_pm.refresh_from_db()
+    am.refresh_from_db()
+    assert not old_pm.is_active and old_pm.next_reminder_at is None
+    assert am.is_active and new_pm.is_active
