@@ -140,7 +140,12 @@ def _split(value: str, sep: str = ";") -> list[str]:
 
 
 def parse_tags(value: str) -> dict:
+    """`k=v;flag;...;d=free text` — a description (`d=`) is always last and may contain semicolons."""
     tags: dict = {}
+    head, sep, description = value.partition("d=")
+    if sep and (not head or head.endswith(";")):
+        tags["d"] = description.strip()
+        value = head
     for part in _split(value):
         if "=" in part:
             k, v = part.split("=", 1)

@@ -99,7 +99,8 @@ def product_score(items: list[tuple[int, str | None, int]]) -> tuple[int, str]:
 RULE_TEXT = (
     "Each ingredient is rated from its sourced facts (hazard 0-10: EU status, irritancy, comedogenic hint, "
     "fragrance allergen, pregnancy). The score multiplies a penalty per ingredient weighted by its place in the "
-    "list (earlier = more of it). One red ingredient makes the product red and caps its score at 25."
+    "list (earlier = more of it). One red ingredient makes the product red and caps its score at 25; otherwise "
+    "the product is green from 75, yellow from 50 and red below 50."
 )
 
 # Pairs of active classes to keep apart (DOMAIN.md: AAD / dermatology reviews).
