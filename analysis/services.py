@@ -256,9 +256,17 @@ def analysis_create(*, user, data: bytes, idempotency_key: str | None = None) ->
 
 
 def _enqueue(analysis_id) -> None:
+    transaction.on_commit(lambda: _send(analysis_id))
+
+
+def _send(analysis_id) -> None:
+    """Publish the task; a broker outage leaves the row queued for the periodic sweep instead of failing the request."""
     from .tasks import run_analysis
 
-    transaction.on_commit(lambda: run_analysis.delay(str(analysis_id)))
+    try:
+        run_analysis.delay(str(analysis_id))
+    except Exception:  # noqa: BLE001 - requeue_stale_analyses sends it again later
+        logger.exception("Could not enqueue analysis %s; the periodic sweep will retry", analysis_id)
 
 
 def analysis_rerun(*, analysis: SkinAnalysis) -> SkinAnalysis:

@@ -247,3 +247,16 @@ def test_api_upload_can_record_consent(auth_client):
     )
     assert r.status_code == 202
     assert Consent.objects.filter(user=auth_client.user, kind="photo_analysis", granted=True).count() == 1
+
+
+def test_broker_outage_still_answers_202(auth_client, django_capture_on_commit_callbacks, monkeypatch):
+    from analysis import tasks
+
+    def down(*args):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.run_analysis, "delay", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = upload(auth_client, images.face_jpeg())
+    assert r.status_code == 202
+    assert SkinAnalysis.objects.get(pk=r.json()["id"]).status == "queued"  # the sweep sends it later
