@@ -40,3 +40,7 @@ STATIC_ROOT = tempfile.mkdtemp(prefix="skincare-test-static-")
 # a `live` test shares it. PostgreSQL needs nothing: pytest-django's test database is a real one.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.mkdtemp(prefix="skincare-test-db-"), "test.sqlite3")}  # noqa: F405
+
+# Close connections after each request: live-server threads and killed subprocesses must not keep
+# the PostgreSQL test database busy at teardown.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
