@@ -88,6 +88,7 @@ class Lesion:
     kind: str  # inflamed | dark_spot
     confidence: float
     region: str | None
+    size_mm: float | None = None  # equivalent diameter in millimetres (scale from the inter-pupil distance)
 
 
 @dataclass

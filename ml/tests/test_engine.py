@@ -105,6 +105,8 @@ def test_blemishes_are_found_and_lower_acne(astronaut: np.ndarray, base: Analysi
         if any(inside(c, les.box) for c in centres):
             assert les.region in ("left_cheek", "right_cheek") and les.confidence >= 0.5
             assert les.box[2] <= 14 and les.box[3] <= 14  # boxes fit the 7 px spots, not the cheek
+            # a 7 px spot at ~1.46 mm per pixel (63 mm / the astronaut's 43 px pupil distance) is ~5-12 mm
+            assert les.size_mm is not None and 4.0 <= les.size_mm <= 13.0
     assert score(spotted, "acne") < score(base, "acne")
     assert spotted.concerns[0].raw >= base.concerns[0].raw + 0.8 * len(centres)
 

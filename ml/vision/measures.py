@@ -37,7 +37,8 @@ from skimage.filters import sato
 from ml.types import ConcernMeasure, Lesion
 from ml.vision.geometry import MM_PER_CANON_PX, FaceMasks
 
-FoundLesion = tuple[tuple[int, int, int, int], str, float, str | None]  # canonical box, kind, confidence, region
+# canonical box, kind, confidence, region, equivalent diameter in mm
+FoundLesion = tuple[tuple[int, int, int, int], str, float, str | None, float]
 MM = 1.0 / MM_PER_CANON_PX  # canonical pixels per millimetre
 CHEEKS = ("left_cheek", "right_cheek")
 
@@ -176,7 +177,8 @@ def detect_lesions(
             conf = float(np.clip(0.45 + (peak - base) / span, 0.3, 0.99))
             cx, cy = int(round(cents[i][0])), int(round(cents[i][1]))
             region = next((k for k, m in masks.regions.items() if k != "t_zone" and m[cy, cx]), None)
-            found.append(((x, y, w, h), kind, round(conf, 3), region))
+            size_mm = round(2.0 * math.sqrt(area / math.pi) / MM, 2)
+            found.append(((x, y, w, h), kind, round(conf, 3), region, size_mm))
     found.sort(key=lambda f: (f[0][1], f[0][0], f[1]))
     return found, dA, dL
 
@@ -236,7 +238,7 @@ def measure(lab: np.ndarray, masks: FaceMasks, resolution_conf: float) -> Measur
         cnt = sum(1 for f in inflamed if m[f[0][1] + f[0][3] // 2, f[0][0] + f[0][2] // 2])
         per_region[name] = exp_score(cnt, 0.0, 2.0)
     acne_map = np.zeros_like(L)
-    for (x, y, w, h), _k, c, _r in inflamed:
+    for (x, y, w, h), _k, c, _r, _s in inflamed:
         acne_map[y : y + h, x : x + w] = np.maximum(acne_map[y : y + h, x : x + w], c)
     heat["acne"] = acne_map
     add(
@@ -445,7 +447,7 @@ def measure(lab: np.ndarray, masks: FaceMasks, resolution_conf: float) -> Measur
 def as_lesions(found: list[FoundLesion], to_image: Callable[[np.ndarray], np.ndarray]) -> list[Lesion]:
     """Map canonical lesion boxes to image-pixel boxes (the bounding box of the mapped corners)."""
     out: list[Lesion] = []
-    for (x, y, w, h), kind, conf, region in found:
+    for (x, y, w, h), kind, conf, region, size_mm in found:
         corners = to_image(np.array([(x, y), (x + w, y), (x, y + h), (x + w, y + h)], dtype=np.float64))
         x0, y0 = np.floor(corners.min(axis=0))
         x1, y1 = np.ceil(corners.max(axis=0))
@@ -455,6 +457,7 @@ def as_lesions(found: list[FoundLesion], to_image: Callable[[np.ndarray], np.nda
                 kind=kind,
                 confidence=conf,
                 region=region,
+                size_mm=size_mm,
             )
         )
     return out
