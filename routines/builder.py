@@ -398,6 +398,7 @@ def _pick(
     return None
 
 
+CATEGORY_NOUNS = {"eye": "eye cream", "spot_treatment": "spot treatment", "oil": "face oil"}
 PLURAL_SUBJECTS = {"peptides", "ceramides", "antioxidants", "soothing ingredients"}
 NOUNS = {
     "cleanse": "cleanser",
@@ -426,7 +427,8 @@ def _reason(
             actives = sorted(a for a in product.actives if key in ACTIVE_TARGETS.get(a, set()))
             first_line = [a for a in actives if a in FIRST_LINE.get(key, set())]
             active = (first_line or actives or [None])[0]
-            subject = ACTIVE_WORDS.get(active, active) if active else f"this {product.category.replace('_', ' ')}"
+            noun = CATEGORY_NOUNS.get(product.category, product.category.replace("_", " "))
+            subject = ACTIVE_WORDS.get(active, active) if active else f"this {noun}"
             verb = "target" if subject in PLURAL_SUBJECTS else "targets"
             return f"{subject[0].upper() + subject[1:]} {verb} {ctx.concern_phrase(key)}.{owned}", key
     basics = {
@@ -437,7 +439,9 @@ def _reason(
         "moisturize": "keeps the skin barrier hydrated",
     }
     suffix = f" for {skin} skin" if skin else ""
-    text = f"A {product.category.replace('_', ' ')}{suffix} that {basics.get(step, 'fits your routine')}.{owned}"
+    noun = CATEGORY_NOUNS.get(product.category, product.category.replace("_", " "))
+    article = "An" if noun[0] in "aeiou" else "A"
+    text = f"{article} {noun}{suffix} that {basics.get(step, 'fits your routine')}.{owned}"
     return text, None
 
 
@@ -564,8 +568,13 @@ def build_routine(
             local: list[str] = []
             options = [c for c in options if within_budget(c, ctx.cap)]  # optional: never over budget
             chosen = _pick(options, ctx, period, local, step)
-            wanted = step == "eye" and "dark_circles" in ctx.weights
-            if chosen is None or not (chosen.owned or wanted or _score(chosen, ctx, period) > 0.5):
+            if chosen is None:
+                continue
+            if step == "eye":  # an eye cream earns its place for dark circles or lines, or when owned
+                keep = chosen.owned or bool({"dark_circles", "wrinkles"} & set(ctx.weights))
+            else:
+                keep = chosen.owned or _score(chosen, ctx, period) > 0.5
+            if not keep:
                 continue
             warnings.extend(local)
         else:
