@@ -62,7 +62,16 @@ def _binarize(grey: np.ndarray) -> np.ndarray:
 
     blurred = cv2.GaussianBlur(grey, (3, 3), 0)
     _, binary = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    if binary.mean() < 127:  # light text on a dark pack: make it dark on light
+        binary = 255 - binary
     return binary
+
+
+def _binarize_raw_mean(grey: np.ndarray) -> float:
+    import cv2
+
+    _, binary = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return float(binary.mean())
 
 
 def char_height(binary: np.ndarray) -> float | None:
@@ -121,6 +130,8 @@ def rotate(grey: np.ndarray, angle: float) -> np.ndarray:
 def preprocess(grey: np.ndarray) -> np.ndarray:
     import cv2
 
+    if _binarize_raw_mean(grey) < 127:
+        grey = 255 - grey  # light text on a dark pack
     grey = _flatten_light(grey)
     binary = _binarize(grey)
     factor = upscale_factor(binary)

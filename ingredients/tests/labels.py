@@ -53,6 +53,7 @@ def render_label(
     jpeg_quality: int | None = None,
     blur: float = 0.0,
     header: str = "INGREDIENTS:",
+    invert: bool = False,
 ) -> bytes:
     text = header + " " + ", ".join(names) + "."
     lines = ["Hydrating daily moisturizer", *textwrap.wrap(text, width_chars), "Made in France."]
@@ -64,8 +65,10 @@ def render_label(
     draw = ImageDraw.Draw(img)
     for i, line in enumerate(lines):
         draw.text((size, size + i * line_h), line, fill=25, font=f)
+    if invert:
+        img = img.point(lambda v: 255 - v)
     if rotate:
-        img = img.rotate(rotate, resample=Image.BICUBIC, expand=True, fillcolor=250)
+        img = img.rotate(rotate, resample=Image.BICUBIC, expand=True, fillcolor=5 if invert else 250)
     if blur:
         img = img.filter(ImageFilter.GaussianBlur(blur))
     if noise:

@@ -180,3 +180,13 @@ def _blank_png() -> bytes:
     buf = io.BytesIO()
     Image.new("L", (400, 300), 240).save(buf, format="PNG")
     return buf.getvalue()
+
+
+def test_scan_uses_the_upload_throttle(kb, auth_client, monkeypatch):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "upload", "2/min")
+    for _ in range(2):
+        assert auth_client.post(SCAN, {"file": _upload(b"junk")}, format="multipart").status_code == 400
+    r = auth_client.post(SCAN, {"file": _upload(b"junk")}, format="multipart")
+    assert _code(r, 429) == "throttled" and r["Retry-After"]

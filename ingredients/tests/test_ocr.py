@@ -15,6 +15,7 @@ CONDITIONS = {
     "rotated_other_way": {"rotate": -3.0, "size": 24},
     "noisy_jpeg": {"noise": 25.0, "jpeg_quality": 35},
     "small_print": {"size": 11},
+    "light_on_dark": {"invert": True, "rotate": 2.0},
 }
 
 
