@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponse
@@ -160,7 +163,29 @@ class BatchAdmin(admin.ModelAdmin):
             return "Save to get a QR code."
         from django.conf import settings
 
-        return mark_safe(services.batch_qr_svg(batch=obj, base_url=settings.SITE_URL))  # noqa: S308 - segno SVG
+        svg = services.batch_qr_svg(batch=obj, base_url=settings.SITE_URL)
+        download = reverse("admin:ingredients_batch_qr", args=[obj.pk])
+        return mark_safe(f'{svg}<p><a href="{download}">Download the QR code (SVG, for print)</a></p>')  # noqa: S308
+
+    def get_urls(self):
+        return [
+            path("<uuid:pk>/qr.svg", self.admin_site.admin_view(self.qr_download), name="ingredients_batch_qr"),
+            *super().get_urls(),
+        ]
+
+    def qr_download(self, request, pk):
+        import segno
+        from django.conf import settings
+        from django.shortcuts import get_object_or_404
+
+        batch = get_object_or_404(Batch, pk=pk)
+        url = settings.SITE_URL + reverse("ingredients:batch", kwargs={"public_id": batch.public_id})
+        buf = io.BytesIO()
+        segno.make(url, error="m").save(buf, kind="svg", scale=10, border=4)
+        response = HttpResponse(buf.getvalue(), content_type="image/svg+xml")
+        safe_code = re.sub(r"[^A-Za-z0-9_-]", "", batch.batch_code) or "code"
+        response["Content-Disposition"] = f'attachment; filename="batch-{safe_code}.svg"'
+        return response
 
 
 @admin.register(Scan)

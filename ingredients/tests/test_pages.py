@@ -109,3 +109,5 @@ def test_admin_pages(kb, admin_client):
     batch = product.batches.first()
     page = admin_client.get(reverse("admin:ingredients_batch_change", args=[batch.id])).content.decode()
     assert "<svg" in page
+    qr = admin_client.get(reverse("admin:ingredients_batch_qr", args=[batch.id]))
+    assert qr.status_code == 200 and qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content
