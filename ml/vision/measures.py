@@ -146,7 +146,8 @@ def detect_lesions(
 ) -> tuple[list[FoundLesion], np.ndarray, np.ndarray]:
     """Spots as connected blobs of a* above (inflamed) or L* below (dark spot) the local skin level.
 
-    Only inside the named regions (shadows beside the nose, the eyes and the smile folds are left out).
+    Only inside the named regions (shadows beside the nose, the eyes and the smile folds are left out);
+    dark spots also 2 mm away from the skin mask's edge (hair strands, brow shadows).
     Blob area must be 0.6-110 mm² (about 0.9-12 mm across), not line-like (box aspect ≤ 3) and fairly
     filled (≥ 35% of its box). Confidence grows with the peak contrast.
     """
@@ -158,7 +159,10 @@ def detect_lesions(
         if name != "t_zone":
             zone |= m
     inflamed = (dA > 5.0) & zone
-    dark = (dL < -9.0) & (dA <= 5.0) & zone
+    # Dark spots keep 2 mm off the mask's edge, where strands of hair and shadows of the brows lie.
+    k_in = int(2 * round(2.0 * MM) + 1)
+    skin_in = cv2.erode(skin.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k_in, k_in)))
+    dark = (dL < -9.0) & (dA <= 5.0) & zone & skin_in.astype(bool)
     found: list[FoundLesion] = []
     min_area, max_area = 0.6 * MM * MM, 110.0 * MM * MM
     for kind, mask, contrast, base, span in (
