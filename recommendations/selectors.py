@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,14 @@ logger = logging.getLogger(__name__)
 MAX_LIMIT = 50
 DEFAULT_LIMIT = 20
 _lock = threading.Lock()
-_cache: dict = {"fingerprint": None, "catalog": None, "model_version": None, "cf": None, "recommender": None}
+_cache: dict = {
+    "fingerprint": None,
+    "catalog": None,
+    "model_version": None,
+    "cf": None,
+    "recommender": None,
+    "checked_at": None,
+}
 
 
 @dataclass
@@ -128,10 +136,18 @@ def _load_cf(row: dict | None) -> tuple[int | None, engine.CFModel | None]:
 
 
 def recommender() -> tuple[engine.Recommender, Catalog, int | None]:
-    """The current hybrid (rebuilt only when the catalogue or the model changed)."""
+    """The current hybrid (rebuilt only when the catalogue or the model changed). The state query is
+    skipped for `RECOMMENDATIONS_STATE_TTL` seconds (default 5) after a check, per process: a catalogue
+    edit or a new model shows within that time."""
+    ttl = float(getattr(settings, "RECOMMENDATIONS_STATE_TTL", 5.0))
+    now = time.monotonic()
+    with _lock:
+        if ttl > 0 and _cache["recommender"] is not None and now - (_cache["checked_at"] or -1e9) < ttl:
+            return _cache["recommender"], _cache["catalog"], _cache["model_version"]
     fp, active = _state()
     version, cf = _load_cf(active)
     with _lock:
+        _cache["checked_at"] = now
         if _cache["fingerprint"] != fp or _cache["catalog"] is None:
             _cache["catalog"] = build_catalog()
             _cache["fingerprint"] = fp

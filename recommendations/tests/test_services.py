@@ -282,3 +282,14 @@ def test_gdpr_export_and_cascade(user):
     json.dumps(data)
     user.delete()
     assert not Interaction.objects.exists()
+
+
+def test_state_is_rechecked_only_after_the_ttl(user, settings, django_assert_num_queries):
+    settings.RECOMMENDATIONS_STATE_TTL = 60
+    make_product("Aqua", "Glycerin")
+    selectors.recommender()
+    with django_assert_num_queries(0):
+        selectors.recommender()
+    settings.RECOMMENDATIONS_STATE_TTL = 0
+    with django_assert_num_queries(1):
+        selectors.recommender()
