@@ -280,6 +280,10 @@ def test_gdpr_export_and_cascade(user):
     import json
 
     json.dumps(data)
+    from accounts.services import account_export
+
+    exported = account_export(user=user)["apps"]["recommendations"]
+    assert exported["interactions"][0]["product"] == str(p.pk)
     user.delete()
     assert not Interaction.objects.exists()
 
