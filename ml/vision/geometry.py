@@ -51,25 +51,31 @@ def align(image: np.ndarray, face: lm.FaceLandmarks) -> CanonicalFace:
     ipd = float(np.linalg.norm(left - right))
     angle = np.arctan2(left[1] - right[1], left[0] - right[0])
     scale = CANON_IPD / max(ipd, 1e-6)
-    src = image
-    pre = 1.0
-    if scale < 0.5:  # shrink big photos with area averaging first (warpAffine would alias)
-        pre = min(1.0, 2 * scale)
-        src = cv2.resize(image, None, fx=pre, fy=pre, interpolation=cv2.INTER_AREA)
     c, s = np.cos(-angle) * scale, np.sin(-angle) * scale
     mid = (right + left) / 2
     # canonical = R*S*(p - mid) + CANON_EYES
     m = np.array([[c, -s, 0.0], [s, c, 0.0]])
     m[:, 2] = np.array(CANON_EYES) - m[:, :2] @ mid
+    inv = cv2.invertAffineTransform(m)
+    # Only the part of the photo that lands in the canonical frame is needed: crop it first.
+    frame = np.array([(0, 0), (CANON_W, 0), (0, CANON_H), (CANON_W, CANON_H)], dtype=np.float64)
+    foot = frame @ inv[:, :2].T + inv[:, 2]
+    H, W = image.shape[:2]
+    x0, y0 = (int(max(np.floor(v) - 4, 0)) for v in foot.min(axis=0))
+    x1, y1 = int(min(np.ceil(foot[:, 0].max()) + 4, W)), int(min(np.ceil(foot[:, 1].max()) + 4, H))
+    src = image[y0:y1, x0:x1]
     m_src = m.copy().astype(np.float64)
-    m_src[:, :2] /= pre
+    m_src[:, 2] = m[:, 2] + m[:, :2] @ np.array([x0, y0], dtype=np.float64)
+    if scale < 0.5:  # shrink big photos with area averaging first (warpAffine would alias)
+        pre = min(1.0, 2 * scale)
+        src = cv2.resize(src, None, fx=pre, fy=pre, interpolation=cv2.INTER_AREA)
+        m_src[:, :2] /= pre
     interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_LINEAR
     canon = cv2.warpAffine(src, m_src, (CANON_W, CANON_H), flags=interp, borderMode=cv2.BORDER_REPLICATE)
     valid = cv2.warpAffine(
         np.ones(src.shape[:2], np.uint8), m_src, (CANON_W, CANON_H), flags=cv2.INTER_NEAREST, borderValue=(0,)
     ).astype(bool)
     pts = face.points @ m[:, :2].T + m[:, 2]
-    inv = cv2.invertAffineTransform(m)
     return CanonicalFace(image=canon, valid=valid, points=pts, matrix=m, inverse=inv, source_ipd=ipd)
 
 

@@ -101,7 +101,10 @@ def evaluate(
     face_size = box[2] / short
     yaw = face.yaw_degrees()
     sharp = face_sharpness(image, box)
-    bright = mean_lightness(image, face_skin_mask(image.shape, face))
+    bx, by = max(box[0], 0), max(box[1], 0)
+    crop = image[by : box[1] + box[3], bx : box[0] + box[2]]
+    shifted = FaceLandmarks(points=face.points - np.array([bx, by], dtype=np.float64), depth=face.depth)
+    bright = mean_lightness(crop, face_skin_mask(crop.shape, shifted))
     count = count_faces(image, faces)
     codes: list[str] = []
     if count > 1:
