@@ -163,3 +163,44 @@ def test_requeue_stale_analyses(user, monkeypatch):
     assert sorted(calls) == sorted([(str(lost.pk),), (str(dead.pk),)])
     # A dead worker's row can be claimed again; a running one cannot.
     assert services.analysis_claim(dead.pk)
+
+
+def test_transient_error_releases_the_row_and_retries(user, monkeypatch):
+    a = SkinAnalysisFactory(user=user, image=ContentFile(images.face_jpeg(), name="a.jpg"))
+    real = services.analysis_run
+    attempts = []
+
+    def flaky(*, analysis_id):
+        attempts.append(SkinAnalysis.objects.get(pk=analysis_id).status)
+        if len(attempts) < 3:
+            services.analysis_claim(analysis_id)
+            raise ConnectionError("storage blip")
+        return real(analysis_id=analysis_id)
+
+    monkeypatch.setattr(services, "analysis_run", flaky)
+    monkeypatch.setattr(tasks.run_analysis, "default_retry_delay", 0)
+    # Eager retries re-run inside apply() when eager exceptions do not propagate.
+    conf = tasks.run_analysis.app.conf
+    old = conf.task_eager_propagates
+    conf.task_eager_propagates = False
+    try:
+        result = tasks.run_analysis.apply(args=[str(a.pk)])
+    finally:
+        conf.task_eager_propagates = old
+    assert attempts == ["queued", "queued", "queued"]  # each retry found the row released
+    a.refresh_from_db()
+    assert a.status == "done" and result.get() == "done"
+
+
+def test_unexpected_error_marks_failed_not_stuck(user, monkeypatch):
+    a = SkinAnalysisFactory(user=user, image=ContentFile(images.face_jpeg(), name="a.jpg"))
+
+    def boom(*, analysis_id):
+        services.analysis_claim(analysis_id)
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(services, "analysis_run", boom)
+    with pytest.raises(RuntimeError):
+        tasks.run_analysis.apply(args=[str(a.pk)]).get()
+    a.refresh_from_db()
+    assert a.status == "failed" and a.error_code == "internal_error"
