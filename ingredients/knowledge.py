@@ -216,6 +216,7 @@ def _fold(name: str) -> str:
 
 
 _ALLERGEN_RE = re.compile(r"indicated in the list of ingredients", re.I)
+_CONDITIONAL_RE = re.compile(r"\bexcept (?:if|for|when)\b", re.I)
 
 
 def annex_info(names: list[str]) -> AnnexInfo | None:
@@ -232,6 +233,7 @@ def annex_info(names: list[str]) -> AnnexInfo | None:
     rows = annex_rows()
     annexes = {e.annex for e in entries}
     limits, refs, allergen, note, cas = [], [], False, "", ""
+    conditional: set[str] = set()
     for e in entries:
         rec = rows.get((e.annex, e.reference), {})
         refs.append(f"{e.annex}/{e.reference}")
@@ -248,7 +250,16 @@ def annex_info(names: list[str]) -> AnnexInfo | None:
             )
             continue
         if e.annex == "II":
-            limits.append(f"Annex II ref {e.reference}: prohibited in cosmetic products.")
+            chem = " ".join(e.chemical_name.split())
+            if getattr(e, "nano_only", False):
+                conditional.add(e.reference)
+                limits.append(f"Annex II ref {e.reference}: prohibited in nano form ({chem[:200]}).")
+            elif _CONDITIONAL_RE.search(chem):
+                # "Petrolatum, except if the full refining history is known...": a condition, not a ban
+                conditional.add(e.reference)
+                limits.append(f"Annex II ref {e.reference} (conditional): {chem[:300]}")
+            else:
+                limits.append(f"Annex II ref {e.reference}: prohibited in cosmetic products.")
             continue
         bits = []
         for col in ("Product Type, body parts", "Maximum concentration in ready for use preparation"):
@@ -260,6 +271,12 @@ def annex_info(names: list[str]) -> AnnexInfo | None:
             bits.append(f"Label: {wording}")
         text = "; ".join(bits)[:400]
         limits.append(f"Annex {e.annex} ref {e.reference}" + (f": {text}" if text else ""))
+    if any(e.annex == "II" and e.reference not in conditional for e in entries):
+        pass
+    else:
+        annexes.discard("II")
+        if conditional:
+            annexes.add("III")  # treated as a restriction: allowed under the stated condition
     if "II" in annexes and not annexes & {"IV", "V", "VI"}:
         status = "prohibited"
     elif "VI" in annexes:

@@ -6,18 +6,19 @@ The index is built from the database once per process and rebuilt when the knowl
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
 from django.db.models import Count, Max
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from . import inci
 
 # Fuzzy acceptance: a normalised InDel ratio (0-100) at or above this, by folded key length.
 FUZZY_MIN_LONG = 88  # keys of 12+ characters
 FUZZY_MIN_SHORT = 92  # keys of 7-11 characters; shorter keys must match exactly
-WORD_MIN = 75  # each word of a fuzzy match, when the word counts agree
 FUZZY_MIN_SPLIT = 93  # when OCR split or joined words
 
 
@@ -76,26 +77,50 @@ class Index:
 
     @staticmethod
     def _words_agree(words: list[str], target: list[str], score: float) -> bool:
-        """OCR damage is spread over characters; a different word ("Lauroyl" vs "Stearoyl") is another
-        ingredient. Same word count: every word pair must be close. Otherwise demand a higher overall score."""
+        """OCR damage is a letter or two per word; another word ("Lauroyl" vs "Stearoyl", "Stearate" vs
+        "Distearate") is another ingredient. Same word count: each word within its edit budget (1 edit up to
+        8 letters, 2 up to 14, then 3). Otherwise (OCR split or joined words) demand a higher overall score."""
         if len(words) == len(target):
-            return all(a == b or fuzz.ratio(a, b) >= WORD_MIN for a, b in zip(words, target, strict=True))
+            return all(
+                Levenshtein.distance(a, b) <= (1 if len(b) <= 8 else 2 if len(b) <= 14 else 3)
+                for a, b in zip(words, target, strict=True)
+            )
         return score >= FUZZY_MIN_SPLIT
 
     def match(self, candidates: list[str]) -> Match:
-        """Best match over a printed name's readings: exact on any reading beats fuzzy on the first."""
+        """Best match over a printed name's readings: exact on any reading beats fuzzy on the first.
+
+        A reading that is one side of a slash ("Aqua/Water/Eau") counts only when the other sides agree (see
+        `_slash_part_ok`), so "Styrene/Acrylates Copolymer" is not read as "Acrylates Copolymer"."""
+        groups: dict[str, list[str]] = {}
+        for cand in candidates:
+            if "/" in cand:
+                parts = [p for p in re.split(r"\s*/\s*", cand) if p]
+                for p in parts:
+                    groups.setdefault(p, parts)
         best = Match(None, None, 0.0, "none")
         for cand in candidates:
             m = self.match_one(cand, fuzzy=False)
+            if m.ingredient_id and cand in groups and cand not in candidates[:2]:
+                if not self._slash_part_ok(cand, groups[cand], m.ingredient_id):
+                    continue
             if m.confidence > best.confidence:
                 best = m
         if best.ingredient_id:
             return best
-        for cand in candidates:
+        for cand in candidates[:2]:
             m = self.match_one(cand, fuzzy=True)
             if m.confidence > best.confidence:
                 best = m
         return best
+
+    def _slash_part_ok(self, part: str, parts: list[str], pk: str) -> bool:
+        """No other side names another ingredient, and either one does name this one or the sides look
+        alike (same number of words: "Aqua/Watre")."""
+        others = [self.match_one(p).ingredient_id for p in parts if p != part]
+        if any(o and o != pk for o in others):
+            return False
+        return any(o == pk for o in others) or len({len(p.split()) for p in parts}) == 1
 
     def split_run_on(self, name: str) -> list[Match] | None:
         """OCR sometimes drops a comma: "Glycerin Niacinamide" → two exact matches, or None."""

@@ -17,9 +17,10 @@ or comedogenic (≥ 3); green otherwise. Personal facts override: a user's aller
 ingredient for a pregnant user, make it red; a skin type it may bother makes it at least yellow.
 
 Product score (0-100, 100 best): position-aware and not diluted by long lists.
-    weight(position) = 1 / (1 + 0.1 × (position − 1))       (1st 1.0, 11th 0.5, 21st 0.33)
-    penalty(ingredient) = 0 for green, max(0.3, hazard/10) for yellow, 1 for red
-    score = round(100 × Π (1 − weight × penalty × 0.9))
+    weight(position) = 1 / (1 + 0.3 × (position − 1))       (1st 1.0, 5th 0.45, 10th 0.27, 20th 0.15:
+                       labels list by descending amount and most names after the 8th-10th are below 1%)
+    penalty(ingredient) = 0 for green, max(0.4, hazard/10) for yellow, 1 for red
+    score = round(100 × Π (1 − weight × penalty × 0.75))
 Verdict: red when any ingredient is red (the score is then capped at 25: one red caps the product),
 else green at score ≥ 75, yellow at 50-74, red below 50. "May contain" colorants weigh as last.
 """
@@ -70,14 +71,14 @@ def base_rating(*, hazard: int, irritancy: int | None, comedogenic: int | None) 
 
 
 def position_weight(position: int) -> float:
-    return 1.0 / (1.0 + 0.1 * (max(1, position) - 1))
+    return 1.0 / (1.0 + 0.3 * (max(1, position) - 1))
 
 
 def penalty(rating: str | None, hazard: int) -> float:
     if rating == "red":
         return 1.0
     if rating == "yellow":
-        return max(0.3, hazard / 10)
+        return max(0.4, hazard / 10)
     return 0.0
 
 
@@ -85,7 +86,7 @@ def product_score(items: list[tuple[int, str | None, int]]) -> tuple[int, str]:
     """items: (position, rating, hazard). Returns (score, verdict)."""
     score = 1.0
     for position, rating, hazard in items:
-        score *= 1 - position_weight(position) * penalty(rating, hazard) * 0.9
+        score *= 1 - position_weight(position) * penalty(rating, hazard) * 0.75
     value = round(100 * score)
     if any(r == "red" for _, r, _ in items):
         return min(value, RED_CAP), "red"

@@ -183,6 +183,36 @@ def test_unknown_names_are_listed_never_forced(kb):
     assert result["ingredients"][2]["rating"] is None
 
 
+def test_near_names_are_not_confused(kb):
+    # one chemical word apart is another ingredient; a slash inside a name is not a list of alternatives
+    result = services.assess_ingredients(
+        names=["Glycol Stearate", "Glycol Distearate", "Styrene/Acrylates Copolymer", "Sodium Lauroyl Lactylate"]
+    )
+    got = [i["ingredient"]["inci_name"] for i in result["ingredients"]]
+    assert got == ["Glycol Stearate", "Glycol Distearate", "Styrene/Acrylates Copolymer", "Sodium Lauroyl Lactylate"]
+
+
+REAL_LISTS = [
+    "Aqua/Water, Glycerin, Cetearyl Alcohol, Caprylic/Capric Triglyceride, Cetyl Alcohol, Ceteareth-20, Petrolatum, "
+    "Potassium Phosphate, Ceramide NP, Ceramide AP, Ceramide EOP, Carbomer, Dimethicone, Behentrimonium Methosulfate, "
+    "Sodium Lauroyl Lactylate, Sodium Hyaluronate, Cholesterol, Phenoxyethanol, Disodium EDTA, Dipotassium Phosphate, "
+    "Tocopherol, Phytosphingosine, Xanthan Gum, Ethylhexylglycerin",
+    "Aqua (Water), Niacinamide, Pentylene Glycol, Zinc PCA, Dimethyl Isosorbide, Tamarindus Indica Seed Gum, "
+    "Xanthan Gum, Isoceteth-20, Ethoxydiglycol, Phenoxyethanol, Chlorphenesin",
+    "Aqua, Paraffinum Liquidum, Cera Microcristallina, Glycerin, Lanolin Alcohol (Eucerit), Paraffin, Panthenol, "
+    "Magnesium Sulfate, Decyl Oleate, Octyldodecanol, Aluminum Stearates, Citric Acid, Magnesium Stearate, Limonene, "
+    "Geraniol, Hydroxycitronellal, Linalool, Citronellol, Benzyl Benzoate, Alpha-Isomethyl Ionone, Cinnamyl Alcohol, "
+    "Parfum",
+]
+
+
+@pytest.mark.parametrize("text", REAL_LISTS)
+def test_real_product_lists_are_fully_known(kb, text):
+    result = services.assess_ingredients(text=text)
+    assert result["unknown"] == []
+    assert all(i["match_method"] in {"exact", "synonym"} for i in result["ingredients"])
+
+
 def test_may_contain_items_are_marked():
     parsed = inci.parse("Ingredients: Talc, Mica. May contain: CI 77491, CI 77492").items
     assert [p.may_contain for p in parsed] == [False, False, True, True]

@@ -170,6 +170,10 @@ def test_knowledge_base_is_large_sourced_and_idempotent(kb):
     assert Ingredient.objects.get(inci_name="Phenoxyethanol").eu_status == "preservative"
     assert Ingredient.objects.get(inci_name="Zinc Oxide").eu_status == "uv_filter"
     assert Ingredient.objects.get(inci_name="CI 77491").eu_status == "colorant"
+    # Annex II entries with a condition ("except if the refining history is known", nano form only) restrict
+    petrolatum = Ingredient.objects.get(inci_name="Petrolatum")
+    assert petrolatum.eu_status == "restricted" and petrolatum.hazard_score < rules.YELLOW_HAZARD
+    assert Ingredient.objects.get(inci_name="Styrene/Acrylates Copolymer").eu_status != "prohibited"
 
 
 def test_staff_edits_survive_the_loader_and_csv_round_trip(kb):
