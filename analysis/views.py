@@ -106,6 +106,7 @@ def detail(request, pk):
             "active_model": selectors.active_model_version(),
             "disclaimer": services.DISCLAIMER,
             "skin_types": services.SKIN_TYPES,
+            "profile_sensitive": getattr(getattr(request.user, "profile", None), "skin_type", None) == "sensitive",
             "pending": analysis.status in (SkinAnalysis.Status.QUEUED, SkinAnalysis.Status.PROCESSING),
         },
     )

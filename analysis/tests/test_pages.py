@@ -125,3 +125,11 @@ def test_delete_and_feedback_from_pages(page_client):
     assert (fb.rating, fb.corrected_skin_type, fb.corrected_age) == (2, "dry", 40)
     r = page_client.post(reverse("analysis:delete", args=[a.pk]))
     assert r.status_code == 302 and not SkinAnalysis.objects.exists()
+
+
+def test_result_page_mentions_sensitive_profile(page_client):
+    profile = page_client.user.profile
+    profile.skin_type = "sensitive"
+    profile.save()
+    a = SkinAnalysisFactory(user=page_client.user, done=True)
+    assert "your skin is sensitive" in page_client.get(reverse("analysis:detail", args=[a.pk])).content.decode()
