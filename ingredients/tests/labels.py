@@ -54,6 +54,8 @@ def render_label(
     blur: float = 0.0,
     header: str = "INGREDIENTS:",
     invert: bool = False,
+    shade: bool = False,
+    shear: float = 0.0,
 ) -> bytes:
     text = header + " " + ", ".join(names) + "."
     lines = ["Hydrating daily moisturizer", *textwrap.wrap(text, width_chars), "Made in France."]
@@ -69,6 +71,13 @@ def render_label(
         img = img.point(lambda v: 255 - v)
     if rotate:
         img = img.rotate(rotate, resample=Image.BICUBIC, expand=True, fillcolor=5 if invert else 250)
+    if shade:  # uneven light: darker on the left and at the top, like a photo taken beside a window
+        arr = np.asarray(img, dtype=np.float32)
+        h, w = arr.shape
+        arr *= np.linspace(0.35, 1.0, w)[None, :] * np.linspace(0.7, 1.0, h)[:, None]
+        img = Image.fromarray(arr.clip(0, 255).astype(np.uint8))
+    if shear:
+        img = img.transform(img.size, Image.AFFINE, (1, shear, 0, shear / 2, 1, 0), Image.BICUBIC, fillcolor=120)
     if blur:
         img = img.filter(ImageFilter.GaussianBlur(blur))
     if noise:

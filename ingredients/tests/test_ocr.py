@@ -16,6 +16,7 @@ CONDITIONS = {
     "noisy_jpeg": {"noise": 25.0, "jpeg_quality": 35},
     "small_print": {"size": 11},
     "light_on_dark": {"invert": True, "rotate": 2.0},
+    "uneven_light_sheared_jpeg": {"shade": True, "shear": 0.04, "jpeg_quality": 60, "size": 26},
 }
 
 
