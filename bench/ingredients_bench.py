@@ -75,7 +75,13 @@ def main() -> int:
     profile = ProfileFacts(skin_type="oily", concerns=["acne"], allergies=["fragrance"], pregnant=True)
 
     print(f"\n1. full scan vs raw tesseract (median of {REPEAT})")
-    for label, kwargs in (("clean", {}), ("photo-like", {"rotate": 3.0, "noise": 20.0, "jpeg_quality": 50})):
+    cases = (
+        ("clean", {}),
+        ("photo-like", {"rotate": 3.0, "noise": 20.0, "jpeg_quality": 50}),
+        ("small print", {"size": 11}),
+        ("uneven light", {"shade": True, "shear": 0.04, "jpeg_quality": 60, "size": 26}),
+    )
+    for label, kwargs in cases:
         image = render_label(LABEL_NAMES, **kwargs)
         pil = Image.open(io.BytesIO(image))
         raw_t, raw_text = median_time(lambda pil=pil: pytesseract.image_to_string(pil, lang="eng", config="--psm 6"))
@@ -93,7 +99,7 @@ def main() -> int:
         }
         w, h = pil.size
         print(
-            f"  {label:10s} {w}x{h}: raw tesseract {raw_t * 1000:7.0f} ms, full scan {full_t * 1000:7.0f} ms, "
+            f"  {label:12s} {w}x{h}: raw tesseract {raw_t * 1000:7.0f} ms, full scan {full_t * 1000:7.0f} ms, "
             f"ratio {full_t / raw_t:4.2f}x; names matched: full {len(matched & set(LABEL_NAMES))}/{len(LABEL_NAMES)}"
             f", raw text {len(raw_matched & set(LABEL_NAMES))}/{len(LABEL_NAMES)}"
         )

@@ -22,6 +22,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 OCR_TIMEOUT_S = 20
 MAX_PIXELS = 40_000_000
 TARGET_CHAR_HEIGHT = 20  # median blob height ≈ x-height; tesseract reads best around 20-30 px
+UPSCALE_BELOW = 0.65  # upscale only when the x-height is under 13 px: above that it reads fine and faster
 TESSERACT_CONFIG = "--psm 6 --oem 1"
 
 
@@ -49,12 +50,15 @@ def decode(image_bytes: bytes):
 
 
 def _flatten_light(grey: np.ndarray) -> np.ndarray:
+    """Divide by the background (a median blur, estimated on a quarter-size copy for speed)."""
     import cv2
 
-    k = max(15, (min(grey.shape) // 8) | 1)
-    background = cv2.medianBlur(grey, min(k, 255) if min(k, 255) % 2 else min(k, 255) - 1)
-    out = cv2.divide(grey, background, scale=255)
-    return out
+    h, w = grey.shape
+    small = cv2.resize(grey, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+    k = max(5, (min(small.shape) // 8) | 1)
+    background = cv2.medianBlur(small, min(k, 255) if min(k, 255) % 2 else min(k, 255) - 1)
+    background = cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(grey, background, scale=255)
 
 
 def _binarize(grey: np.ndarray) -> np.ndarray:
@@ -88,7 +92,7 @@ def char_height(binary: np.ndarray) -> float | None:
 
 def upscale_factor(binary: np.ndarray) -> float:
     h = char_height(binary)
-    if h is None or h >= TARGET_CHAR_HEIGHT * 0.8:
+    if h is None or h >= TARGET_CHAR_HEIGHT * UPSCALE_BELOW:
         return 1.0
     return float(min(3.0, max(1.5, TARGET_CHAR_HEIGHT / h)))
 
