@@ -6,7 +6,8 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from rapidfuzz import fuzz, process
 
 from skincare.core.errors import NotFound
@@ -144,7 +145,7 @@ def product_search(*, q: str = "", category: str = "") -> QuerySet[Product]:
             qs.annotate(
                 document=vector,
                 rank=SearchRank(vector, query),
-                sim=TrigramWordSimilarity(q, "search_text"),
+                sim=TrigramWordSimilarity(q, Concat("brand", Value(" "), "name", Value(" "), "category")),
             )
             .filter(Q(document=query) | Q(sim__gt=0.4))
             .order_by("-sim", "-rank", "brand", "name")
@@ -152,16 +153,22 @@ def product_search(*, q: str = "", category: str = "") -> QuerySet[Product]:
     words = q.split()
     cond = Q()
     for w in words:
-        cond &= Q(search_text__icontains=w) | Q(ingredients_text__icontains=w)
+        cond &= (
+            Q(brand__icontains=w)
+            | Q(name__icontains=w)
+            | Q(category__icontains=w)
+            | Q(search_text__icontains=w)
+            | Q(ingredients_text__icontains=w)
+        )
     hits = qs.filter(cond)
     if hits.exists():
         return hits
-    return _fuzzy_fallback(qs, q, field="search_text")
+    return _fuzzy_fallback(qs, q)
 
 
-def _fuzzy_fallback(qs: QuerySet, q: str, *, field: str) -> QuerySet:
-    rows = list(qs.values_list("pk", field)[:5000])
-    choices = {pk: text.lower() for pk, text in rows}
+def _fuzzy_fallback(qs: QuerySet, q: str) -> QuerySet:
+    rows = list(qs.values_list("pk", "brand", "name", "category")[:5000])
+    choices = {pk: f"{brand} {name} {category}".lower() for pk, brand, name, category in rows}
     best = process.extract(q.lower(), choices, scorer=fuzz.partial_ratio, score_cutoff=75, limit=SEARCH_MAX)
     ids = [pk for _, _, pk in best]
     return qs.filter(pk__in=ids)

@@ -219,6 +219,10 @@ def test_product_search_fallback_and_misspelling(kb):
     assert [p.name for p in selectors.product_search(q="niacinamid serum")] == ["Niacinamide 5% Serum"]
     assert [p.name for p in selectors.product_search(q="ceramide", category="moisturizer")] == ["Ceramide Moisturizer"]
     assert [i.inci_name for i in selectors.ingredient_search(q="niacinamde")][:1] == ["Niacinamide"]
+    # products made elsewhere without search_text are found by brand/name too, and by a misspelled brand
+    Product.objects.create(brand="Verdant", name="Oat Balm", category="moisturizer")
+    assert [p.name for p in selectors.product_search(q="oat balm")] == ["Oat Balm"]
+    assert "Oat Balm" in [p.name for p in selectors.product_search(q="verdnat")]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="full text + trigram search is PostgreSQL-only")
