@@ -94,6 +94,7 @@ def test_public_batch_page(kb, client):
     r = client.get(reverse("ingredients:batch", args=[batch.public_id]))
     page = r.content.decode()
     assert r.status_code == 200 and "Use soon" in page and "<svg" in page and "Glycerin" in page
+    assert "/ingredients/i/" not in page  # no links into signed-in pages for anonymous visitors
     assert client.get(reverse("ingredients:batch", args=["guess"])).status_code == 404
 
 
