@@ -4,7 +4,6 @@ PORT ?= 8000
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 export HF_HUB_OFFLINE := 1
-export OMP_THREAD_LIMIT := 1
 export PYTHONUNBUFFERED := 1
 
 .PHONY: install setup run test test-fast smoke bench lint fmt check-deploy clean

@@ -111,7 +111,6 @@ def live_env(transactional_db, settings):
         SECRET_KEY=settings.SECRET_KEY,
         ML_MODELS_DIR=str(settings.ML_MODELS_DIR),
         HF_HUB_OFFLINE="1",
-        OMP_THREAD_LIMIT="1",
         PYTHONUNBUFFERED="1",
     )
     old = {k: app.conf.get(k) for k in ("task_always_eager", "broker_url", "broker_transport_options")}

@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 def main(argv: list[str]) -> int:
     only = set(argv)
     scripts = sorted(p for p in HERE.glob("*_bench.py") if not only or p.stem in only or p.name in only)
-    env = dict(os.environ, HF_HUB_OFFLINE="1", OMP_THREAD_LIMIT="1", PYTHONUNBUFFERED="1")
+    env = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONUNBUFFERED="1")
     env.setdefault("PYTHONPATH", str(HERE.parent))
     failed = []
     for script in scripts:

@@ -12,12 +12,38 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 
 from skincare.core.errors import DomainError
 
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+class _TesseractEnviron(Mapping):
+    """os.environ plus OMP_THREAD_LIMIT=1, handed to the tesseract subprocess only.
+
+    Setting it in os.environ would reach this process's own OpenMP runtime too: torch, loaded later in
+    the same worker, then hangs (its thread pool spins under a limit of one thread).
+    """
+
+    def _merged(self) -> dict[str, str]:
+        return {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+    def __getitem__(self, key: str) -> str:
+        return self._merged()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._merged())
+
+    def __len__(self) -> int:
+        return len(self._merged())
+
+
+def _use_tesseract_environ() -> None:
+    import pytesseract.pytesseract as backend
+
+    backend.environ = _TesseractEnviron()  # pytesseract passes its module-level `environ` to Popen
+
 
 OCR_TIMEOUT_S = 20
 MAX_PIXELS = 40_000_000
@@ -152,6 +178,7 @@ def preprocess(grey: np.ndarray) -> np.ndarray:
 def tesseract(image: np.ndarray, *, config: str = TESSERACT_CONFIG, timeout: float = OCR_TIMEOUT_S) -> str:
     import pytesseract
 
+    _use_tesseract_environ()
     try:
         return pytesseract.image_to_string(image, lang="eng", config=config, timeout=timeout)
     except pytesseract.TesseractNotFoundError as exc:

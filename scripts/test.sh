@@ -2,7 +2,7 @@
 # The whole suite. With DATABASE_URL/REDIS_URL set (CI) it runs against PostgreSQL and Redis.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-export HF_HUB_OFFLINE=1 OMP_THREAD_LIMIT=1 PYTHONUNBUFFERED=1
+export HF_HUB_OFFLINE=1 PYTHONUNBUFFERED=1
 out=$(.venv/bin/python manage.py makemigrations --check --dry-run --settings=skincare.test_settings 2>&1) || {
   echo "makemigrations --check: a model change has no migration"; echo "$out"; exit 1; }
 .venv/bin/ruff check --quiet . || { echo "ruff found problems"; exit 1; }
