@@ -266,6 +266,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "PREPROCESSING_HOOKS": ["skincare.core.schema.drop_trailing_slash_duplicates"],
+    # One name per shared choice set, so clients get stable enum names across endpoints.
+    "ENUM_NAME_OVERRIDES": {
+        "TrafficLightEnum": ["green", "yellow", "red"],
+        "ConsentKindEnum": ["terms", "privacy", "photo_analysis", "marketing"],
+        "ProductCategoryEnum": "ingredients.models.PRODUCT_CATEGORIES",
+    },
 }
 
 # --- security -------------------------------------------------------------------------------
