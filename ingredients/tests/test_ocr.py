@@ -15,6 +15,7 @@ CONDITIONS = {
     "rotated_other_way": {"rotate": -3.0, "size": 24},
     "noisy_jpeg": {"noise": 25.0, "jpeg_quality": 35},
     "small_print": {"size": 11},
+    "close_up": {"size": 110, "width_chars": 30},
     "light_on_dark": {"invert": True, "rotate": 2.0},
     "uneven_light_sheared_jpeg": {"shade": True, "shear": 0.04, "jpeg_quality": 60, "size": 26},
 }
@@ -46,6 +47,8 @@ def test_small_text_is_upscaled():
     assert ocr.upscale_factor(ocr._binarize(grey)) >= 2.0
     big = ocr.decode(render_label(LABEL_NAMES, size=40))
     assert ocr.upscale_factor(ocr._binarize(big)) == 1.0
+    huge = ocr.decode(render_label(LABEL_NAMES, size=120, width_chars=30))
+    assert ocr.upscale_factor(ocr._binarize(huge)) < 1.0
 
 
 def test_errors():
