@@ -220,7 +220,7 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 @pytest.fixture
-def browser_page(live_server):
+def browser_page(live_server, monkeypatch):
     """A real headless Chromium page (Playwright) against pytest-django's live server.
 
     Use `browser_page.goto(live_server.url + "/path")`.
@@ -229,7 +229,8 @@ def browser_page(live_server):
         pytest.fail(f"Chromium not found at {CHROMIUM}: install the Debian package 'chromium'")
     from playwright.sync_api import sync_playwright
 
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the live server's ORM runs beside Playwright's loop
+    # The live server's ORM runs beside Playwright's event loop; only for this test (monkeypatch undoes it).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,

@@ -2,7 +2,7 @@
 # Django's deployment checklist with production-like environment variables (see README: Configuration).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-env DEBUG=0 \
+env -u DJANGO_ALLOW_ASYNC_UNSAFE DEBUG=0 \
   SECRET_KEY="$(.venv/bin/python -c 'import secrets;print(secrets.token_urlsafe(64))')" \
   ALLOWED_HOSTS=skincare.example.com \
   SECURE_SSL_REDIRECT=1 SESSION_COOKIE_SECURE=1 CSRF_COOKIE_SECURE=1 \

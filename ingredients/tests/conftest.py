@@ -12,11 +12,18 @@ def _records():
     return _RECORDS
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def _kb_session(django_db_setup, django_db_blocker):
+    """Loaded (committed) once per test module, and removed after it: rows committed outside the tests'
+    transactions must not leak into other apps' tests, which build their own small knowledge bases."""
     with django_db_blocker.unblock():
-        if not Ingredient.objects.exists():
+        loaded = not Ingredient.objects.exists()
+        if loaded:
             knowledge.load(records=_records())
+    yield
+    if loaded:
+        with django_db_blocker.unblock():
+            Ingredient.objects.all().delete()
 
 
 @pytest.fixture
