@@ -15,6 +15,7 @@ setup: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) setup_project
+	$(MANAGE) create_roles
 
 # Serves the whole app at http://127.0.0.1:$(PORT) with a Celery worker (both queues) and beat
 # beside it. Ctrl-C stops all three.
