@@ -13,34 +13,12 @@ from django.utils import timezone
 
 from . import rules
 from .matching import reset_index
-from .models import Ingredient
+from .models import INGREDIENT_FACT_FIELDS, Ingredient
 
 LIST_FIELDS = ["synonyms", "functions", "targets", "suits_skin_types", "bothers_skin_types"]
 INT_FIELDS = ["comedogenic_rating", "irritancy"]
 BOOL_FIELDS = ["is_fragrance", "is_allergen"]
-COLUMNS = [
-    "inci_name",
-    "synonyms",
-    "cas_number",
-    "functions",
-    "description",
-    "benefits",
-    "targets",
-    "comedogenic_rating",
-    "irritancy",
-    "is_fragrance",
-    "is_allergen",
-    "allergen_note",
-    "eu_status",
-    "eu_annex_ref",
-    "eu_limits",
-    "pregnancy_caution",
-    "suits_skin_types",
-    "bothers_skin_types",
-    "active_class",
-    "hazard_score",
-    "sources",
-]
+COLUMNS = ["inci_name", *INGREDIENT_FACT_FIELDS]
 
 
 class CsvImportError(ValueError):

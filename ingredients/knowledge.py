@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import inci, rules
+from .models import INGREDIENT_FACT_FIELDS
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 KB_DIR = DATA_DIR / "kb"
@@ -491,28 +492,7 @@ def build_records() -> list[dict]:
     return records
 
 
-RECORD_FIELDS = [
-    "synonyms",
-    "cas_number",
-    "functions",
-    "description",
-    "benefits",
-    "targets",
-    "comedogenic_rating",
-    "irritancy",
-    "is_fragrance",
-    "is_allergen",
-    "allergen_note",
-    "eu_status",
-    "eu_annex_ref",
-    "eu_limits",
-    "pregnancy_caution",
-    "suits_skin_types",
-    "bothers_skin_types",
-    "active_class",
-    "hazard_score",
-    "sources",
-]
+RECORD_FIELDS = INGREDIENT_FACT_FIELDS
 
 
 def load(*, force: bool = False, records: list[dict] | None = None) -> dict:

@@ -58,6 +58,31 @@ ACTIVE_CLASSES = [
     ("exfoliant_enzyme", "Enzyme exfoliant"),
     ("sulfur", "Sulfur"),
 ]
+# The facts an Ingredient carries besides its name: one list for the loader, the CSV import/export and
+# the API, so a new fact is added in one place.
+INGREDIENT_FACT_FIELDS = [
+    "synonyms",
+    "cas_number",
+    "functions",
+    "description",
+    "benefits",
+    "targets",
+    "comedogenic_rating",
+    "irritancy",
+    "is_fragrance",
+    "is_allergen",
+    "allergen_note",
+    "eu_status",
+    "eu_annex_ref",
+    "eu_limits",
+    "pregnancy_caution",
+    "suits_skin_types",
+    "bothers_skin_types",
+    "active_class",
+    "hazard_score",
+    "sources",
+]
+
 PRODUCT_CATEGORIES = [
     ("cleanser", "Cleanser"),
     ("toner", "Toner"),

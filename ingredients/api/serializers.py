@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ingredients.models import PRODUCT_CATEGORIES, Favorite, Ingredient, Product
+from ingredients.models import INGREDIENT_FACT_FIELDS, PRODUCT_CATEGORIES, Favorite, Ingredient, Product
 
 
 class IngredientRefSerializer(serializers.Serializer):
@@ -94,31 +94,7 @@ class IngredientListSerializer(serializers.ModelSerializer):
 class IngredientDetailSerializer(serializers.ModelSerializer):
     class Meta:
         model = Ingredient
-        fields = [
-            "id",
-            "inci_name",
-            "synonyms",
-            "cas_number",
-            "functions",
-            "description",
-            "benefits",
-            "targets",
-            "comedogenic_rating",
-            "irritancy",
-            "is_fragrance",
-            "is_allergen",
-            "allergen_note",
-            "eu_status",
-            "eu_annex_ref",
-            "eu_limits",
-            "pregnancy_caution",
-            "suits_skin_types",
-            "bothers_skin_types",
-            "active_class",
-            "hazard_score",
-            "sources",
-            "updated_at",
-        ]
+        fields = ["id", "inci_name", *INGREDIENT_FACT_FIELDS, "updated_at"]
 
 
 class ProductListSerializer(serializers.ModelSerializer):
