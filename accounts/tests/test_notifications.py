@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.models import Notification
 from accounts.services import notification_create, notification_group
-from accounts.tests.ws import WebsocketCommunicator
+from skincare.core.testing import WebsocketCommunicator
 
 pytestmark = pytest.mark.django_db
 

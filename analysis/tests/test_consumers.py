@@ -7,9 +7,9 @@ from asgiref.sync import async_to_sync
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from analysis import services
+from skincare.core.testing import WebsocketCommunicator
 
 from .factories import SkinAnalysisFactory
-from .ws import WebsocketCommunicator
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = [(b"origin", b"http://testserver")]

@@ -10,8 +10,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from skincare.core.testing import WebsocketCommunicator
+
 from . import images
-from .ws import WebsocketCommunicator
 
 pytestmark = [pytest.mark.live, pytest.mark.timeout(240)]
 
