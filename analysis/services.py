@@ -54,10 +54,11 @@ STALE_PROCESSING_SECONDS = 300  # a "processing" row older than this was left by
 
 # --- configuration -----------------------------------------------------------------------------
 def quality_thresholds() -> QualityThresholds:
-    """Thresholds of the quality gate. Defaults for now; one function so that staff can make them DB-configurable."""
-    from ml.types import QualityThresholds
+    """Thresholds of the quality gate: the engine's defaults, overridden by what staff set in the admin
+    (SiteConfig, cached; skincare.core.config)."""
+    from skincare.core.config import quality_thresholds as configured
 
-    return QualityThresholds()
+    return configured()
 
 
 def analysis_group(analysis_id) -> str:

@@ -260,3 +260,25 @@ def test_broker_outage_still_answers_202(auth_client, django_capture_on_commit_c
         r = upload(auth_client, images.face_jpeg())
     assert r.status_code == 202
     assert SkinAnalysis.objects.get(pk=r.json()["id"]).status == "queued"  # the sweep sends it later
+
+
+def test_a_threshold_changed_by_staff_changes_the_upload_answer(auth_client, settings):
+    """Given the default gate accepts the astronaut, when staff raise min_brightness above it, then the
+    same upload answers image_too_dark."""
+    from skimage import data as skdata
+
+    from skincare.core.config import config_update
+
+    buf = io.BytesIO()
+    Image.fromarray(skdata.astronaut()).save(buf, "JPEG", quality=92)
+    ok = auth_client.post(
+        "/api/v1/analysis/upload", {"file": SimpleUploadedFile("a.jpg", buf.getvalue())}, format="multipart"
+    )
+    assert ok.status_code == 202, ok.json()
+
+    config_update(min_brightness=75.0)  # the astronaut measures about 68 L*
+    refused = auth_client.post(
+        "/api/v1/analysis/upload", {"file": SimpleUploadedFile("b.jpg", buf.getvalue())}, format="multipart"
+    )
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "image_too_dark"
