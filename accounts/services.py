@@ -281,6 +281,14 @@ def _otp_hash(phone: str, code: str) -> str:
 
 def otp_request(*, phone: str, ip: str | None) -> None:
     """Send a 6-digit code by SMS to an account's phone. Same answer for unknown numbers (no SMS)."""
+    from skincare.core.config import feature_enabled
+
+    if not (feature_enabled("otp_login") and feature_enabled("sms")):
+        raise DomainError(
+            "Signing in with a text-message code is turned off on this server. Sign in with your email.",
+            code="feature_disabled",
+            status_code=403,
+        )
     phone = _clean_phone(phone)
     security.otp_check_and_count(phone=phone, ip=ip)
     user = User.objects.filter(phone=phone, is_active=True).only("pk").first()
@@ -465,7 +473,12 @@ def account_delete(*, user: User, password: str) -> int:
         OutstandingToken.objects.filter(user=user).update(user=None, token="")
         if user.phone:
             OtpCode.objects.filter(phone=user.phone).delete()
+        user_id = user.pk
         user.delete()
+        # Staff audit entries keep who acted and when, but no longer what they recorded about this person.
+        from skincare.core.audit import audit_forget_subject
+
+        audit_forget_subject(user_id=user_id)
         transaction.on_commit(lambda: _delete_files(names))
     return len(names)
 

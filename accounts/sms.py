@@ -51,7 +51,13 @@ def get_backend(path: str | None = None) -> BaseSmsBackend:
     return import_string(path or settings.SMS_BACKEND)()
 
 
-def send_sms(*, to: str, body: str) -> SmsMessage:
+def send_sms(*, to: str, body: str) -> SmsMessage | None:
+    """Send through the configured backend; None when staff switched SMS off (nothing is sent)."""
+    from skincare.core.config import feature_enabled
+
+    if not feature_enabled("sms"):
+        logger.info("SMS is switched off in the site configuration; not sent")
+        return None
     message = SmsMessage(to=to, body=body)
     get_backend().send(message)
     return message

@@ -284,6 +284,10 @@ def share_create(
     expires_in_days: int = SHARE_DEFAULT_DAYS,
 ) -> ShareLink:
     """A public, unguessable, expiring link to one analysis or to a before/after comparison."""
+    from skincare.core.config import feature_enabled
+
+    if not feature_enabled("sharing"):
+        raise DomainError("Sharing is turned off on this server.", code="feature_disabled", status_code=403)
     if not 1 <= int(expires_in_days) <= SHARE_MAX_DAYS:
         raise DomainError(
             f"A share link lives from 1 to {SHARE_MAX_DAYS} days.",

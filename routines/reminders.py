@@ -32,7 +32,17 @@ from .selectors import profile_of
 
 logger = logging.getLogger(__name__)
 
-GRACE = timedelta(hours=2)  # a reminder later than this (dispatcher down for hours) is dropped, not sent
+GRACE = timedelta(hours=2)  # default lateness window; staff change it in the admin (reminder_late_minutes)
+
+
+def late_window() -> timedelta:
+    """A reminder later than this (dispatcher down for hours) is dropped, not sent. Staff-configurable."""
+    from skincare.core.config import get_config
+
+    minutes = get_config().reminder_late_minutes
+    return timedelta(minutes=minutes) if minutes else GRACE
+
+
 BATCH_SIZE = 200
 STALE_PENDING = timedelta(minutes=2)
 STALE_SENDING = timedelta(minutes=10)
@@ -51,7 +61,7 @@ def routine_schedule(*, routine: Routine, now: datetime | None = None, profile=N
     profile = profile or profile_of(routine.user)
     if not routine.is_active:
         return routine
-    after = now - GRACE
+    after = now - late_window()
     if routine.started_at and routine.started_at > after:
         after = routine.started_at
     day, instant = next_occurrence(
@@ -113,7 +123,7 @@ def _claim_due_routines(now: datetime, batch_size: int, stats: dict) -> list:
         )
         for routine in _locked(qs)[:batch_size]:
             day, instant = routine.next_reminder_date, routine.next_reminder_at
-            if instant >= now - GRACE:
+            if instant >= now - late_window():
                 delivery = delivery_claim(
                     key=routine_reminder_key(routine, day),
                     user_id=routine.user_id,
@@ -131,7 +141,7 @@ def _claim_due_routines(now: datetime, batch_size: int, stats: dict) -> list:
                 stats["too_late"] += 1
             profile = profile_of(routine.user)
             next_day, next_instant = next_occurrence(
-                after=max(instant, now - GRACE),
+                after=max(instant, now - late_window()),
                 at=reminder_time(profile.reminder_times, routine.period),
                 tz=get_zone(profile.timezone),
             )

@@ -417,3 +417,18 @@ def test_periodic_schedule_registers_the_dispatcher():
         60,
         "seconds",
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("late_minutes", "claimed"), [(60, 0), (180, 1)])
+def test_the_lateness_window_is_the_staff_configured_one(late_minutes, claimed):
+    """Given a reminder due 90 minutes ago, staff's reminder_late_minutes decides whether it still goes."""
+    from skincare.core.config import config_update
+
+    config_update(reminder_late_minutes=late_minutes)
+    user = _user("UTC", am="07:30")
+    _started_routine(user, "am", dt.datetime(2026, 6, 1, 0, 0, tzinfo=UTC))
+    with time_machine.travel(dt.datetime(2026, 6, 1, 9, 0, tzinfo=UTC), tick=False):
+        stats = reminders_dispatch(enqueue=False)
+    assert stats["claimed"] == claimed
+    assert stats["too_late"] == 1 - claimed
