@@ -126,6 +126,7 @@ def live_env(transactional_db, settings):
         app.conf.broker_transport_options = {
             "data_folder_in": os.path.join(folder, "out"),
             "data_folder_out": os.path.join(folder, "out"),
+            "control_folder": os.path.join(folder, "control"),
             "store_processed": False,
         }
     app.conf.task_always_eager = False
