@@ -10,6 +10,7 @@ from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 
 from accounts import validators
 from accounts.models import SKIN_TYPES, Consent, Notification, Profile, User
+from accounts.services import PROFILE_FIELDS
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -38,22 +39,7 @@ class ProfileSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Profile
-        fields = [
-            "skin_type",
-            "concerns",
-            "allergies",
-            "pregnant_or_nursing",
-            "birth_year",
-            "budget",
-            "preferences",
-            "timezone",
-            "language",
-            "reminder_times",
-            "max_steps",
-            "quiet_hours",
-            "notification_channels",
-            "updated_at",
-        ]
+        fields = [*PROFILE_FIELDS, "updated_at"]
         read_only_fields = ["updated_at"]
 
     def validate_concerns(self, value):
