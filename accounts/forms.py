@@ -181,9 +181,9 @@ class ProfileForm(NoColonForm):
         self.ip = ip
         self.profile = selectors.profile_for_user(user=user)
         self.consent_before = selectors.consent_given(user=user, kind="photo_analysis")
+        self.reminders = selectors.reminder_times(profile=self.profile)
         if "initial" not in kwargs:
             p = self.profile
-            times = p.reminder_times or {}
             kwargs["initial"] = {
                 "first_name": user.first_name,
                 "last_name": user.last_name,
@@ -197,12 +197,26 @@ class ProfileForm(NoColonForm):
                 "preferences": p.preferences,
                 "timezone": p.timezone,
                 "language": p.language,
-                "reminder_am": times.get("am", "07:30"),
-                "reminder_pm": times.get("pm", "21:30"),
+                "reminder_am": self.reminders["am"].time,
+                "reminder_pm": self.reminders["pm"].time,
                 "max_steps": p.max_steps,
                 "photo_analysis_consent": self.consent_before,
             }
         super().__init__(*args, **kwargs)
+        self._describe_reminders()
+
+    def _describe_reminders(self) -> None:
+        """Help text with the site's default, its reminder window, and when a time outside it is really sent."""
+        from skincare.core.config import get_config
+
+        config = get_config()
+        window = f"{config.reminder_earliest:%H:%M} and {config.reminder_latest:%H:%M}"
+        for period in ("am", "pm"):
+            reminder = self.reminders[period]
+            text = f"This site's default is {reminder.default:%H:%M}; reminders are sent between {window}."
+            if reminder.moved:
+                text += f" Yours is outside that window, so it comes at {reminder.sends_at:%H:%M}."
+            self.fields[f"reminder_{period}"].help_text = text
 
     def _run(self, validator, value):
         try:
@@ -226,6 +240,12 @@ class ProfileForm(NoColonForm):
     def clean_timezone(self):
         return self._run(validators.validate_timezone, self.cleaned_data.get("timezone"))
 
+    def _reminder_times(self, am, pm) -> dict:
+        """The site's defaults, left as they are, are not a choice: the person keeps following them."""
+        chosen = {"am": am.strftime("%H:%M"), "pm": pm.strftime("%H:%M")}
+        defaults = {period: f"{self.reminders[period].default:%H:%M}" for period in ("am", "pm")}
+        return {} if chosen == defaults else chosen
+
     def save(self) -> bool:
         data = self.cleaned_data
         profile_data = {
@@ -238,10 +258,7 @@ class ProfileForm(NoColonForm):
             "preferences": validators.validate_preferences(data["preferences"]),
             "timezone": data["timezone"],
             "language": data["language"],
-            "reminder_times": {
-                "am": data["reminder_am"].strftime("%H:%M"),
-                "pm": data["reminder_pm"].strftime("%H:%M"),
-            },
+            "reminder_times": self._reminder_times(data["reminder_am"], data["reminder_pm"]),
             "max_steps": data["max_steps"],
         }
         try:

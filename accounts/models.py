@@ -101,7 +101,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 def default_reminder_times() -> dict:
-    return {"am": "07:30", "pm": "21:30"}
+    """Empty: the person follows the site's default times (staff set them in the admin) until they choose."""
+    return {}
 
 
 class Profile(models.Model):
@@ -115,7 +116,9 @@ class Profile(models.Model):
     preferences = models.JSONField(default=list, blank=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     language = models.CharField(max_length=10, default="en")
-    reminder_times = models.JSONField(default=default_reminder_times, blank=True)
+    reminder_times = models.JSONField(
+        default=default_reminder_times, blank=True, help_text='{"am": "07:30", "pm": "21:30"}; empty: the site defaults'
+    )
     max_steps = models.PositiveSmallIntegerField(null=True, blank=True)
     quiet_hours = models.JSONField(default=dict, blank=True, help_text='{"start": "22:00", "end": "07:00"}')
     notification_channels = models.JSONField(

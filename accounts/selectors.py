@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import uuid
 from importlib import import_module
 from types import ModuleType
@@ -43,6 +45,53 @@ def profile_for_user(*, user: User) -> Profile:
     profile, _ = Profile.objects.get_or_create(user=user)
     user.profile = profile
     return profile
+
+
+@dataclasses.dataclass(frozen=True)
+class ReminderTime:
+    """One of a person's routine reminder times (am or pm)."""
+
+    period: str
+    chosen: datetime.time | None  # what the person picked; None: they follow the site's default
+    default: datetime.time  # the site's default for this period, set by staff
+    sends_at: datetime.time  # when the reminder really goes out: chosen or default, moved into the site's window
+
+    @property
+    def time(self) -> datetime.time:
+        return self.chosen if self.chosen is not None else self.default
+
+    @property
+    def moved(self) -> bool:
+        """The time was outside the site's reminder window and is sent at the window's edge."""
+        return self.sends_at != self.time
+
+
+def _hhmm(value) -> datetime.time | None:
+    try:
+        return datetime.time.fromisoformat(str(value)).replace(second=0, microsecond=0)
+    except ValueError:
+        return None
+
+
+def reminder_times(*, profile: Profile, config=None) -> dict[str, ReminderTime]:
+    """{"am": ReminderTime, "pm": ReminderTime}: the person's choice, else the staff default, and when each is sent
+    (staff window). `config` is a skincare.core.config.Config snapshot, read once by callers that loop."""
+    if config is None:
+        from skincare.core.config import get_config
+
+        config = get_config()
+    chosen = profile.reminder_times if isinstance(profile.reminder_times, dict) else {}
+    result = {}
+    for period in ("am", "pm"):
+        own = _hhmm(chosen.get(period)) if chosen.get(period) else None
+        default = config.reminder_default(period)
+        result[period] = ReminderTime(
+            period=period,
+            chosen=own,
+            default=default,
+            sends_at=config.reminder_send_time(own if own is not None else default),
+        )
+    return result
 
 
 def _has_profile(user: User) -> bool:

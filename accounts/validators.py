@@ -89,6 +89,9 @@ def _validate_hhmm(value, *, field: str, code: str) -> None:
 
 
 def validate_reminder_times(value) -> dict:
+    """{"am": "HH:MM", "pm": "HH:MM"}, or empty (null or {}) to follow the site's default times."""
+    if value in (None, {}):
+        return {}
     if not isinstance(value, dict):
         raise ValidationError('Give reminder times as {"am": "HH:MM", "pm": "HH:MM"}.', code="invalid_reminder_times")
     extra = set(value) - {"am", "pm"}

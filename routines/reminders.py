@@ -17,7 +17,7 @@ How exactly-once holds:
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -26,8 +26,10 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.selectors import reminder_times
+
 from .models import ChannelDelivery, ReminderDelivery, Routine, ShelfItem
-from .schedule import get_zone, in_quiet_hours, next_occurrence, reminder_time
+from .schedule import get_zone, in_quiet_hours, next_occurrence
 from .selectors import profile_of
 
 logger = logging.getLogger(__name__)
@@ -35,15 +37,28 @@ logger = logging.getLogger(__name__)
 GRACE = timedelta(hours=2)  # default lateness window; staff change it in the admin (reminder_late_minutes)
 
 
-def late_window() -> timedelta:
-    """A reminder later than this (dispatcher down for hours) is dropped, not sent. Staff-configurable."""
+def _config(config=None):
+    """The staff settings (skincare.core.config.Config): read once per sweep and handed down."""
+    if config is not None:
+        return config
     from skincare.core.config import get_config
 
-    minutes = get_config().reminder_late_minutes
+    return get_config()
+
+
+def late_window(config=None) -> timedelta:
+    """A reminder later than this (dispatcher down for hours) is dropped, not sent. Staff-configurable."""
+    minutes = _config(config).reminder_late_minutes
     return timedelta(minutes=minutes) if minutes else GRACE
 
 
+def send_time(profile, period: str, config=None) -> time:
+    """When this person's am/pm reminder goes out: their time, else the staff default, moved into the staff window."""
+    return reminder_times(profile=profile, config=_config(config))[period].sends_at
+
+
 BATCH_SIZE = 200
+RESYNC_BATCHES = 5
 STALE_PENDING = timedelta(minutes=2)
 STALE_SENDING = timedelta(minutes=10)
 CHANNELS = ("in_app", "email", "sms")
@@ -51,21 +66,22 @@ INTERRUPTING = {"email", "sms"}  # held back during quiet hours; the in-app inbo
 
 
 # --- scheduling --------------------------------------------------------------------------------------
-def routine_schedule(*, routine: Routine, now: datetime | None = None, profile=None) -> Routine:
-    """Compute the routine's next reminder (UTC instant + local date) from the current profile.
+def routine_schedule(*, routine: Routine, now: datetime | None = None, profile=None, config=None) -> Routine:
+    """Compute the routine's next reminder (UTC instant + local date) from the current profile and staff settings.
 
-    Looks back GRACE so that a profile edit just after a reminder fell due does not skip it; a reminder
-    already sent for that local date is protected by the unique key.
+    Looks back over the lateness window so that a profile edit just after a reminder fell due does not skip it; a
+    reminder already sent for that local date is protected by the unique key.
     """
     now = now or timezone.now()
     profile = profile or profile_of(routine.user)
     if not routine.is_active:
         return routine
-    after = now - late_window()
+    config = _config(config)
+    after = now - late_window(config)
     if routine.started_at and routine.started_at > after:
         after = routine.started_at
     day, instant = next_occurrence(
-        after=after, at=reminder_time(profile.reminder_times, routine.period), tz=get_zone(profile.timezone)
+        after=after, at=send_time(profile, routine.period, config), tz=get_zone(profile.timezone)
     )
     routine.next_reminder_at, routine.next_reminder_date, routine.schedule_computed_at = instant, day, now
     Routine.objects.filter(pk=routine.pk).update(
@@ -74,23 +90,40 @@ def routine_schedule(*, routine: Routine, now: datetime | None = None, profile=N
     return routine
 
 
-def _resync_schedules(now: datetime, batch_size: int) -> int:
-    """Active routines never scheduled, or whose owner's profile changed since (time, timezone)."""
+def _resync_schedules(now: datetime, batch_size: int, config) -> int:
+    """Active routines never scheduled, or computed before their owner's profile changed (time, timezone) or
+    before staff changed a reminder setting (defaults, window, lateness). Soonest reminders first, so a large
+    resync after a settings change reaches the routines about to fire before the others."""
     stale = (
+        Q(next_reminder_at__isnull=True)
+        | Q(schedule_computed_at__isnull=True)
+        | Q(schedule_computed_at__lt=F("user__profile__updated_at"))
+    )
+    if config.reminders_changed_at is not None:
+        stale |= Q(schedule_computed_at__lt=config.reminders_changed_at)
+    routines = (
         Routine.objects.filter(is_active=True)
-        .filter(
-            Q(next_reminder_at__isnull=True)
-            | Q(schedule_computed_at__isnull=True)
-            | Q(schedule_computed_at__lt=F("user__profile__updated_at"))
-        )
+        .filter(stale)
         .select_related("user", "user__profile")
-        .order_by("pk")[:batch_size]
+        .order_by(F("next_reminder_at").asc(nulls_first=True), "pk")[:batch_size]
     )
     count = 0
-    for routine in stale:
-        routine_schedule(routine=routine, now=now)
+    for routine in routines:
+        routine_schedule(routine=routine, now=now, config=config)
         count += 1
     return count
+
+
+def _resync_all(now: datetime, batch_size: int, config) -> int:
+    """Up to RESYNC_BATCHES batches per sweep: a staff change of the reminder settings touches every active
+    routine, and the soonest ones must be right before they fall due."""
+    total = 0
+    for _ in range(RESYNC_BATCHES):
+        count = _resync_schedules(now, batch_size, config)
+        total += count
+        if count < batch_size:
+            break
+    return total
 
 
 # --- claiming ----------------------------------------------------------------------------------------
@@ -113,8 +146,9 @@ def _locked(qs):
     return qs  # SQLite: the IMMEDIATE transaction already serialises writers
 
 
-def _claim_due_routines(now: datetime, batch_size: int, stats: dict) -> list:
+def _claim_due_routines(now: datetime, batch_size: int, stats: dict, config) -> list:
     claimed = []
+    late = late_window(config)
     with transaction.atomic():
         qs = (
             Routine.objects.filter(is_active=True, next_reminder_at__lte=now, next_reminder_date__isnull=False)
@@ -123,7 +157,7 @@ def _claim_due_routines(now: datetime, batch_size: int, stats: dict) -> list:
         )
         for routine in _locked(qs)[:batch_size]:
             day, instant = routine.next_reminder_date, routine.next_reminder_at
-            if instant >= now - late_window():
+            if instant >= now - late:
                 delivery = delivery_claim(
                     key=routine_reminder_key(routine, day),
                     user_id=routine.user_id,
@@ -141,8 +175,8 @@ def _claim_due_routines(now: datetime, batch_size: int, stats: dict) -> list:
                 stats["too_late"] += 1
             profile = profile_of(routine.user)
             next_day, next_instant = next_occurrence(
-                after=max(instant, now - late_window()),
-                at=reminder_time(profile.reminder_times, routine.period),
+                after=max(instant, now - late),
+                at=send_time(profile, routine.period, config),
                 tz=get_zone(profile.timezone),
             )
             Routine.objects.filter(pk=routine.pk).update(
@@ -151,7 +185,7 @@ def _claim_due_routines(now: datetime, batch_size: int, stats: dict) -> list:
     return claimed
 
 
-def _claim_shelf(now: datetime, batch_size: int, stats: dict) -> list:
+def _claim_shelf(now: datetime, batch_size: int, stats: dict, config) -> list:
     """Shelf items entering "use soon" or expiring, on the user's local date, after their AM time."""
     horizon = now.date() + timedelta(days=1)
     sent = ReminderDelivery.objects.filter(shelf_item=OuterRef("pk"), local_date=OuterRef("expires_on"))
@@ -169,7 +203,7 @@ def _claim_shelf(now: datetime, batch_size: int, stats: dict) -> list:
     for item in qs:
         profile = profile_of(item.user)
         local = now.astimezone(get_zone(profile.timezone))
-        if local.time() < reminder_time(profile.reminder_times, "am"):
+        if local.time() < send_time(profile, "am", config):
             continue
         today = local.date()
         if today >= item.expires_on and not item.has_expired:
@@ -209,9 +243,10 @@ def reminders_dispatch(*, now: datetime | None = None, batch_size: int = BATCH_S
     """The periodic sweep: resync changed schedules, claim due reminders, hand them to senders."""
     now = now or timezone.now()
     stats = {"rescheduled": 0, "claimed": 0, "duplicates": 0, "too_late": 0, "retried": 0}
-    stats["rescheduled"] = _resync_schedules(now, batch_size)
-    claimed = _claim_due_routines(now, batch_size, stats)
-    claimed += _claim_shelf(now, batch_size, stats)
+    config = _config()
+    stats["rescheduled"] = _resync_all(now, batch_size, config)
+    claimed = _claim_due_routines(now, batch_size, stats, config)
+    claimed += _claim_shelf(now, batch_size, stats, config)
     stats["claimed"] = len(claimed)
     retry = _retry_stale(now, batch_size)
     stats["retried"] = len(retry)

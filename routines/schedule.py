@@ -11,8 +11,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-DEFAULT_TIMES = {"am": time(7, 30), "pm": time(21, 30)}
-
 
 def get_zone(name: str | None) -> ZoneInfo:
     try:
@@ -30,10 +28,6 @@ def parse_time(value, default: time | None = None) -> time | None:
         return time(parts[0], parts[1] if len(parts) > 1 else 0)
     except (ValueError, IndexError, TypeError):
         return default
-
-
-def reminder_time(reminder_times: dict | None, period: str) -> time:
-    return parse_time((reminder_times or {}).get(period), DEFAULT_TIMES[period]) or DEFAULT_TIMES[period]
 
 
 def _local_naive(instant: datetime, tz: ZoneInfo) -> datetime:

@@ -8,7 +8,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 
-from accounts import validators
+from accounts import selectors, validators
 from accounts.models import SKIN_TYPES, Consent, Notification, Profile, User
 from accounts.services import PROFILE_FIELDS
 
@@ -26,6 +26,20 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 # --- profile and user --------------------------------------------------------------------------------
+class PeriodTimesSerializer(serializers.Serializer):
+    am = serializers.CharField(help_text="HH:MM")
+    pm = serializers.CharField(help_text="HH:MM")
+
+
+class ReminderWindowSerializer(serializers.Serializer):
+    earliest = serializers.CharField(help_text="HH:MM: no routine reminder is sent before this local time")
+    latest = serializers.CharField(help_text="HH:MM: no routine reminder is sent after this local time")
+
+
+def _hhmm(value) -> str:
+    return value.strftime("%H:%M")
+
+
 class ProfileSerializer(serializers.ModelSerializer):
     skin_type = serializers.ChoiceField(choices=SKIN_TYPES, allow_null=True, required=False)
     concerns = serializers.ListField(child=serializers.CharField(), required=False)
@@ -36,11 +50,40 @@ class ProfileSerializer(serializers.ModelSerializer):
     reminder_times = serializers.DictField(child=serializers.CharField(), required=False)
     quiet_hours = serializers.DictField(child=serializers.CharField(), required=False)
     notification_channels = serializers.DictField(child=serializers.BooleanField(), required=False)
+    reminder_times_custom = serializers.SerializerMethodField(
+        help_text="False: reminder_times are the site's defaults (staff may change them); send {} to go back to them."
+    )
+    reminder_send_times = serializers.SerializerMethodField(
+        help_text="When the reminders really go out: reminder_times moved into the site's reminder window."
+    )
+    reminder_window = serializers.SerializerMethodField()
 
     class Meta:
         model = Profile
-        fields = [*PROFILE_FIELDS, "updated_at"]
+        fields = [*PROFILE_FIELDS, "updated_at", "reminder_times_custom", "reminder_send_times", "reminder_window"]
         read_only_fields = ["updated_at"]
+
+    def to_representation(self, instance):
+        from skincare.core.config import get_config
+
+        # Read once per profile, used by the fields below.
+        self._config = get_config()
+        self._times = selectors.reminder_times(profile=instance, config=self._config)
+        data = super().to_representation(instance)
+        if "reminder_times" in data:  # what applies: the person's own times, else the site's defaults
+            data["reminder_times"] = {period: _hhmm(t.time) for period, t in self._times.items()}
+        return data
+
+    def get_reminder_times_custom(self, obj: Profile) -> bool:
+        return any(t.chosen is not None for t in self._times.values())
+
+    @extend_schema_field(PeriodTimesSerializer)
+    def get_reminder_send_times(self, obj: Profile) -> dict:
+        return {period: _hhmm(t.sends_at) for period, t in self._times.items()}
+
+    @extend_schema_field(ReminderWindowSerializer)
+    def get_reminder_window(self, obj: Profile) -> dict:
+        return {"earliest": _hhmm(self._config.reminder_earliest), "latest": _hhmm(self._config.reminder_latest)}
 
     def validate_concerns(self, value):
         return validators.validate_concerns(value)

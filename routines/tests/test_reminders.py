@@ -85,9 +85,17 @@ DST_CASES = [
 ]
 
 
+@pytest.fixture
+def any_hour(db):
+    """Staff allow reminders at any hour (the default window, 06:00-23:00, would move a 02:30 reminder)."""
+    from skincare.core.config import config_update
+
+    config_update(reminder_earliest=dt.time(0, 0), reminder_latest=dt.time(23, 59))
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("tz", "at", "change_day", "expected"), DST_CASES)
-def test_dst_change_neither_skips_nor_doubles(tz, at, change_day, expected):
+def test_dst_change_neither_skips_nor_doubles(any_hour, tz, at, change_day, expected):
     # Given a morning reminder at a local time the DST change removes or repeats, and an evening one
     user = _user(tz, am=at, pm="21:30")
     start = dt.datetime.combine(change_day - dt.timedelta(days=2), dt.time(12, 0), tzinfo=UTC)

@@ -32,13 +32,16 @@ class SiteConfigAdmin(admin.ModelAdmin):
         (
             "Reminder windows",
             {
+                "description": "The default times apply to people who did not choose their own. A time outside "
+                "earliest-latest is sent at the window's nearer edge (on the 24-hour clock). A change here "
+                "reschedules every active routine at the next dispatcher sweeps, soonest reminders first.",
                 "fields": [
                     "reminder_am_default",
                     "reminder_pm_default",
                     "reminder_late_minutes",
                     "reminder_earliest",
                     "reminder_latest",
-                ]
+                ],
             },
         ),
         ("Last change", {"fields": ["updated_at", "updated_by"]}),

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 from skincare.core.models import QUALITY_FIELDS, SiteConfig
 
 if TYPE_CHECKING:
     from ml.types import QualityThresholds
 
-CACHE_KEY = "core:site-config:v1"
+CACHE_KEY = "core:site-config:v2"
 CACHE_SECONDS = 300  # a bounded lifetime as well: a missed invalidation heals itself within 5 minutes
 
 SWITCH_FIELDS = ("otp_login_enabled", "sharing_enabled", "sms_enabled")
@@ -51,14 +52,40 @@ class Config:
     reminder_late_minutes: int
     reminder_earliest: datetime.time
     reminder_latest: datetime.time
+    reminders_changed_at: datetime.datetime | None = None  # when a reminder setting last changed
 
     @classmethod
     def from_row(cls, row: SiteConfig) -> Config:
-        return cls(**{name: getattr(row, name) for name in CONFIG_FIELDS})
+        return cls(
+            **{name: getattr(row, name) for name in CONFIG_FIELDS}, reminders_changed_at=row.reminders_changed_at
+        )
 
     def is_enabled(self, switch: str) -> bool:
         """`switch` is otp_login, sharing or sms."""
         return bool(getattr(self, f"{switch}_enabled"))
+
+    def reminder_default(self, period: str) -> datetime.time:
+        """The reminder time of someone who did not choose one; `period` is am or pm."""
+        return self.reminder_pm_default if period == "pm" else self.reminder_am_default
+
+    def reminder_send_time(self, at: datetime.time) -> datetime.time:
+        """`at` moved into the reminder window [earliest, latest]: a time outside it goes to the nearer edge on
+        the 24-hour clock (window 06:00-23:00: 05:00 → 06:00, 23:30 → 23:00, 00:30 → 23:00, 04:00 → 06:00;
+        a tie goes to the earliest). Inside the window, `at` is kept as it is."""
+        return clamp_to_window(at, self.reminder_earliest, self.reminder_latest)
+
+
+def _minutes(at: datetime.time) -> int:
+    return at.hour * 60 + at.minute
+
+
+def clamp_to_window(at: datetime.time, earliest: datetime.time, latest: datetime.time) -> datetime.time:
+    at = at.replace(second=0, microsecond=0, tzinfo=None)
+    if earliest <= at <= latest:
+        return at
+    after_latest = (_minutes(at) - _minutes(latest)) % (24 * 60)
+    before_earliest = (_minutes(earliest) - _minutes(at)) % (24 * 60)
+    return latest if after_latest < before_earliest else earliest
 
 
 def config_row() -> SiteConfig:
@@ -110,8 +137,10 @@ def config_update(*, actor=None, ip_address: str | None = None, **values: Any) -
             setattr(row, name, value)
         row.full_clean()
         row.updated_by = actor if getattr(actor, "pk", None) else None
-        row.save()
         changes = diff_fields(before, {name: getattr(row, name) for name in CONFIG_FIELDS})
+        if set(changes) & set(REMINDER_FIELDS):
+            row.reminders_changed_at = timezone.now()  # the dispatcher reschedules routines computed before this
+        row.save()
         if changes:
             audit_record(
                 actor=actor,

@@ -81,10 +81,18 @@ class SiteConfig(models.Model):
         help_text="A reminder later than this many minutes after its time is skipped, not sent (5-720).",
     )
     reminder_earliest = models.TimeField(
-        default=datetime.time(6, 0), help_text="No reminder is sent before this local time."
+        default=datetime.time(6, 0),
+        help_text="No routine reminder is sent before this local time: an earlier chosen time is moved to the "
+        "nearer edge of the window.",
     )
     reminder_latest = models.TimeField(
-        default=datetime.time(23, 0), help_text="No reminder is sent after this local time."
+        default=datetime.time(23, 0),
+        help_text="No routine reminder is sent after this local time: a later chosen time is moved to the nearer "
+        "edge of the window.",
+    )
+
+    reminders_changed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When a reminder setting last changed (routines reschedule)."
     )
 
     updated_at = models.DateTimeField(auto_now=True)
@@ -112,8 +120,14 @@ class SiteConfig(models.Model):
             errors["max_brightness"] = (
                 f"Must be above the minimum brightness ({quality['min_brightness']} with the engine default)."
             )
-        if self.reminder_earliest and self.reminder_latest and self.reminder_earliest >= self.reminder_latest:
+        earliest, latest = self.reminder_earliest, self.reminder_latest
+        if earliest and latest and earliest >= latest:
             errors["reminder_latest"] = "Must be after the earliest reminder time."
+        elif earliest and latest:
+            for name in ("reminder_am_default", "reminder_pm_default"):
+                value = getattr(self, name)
+                if value and not earliest <= value <= latest:
+                    errors[name] = f"Must lie in the reminder window ({earliest:%H:%M}-{latest:%H:%M})."
         if errors:
             raise ValidationError(errors)
 

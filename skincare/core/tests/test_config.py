@@ -156,3 +156,54 @@ def test_data_scientist_cannot_change_config(roles, client):
     client.force_login(staff_user(DATA_SCIENTIST))
     assert client.post(change_url(), form_data(min_brightness="40")).status_code == 403
     assert config.quality_thresholds().min_brightness == QualityThresholds().min_brightness
+
+
+# --- reminder settings ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("at", "expected"),
+    [
+        ("06:00", "06:00"),  # the edges belong to the window
+        ("23:00", "23:00"),
+        ("12:34", "12:34"),
+        ("05:59", "06:00"),
+        ("23:01", "23:00"),
+        ("00:30", "23:00"),  # 1.5 h after the close, 5.5 h before the opening
+        ("02:30", "06:00"),  # exactly halfway (3.5 h either side): a tie goes to the opening
+        ("04:00", "06:00"),
+    ],
+)
+def test_reminder_send_time_moves_outside_times_to_the_nearer_edge(at, expected):
+    import datetime as dt
+
+    got = config.get_config().reminder_send_time(dt.time.fromisoformat(at))
+    assert got == dt.time.fromisoformat(expected)
+
+
+def test_a_default_time_outside_the_window_is_refused():
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        config.config_update(reminder_am_default=dt.time(5, 0))
+    assert "reminder_am_default" in caught.value.message_dict
+    with pytest.raises(ValidationError) as caught:
+        config.config_update(reminder_latest=dt.time(21, 0))  # the evening default, 21:30, would fall outside
+    assert "reminder_pm_default" in caught.value.message_dict
+    assert config.get_config().reminder_latest == dt.time(23, 0)
+
+
+def test_a_reminder_change_in_the_admin_is_audited_and_marks_schedules_stale(roles, client):
+    import datetime as dt
+
+    client.force_login(staff_user(ADMIN))
+    assert config.get_config().reminders_changed_at is None
+    assert client.post(change_url(), form_data(sharing_enabled=False)).status_code == 302
+    assert config.get_config().reminders_changed_at is None  # not a reminder setting
+    response = client.post(change_url(), form_data(reminder_am_default="08:00", sharing_enabled=False))
+    assert response.status_code == 302
+    snapshot = config.get_config()
+    assert snapshot.reminder_am_default == dt.time(8, 0)
+    assert snapshot.reminders_changed_at is not None
+    entry = AuditEntry.objects.filter(action="config").first()  # newest first
+    assert entry.changes == {"reminder_am_default": ["07:30:00", "08:00:00"]}
