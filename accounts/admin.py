@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from skincare.core.admin_scale import LargeTableAdmin, recent_values_filter
+
 from .models import Consent, Notification, OtpCode, Profile, User
 
 
@@ -51,7 +53,7 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(LargeTableAdmin, BaseUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     inlines = [ProfileInline, ConsentInline]
@@ -67,7 +69,8 @@ class UserAdmin(BaseUserAdmin):
         "date_joined",
     ]
     list_filter = ["is_staff", "is_active", "email_verified", "is_superuser", "date_joined"]
-    search_fields = ["email", "first_name", "last_name", "phone"]
+    search_fields = ["email", "first_name", "last_name", "phone"]  # trigram indexes on PostgreSQL (migration 0004)
+    search_help_text = "Search by email, name or phone, or paste an id."
     readonly_fields = ["id", "date_joined", "last_login", "last_seen"]
     fieldsets = [
         (None, {"fields": ["id", "email", "password"]}),
@@ -82,7 +85,7 @@ class UserAdmin(BaseUserAdmin):
         return self.inlines if obj else []
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(LargeTableAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -93,7 +96,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(Consent)
 class ConsentAdmin(ReadOnlyAdmin):
     list_display = ["user", "kind", "version", "granted", "created_at"]
-    list_filter = ["kind", "granted", "version"]
+    list_filter = ["kind", "granted", recent_values_filter("version")]
     search_fields = ["user__email"]
     list_select_related = ["user"]
     date_hierarchy = "created_at"
@@ -103,10 +106,10 @@ class ConsentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(LargeTableAdmin):
     list_display = ["title", "user", "kind", "created_at", "read_at"]
-    list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter), "created_at"]
-    search_fields = ["title", "body", "user__email"]
+    list_filter = [recent_values_filter("kind"), ("read_at", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["user__email"]  # the inbox is the largest table: no scan of its titles and bodies
     list_select_related = ["user"]
     raw_id_fields = ["user"]
     date_hierarchy = "created_at"

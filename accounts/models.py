@@ -152,7 +152,12 @@ class Consent(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "kind", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "kind", "-created_at"]),
+            models.Index(
+                fields=["created_at"], name="consent_created_at_idx"
+            ),  # the admin list's order (no sort of the whole table)
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} v{self.version} ({'granted' if self.granted else 'withdrawn'})"
@@ -173,7 +178,13 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "-created_at"]), models.Index(fields=["user", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(fields=["user", "read_at"]),
+            models.Index(
+                fields=["created_at"], name="notification_created_at_idx"
+            ),  # the admin list's order (no sort of the whole table)
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -193,7 +204,10 @@ class OtpCode(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["phone", "-created_at"])]
+        indexes = [
+            models.Index(fields=["phone", "-created_at"]),
+            models.Index(fields=["created_at"], name="otpcode_created_at_idx"),  # the admin list's order
+        ]
 
     def __str__(self) -> str:
         return f"OTP for …{self.phone[-4:]} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -3,6 +3,9 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from accounts.models import SKIN_TYPES
+from skincare.core.admin_scale import LargeTableAdmin, recent_values_filter, values_filter
+
 from . import services
 from .models import Feedback, Lesion, ModelVersion, SkinAnalysis
 
@@ -14,25 +17,8 @@ class LesionInline(admin.TabularInline):
     can_delete = False
 
 
-class FailedFilter(admin.SimpleListFilter):
-    title = "error"
-    parameter_name = "error_code"
-
-    def lookups(self, request, model_admin):
-        codes = (
-            SkinAnalysis.objects.filter(status=SkinAnalysis.Status.FAILED)
-            .exclude(error_code="")
-            .values_list("error_code", flat=True)
-            .distinct()
-        )
-        return [(c, c) for c in sorted(codes)]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(error_code=self.value()) if self.value() else queryset
-
-
 @admin.register(SkinAnalysis)
-class SkinAnalysisAdmin(admin.ModelAdmin):
+class SkinAnalysisAdmin(LargeTableAdmin):
     list_display = [
         "id",
         "user",
@@ -44,8 +30,16 @@ class SkinAnalysisAdmin(admin.ModelAdmin):
         "processing_ms",
         "error_code",
     ]
-    list_filter = ["status", "model_version", FailedFilter, "skin_type", "created_at"]
-    search_fields = ["id", "user__email", "error_code", "error_detail"]
+    list_filter = [
+        "status",
+        "model_version",
+        recent_values_filter("error_code", where={"status": SkinAnalysis.Status.FAILED}, title="error"),
+        recent_values_filter("skin_type", title="skin type"),  # a trained model may have its own labels
+        "created_at",
+    ]
+    search_fields = ["user__email"]
+    search_exact_fields = ["error_code"]  # and a pasted analysis or user id (LargeTableAdmin)
+    search_help_text = "Search by email or error code, or paste an analysis or user id."
     list_select_related = ["user", "model_version"]
     date_hierarchy = "created_at"
     inlines = [LesionInline]
@@ -130,9 +124,14 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(LargeTableAdmin):
     list_display = ["analysis", "user", "rating", "corrected_skin_type", "corrected_age", "created_at"]
-    list_filter = ["rating", "corrected_skin_type", "created_at"]
-    search_fields = ["user__email", "comment"]
+    list_filter = [
+        values_filter("rating", range(1, 6)),
+        values_filter("corrected_skin_type", SKIN_TYPES, title="corrected skin type"),
+        "created_at",
+    ]
+    search_fields = ["user__email"]
+    search_uuid_fields = ["pk", "user_id", "analysis_id"]
     list_select_related = ["analysis", "user"]
     readonly_fields = ["analysis", "user", "created_at"]

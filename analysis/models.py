@@ -67,7 +67,7 @@ class SkinAnalysis(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="analyses")
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)  # indexed with created_at
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -101,7 +101,12 @@ class SkinAnalysis(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "skin analyses"
-        indexes = [models.Index(fields=["user", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            # the queue (oldest queued), failures by date, the admin's status filter
+            models.Index(fields=["status", "created_at"], name="analysis_status_created_idx"),
+            models.Index(fields=["error_code"], name="analysis_error_code_idx"),  # the admin's error filter
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "idempotency_key"],
@@ -156,6 +161,9 @@ class Feedback(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "feedback"
+        indexes = [
+            models.Index(fields=["created_at"], name="feedback_created_at_idx")
+        ]  # the admin list's order (no sort of the whole table)
 
     def __str__(self) -> str:
         return f"Feedback {self.rating}/5 on {self.analysis_id}"

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from skincare.core.admin_scale import LargeTableAdmin, recent_values_filter, values_filter
+
 from . import csvio, services
 from .matching import reset_index
 from .models import Batch, Favorite, Ingredient, Product, ProductIngredient, Scan
@@ -33,7 +35,14 @@ class IngredientAdmin(admin.ModelAdmin):
         "active_class",
         "updated_at",
     ]
-    list_filter = ["eu_status", "is_allergen", "is_fragrance", "pregnancy_caution", "active_class", "hazard_score"]
+    list_filter = [
+        "eu_status",
+        "is_allergen",
+        "is_fragrance",
+        "pregnancy_caution",
+        "active_class",
+        values_filter("hazard_score", range(11), title="hazard score"),
+    ]
     search_fields = ["inci_name", "cas_number", "synonyms"]
     readonly_fields = ["hazard_score", "updated_at"]
     actions = ["export_csv"]
@@ -87,7 +96,7 @@ class ProductIngredientInline(admin.TabularInline):
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     list_display = ["brand", "name", "category", "price", "currency", "spf", "is_vegan", "is_demo", "updated_at"]
-    list_filter = ["category", "is_demo", "is_vegan", "source"]
+    list_filter = ["category", "is_demo", "is_vegan", recent_values_filter("source", order_by="-updated_at")]
     search_fields = ["brand", "name", "barcode"]
     inlines = [ProductIngredientInline]
     actions = ["reparse_ingredients"]
@@ -116,7 +125,7 @@ class ProductIngredientAdmin(admin.ModelAdmin):
 
 
 @admin.register(Favorite)
-class FavoriteAdmin(admin.ModelAdmin):
+class FavoriteAdmin(LargeTableAdmin):
     list_display = ["user", "product", "created_at"]
     list_select_related = ["user", "product"]
     search_fields = ["user__email", "product__name", "product__brand"]
@@ -189,7 +198,7 @@ class BatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(Scan)
-class ScanAdmin(admin.ModelAdmin):
+class ScanAdmin(LargeTableAdmin):
     list_display = ["id", "user", "source", "verdict", "created_at"]
     list_select_related = ["user"]
     list_filter = ["source", "created_at"]

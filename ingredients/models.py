@@ -196,6 +196,7 @@ class Favorite(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["user", "product"], name="favorite_user_product_unique")]
+        indexes = [models.Index(fields=["created_at"], name="favorite_created_at_idx")]  # the admin list's order
 
     def __str__(self) -> str:
         return f"{self.user_id} ♥ {self.product_id}"
@@ -238,7 +239,12 @@ class Scan(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(
+                fields=["created_at"], name="scan_created_at_idx"
+            ),  # the admin list's order (no sort of the whole table)
+        ]
 
     def __str__(self) -> str:
         return f"Scan {self.id}"

@@ -10,6 +10,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import render
 
+from skincare.core.admin_scale import LargeTableAdmin, values_filter
+
 from . import services
 from .models import Comparison, Milestone, ProgressEntry, ShareLink, ShareReport
 
@@ -45,9 +47,9 @@ def _with_reason(modeladmin, request, queryset, *, title: str, apply):
 
 
 @admin.register(ProgressEntry)
-class ProgressEntryAdmin(admin.ModelAdmin):
+class ProgressEntryAdmin(LargeTableAdmin):
     list_display = ("date", "user", "rating", "analysis", "created_at")
-    list_filter = ("rating",)
+    list_filter = (values_filter("rating", range(1, 6)),)
     search_fields = ("user__email",)
     date_hierarchy = "date"
     raw_id_fields = ("user", "analysis")
@@ -55,16 +57,16 @@ class ProgressEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(LargeTableAdmin):
     list_display = ("title", "kind", "key", "user", "achieved_at", "notified_at")
     list_filter = ("kind",)
-    search_fields = ("user__email", "key", "title")
+    search_fields = ("user__email",)
     raw_id_fields = ("user",)
     list_select_related = ("user",)
 
 
 @admin.register(Comparison)
-class ComparisonAdmin(admin.ModelAdmin):
+class ComparisonAdmin(LargeTableAdmin):
     list_display = ("id", "user", "before", "after", "residual_px", "landmarks_used", "failure", "created_at")
     search_fields = ("user__email",)
     raw_id_fields = ("user", "before", "after")
@@ -80,10 +82,11 @@ class ShareReportInline(admin.TabularInline):
 
 
 @admin.register(ShareLink)
-class ShareLinkAdmin(admin.ModelAdmin):
+class ShareLinkAdmin(LargeTableAdmin):
     list_display = ("id", "kind", "user", "created_at", "expires_at", "revoked_at", "hidden", "view_count")
     list_filter = ("kind", "hidden")
-    search_fields = ("user__email", "token")
+    search_fields = ("user__email",)
+    search_exact_fields = ("token",)
     raw_id_fields = ("user", "analysis", "before", "after")
     readonly_fields = ("token", "created_at", "view_count", "hidden", "hidden_reason", "hidden_at")
     list_select_related = ("user",)
@@ -112,10 +115,12 @@ class ShareLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(ShareReport)
-class ShareReportAdmin(admin.ModelAdmin):
+class ShareReportAdmin(LargeTableAdmin):
     list_display = ("created_at", "reason", "status", "share", "share_hidden", "reviewer", "reviewed_at")
     list_filter = ("status", "reason")
-    search_fields = ("details", "share__token", "share__user__email")
+    search_fields = ("share__user__email",)
+    search_exact_fields = ("share__token",)
+    search_uuid_fields = ("pk", "share_id", "share__user_id")
     readonly_fields = ("share", "reason", "details", "created_at", "reviewer", "reviewed_at")
     list_select_related = ("share", "reviewer")
     actions = ["hide_reported", "restore_reported", "dismiss_reports"]

@@ -48,7 +48,12 @@ class ProgressEntry(models.Model):
     class Meta:
         ordering = ["-date", "-created_at"]
         verbose_name_plural = "progress entries"
-        indexes = [models.Index(fields=["user", "-date"])]
+        indexes = [
+            models.Index(fields=["user", "-date"]),
+            models.Index(
+                fields=["date", "created_at"], name="progress_date_created_idx"
+            ),  # the admin list's order (no sort of the whole table)
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="progress_rating_1_5"
@@ -79,7 +84,10 @@ class Milestone(models.Model):
 
     class Meta:
         ordering = ["-achieved_at"]
-        indexes = [models.Index(fields=["user", "-achieved_at"])]
+        indexes = [
+            models.Index(fields=["user", "-achieved_at"]),
+            models.Index(fields=["achieved_at"], name="milestone_achieved_at_idx"),  # the admin list's order
+        ]
         constraints = [models.UniqueConstraint(fields=["user", "kind", "key"], name="milestone_once_per_user")]
 
     def __str__(self) -> str:
@@ -105,6 +113,7 @@ class Comparison(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["before", "after"], name="one_comparison_per_pair")]
+        indexes = [models.Index(fields=["created_at"], name="comparison_created_at_idx")]  # the admin list's order
 
     def __str__(self) -> str:
         return f"Comparison {self.before_id} → {self.after_id}"
@@ -146,7 +155,10 @@ class ShareLink(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(fields=["created_at"], name="sharelink_created_at_idx"),  # the admin list's order
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(kind="analysis", analysis__isnull=False))
@@ -200,6 +212,7 @@ class ShareReport(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], name="sharereport_created_at_idx")]  # the admin list's order
 
     def __str__(self) -> str:
         return f"Report {self.reason} on {self.share_id} ({self.status})"

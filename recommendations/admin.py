@@ -1,17 +1,19 @@
 from django.contrib import admin, messages
 
+from skincare.core.admin_scale import LargeTableAdmin
+
 from . import services
 from .models import Interaction, RecommenderModel
 
 
 @admin.register(Interaction)
-class InteractionAdmin(admin.ModelAdmin):
+class InteractionAdmin(LargeTableAdmin):
     list_display = ["user", "product", "kind", "value", "updated_at"]
     list_filter = ["kind"]
     search_fields = ["user__email", "product__name", "product__brand"]
     raw_id_fields = ["user", "product"]
     list_select_related = ["user", "product"]
-    date_hierarchy = "created_at"
+    date_hierarchy = "updated_at"  # the same indexed column as the list's order
 
 
 @admin.register(RecommenderModel)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import ChannelDelivery, ReminderDelivery, Routine, RoutineStep, ShelfItem, StepCompletion
+from skincare.core.admin_scale import LargeTableAdmin, recent_values_filter, values_filter
+
+from .models import PERIODS, ChannelDelivery, ReminderDelivery, Routine, RoutineStep, ShelfItem, StepCompletion
 
 
 class RoutineStepInline(admin.TabularInline):
@@ -11,10 +13,10 @@ class RoutineStepInline(admin.TabularInline):
 
 
 @admin.register(Routine)
-class RoutineAdmin(admin.ModelAdmin):
+class RoutineAdmin(LargeTableAdmin):
     list_display = ("name", "user", "period", "is_active", "started_at", "next_reminder_at", "created_at")
     list_filter = ("period", "is_active")
-    search_fields = ("name", "user__email")
+    search_fields = ("user__email",)
     list_select_related = ("user",)
     raw_id_fields = ("user",)
     readonly_fields = ("created_at", "updated_at", "schedule_computed_at")
@@ -23,18 +25,20 @@ class RoutineAdmin(admin.ModelAdmin):
 
 
 @admin.register(StepCompletion)
-class StepCompletionAdmin(admin.ModelAdmin):
+class StepCompletionAdmin(LargeTableAdmin):
     list_display = ("date", "user", "routine", "step", "completed_at")
     list_filter = ("date",)
-    search_fields = ("user__email", "routine__name")
+    date_hierarchy = "date"
+    search_fields = ("user__email",)
+    search_uuid_fields = ("pk", "user_id", "routine_id")
     list_select_related = ("user", "routine", "step")
     raw_id_fields = ("user", "routine", "step")
 
 
 @admin.register(ShelfItem)
-class ShelfItemAdmin(admin.ModelAdmin):
+class ShelfItemAdmin(LargeTableAdmin):
     list_display = ("__str__", "brand", "user", "opened_on", "pao_months", "best_before", "expires_on")
-    list_filter = ("category",)
+    list_filter = (recent_values_filter("category"),)
     search_fields = ("name", "brand", "user__email", "product__name")
     list_select_related = ("user", "product")
     raw_id_fields = ("user", "product")
@@ -49,20 +53,25 @@ class ChannelDeliveryInline(admin.TabularInline):
 
 
 @admin.register(ReminderDelivery)
-class ReminderDeliveryAdmin(admin.ModelAdmin):
+class ReminderDeliveryAdmin(LargeTableAdmin):
     list_display = ("key", "user", "kind", "period", "local_date", "scheduled_for", "status", "sent_at")
-    list_filter = ("kind", "status", "period")
-    search_fields = ("key", "user__email")
+    list_filter = ("kind", "status", values_filter("period", PERIODS))
+    search_fields = ("user__email",)
+    search_exact_fields = ("key",)
+    search_uuid_fields = ("pk", "user_id", "routine_id", "shelf_item_id")
     list_select_related = ("user",)
     raw_id_fields = ("user", "routine", "shelf_item")
     date_hierarchy = "scheduled_for"
+    ordering = ("-scheduled_for",)
     inlines = [ChannelDeliveryInline]
 
 
 @admin.register(ChannelDelivery)
-class ChannelDeliveryAdmin(admin.ModelAdmin):
+class ChannelDeliveryAdmin(LargeTableAdmin):
     list_display = ("delivery", "channel", "status", "detail", "created_at")
     list_filter = ("channel", "status")
-    search_fields = ("delivery__key", "delivery__user__email")
+    search_fields = ("delivery__user__email",)
+    search_exact_fields = ("delivery__key",)
+    search_uuid_fields = ("pk", "delivery_id", "delivery__user_id")
     list_select_related = ("delivery", "delivery__user")
     raw_id_fields = ("delivery",)

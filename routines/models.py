@@ -59,6 +59,9 @@ class Routine(models.Model):
         indexes = [
             models.Index(fields=["user", "-created_at"]),
             models.Index(fields=["is_active", "next_reminder_at"]),
+            models.Index(
+                fields=["created_at"], name="routine_created_at_idx"
+            ),  # the admin list's order (no sort of the whole table)
         ]
 
     def __str__(self) -> str:
@@ -107,7 +110,13 @@ class StepCompletion(models.Model):
     class Meta:
         ordering = ["-date"]
         constraints = [models.UniqueConstraint(fields=["step", "date"], name="step_completion_once_per_day")]
-        indexes = [models.Index(fields=["user", "date"]), models.Index(fields=["routine", "date"])]
+        indexes = [
+            models.Index(fields=["user", "date"]),
+            models.Index(fields=["routine", "date"]),
+            models.Index(
+                fields=["date"], name="completion_date_idx"
+            ),  # the admin list's order (no sort of the whole table)
+        ]
 
     def __str__(self) -> str:
         return f"{self.step_id} on {self.date}"
@@ -199,7 +208,11 @@ class ReminderDelivery(models.Model):
                 name="shelf_reminder_once",
             ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"]), models.Index(fields=["user", "-created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(fields=["scheduled_for"], name="delivery_scheduled_for_idx"),  # the admin list's order
+        ]
 
     def __str__(self) -> str:
         return self.key
