@@ -7,6 +7,8 @@ import re
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -14,11 +16,18 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from skincare.core import audit
 from skincare.core.admin_scale import LargeTableAdmin, recent_values_filter, values_filter
 
 from . import csvio, services
 from .matching import reset_index
 from .models import Batch, Favorite, Ingredient, Product, ProductIngredient, Scan
+
+
+def _without_stamp(values: dict) -> dict:
+    """The import stamps every row it touches (sources["_edited"]); the audit entry carries who and when already."""
+    sources = {k: v for k, v in (values.get("sources") or {}).items() if k != "_edited"}
+    return {**values, "sources": sources} if values else values
 
 
 @admin.register(Ingredient)
@@ -69,17 +78,49 @@ class IngredientAdmin(admin.ModelAdmin):
         ]
 
     def export_all(self, request):
-        return self.export_csv(request, Ingredient.objects.all())
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        queryset = Ingredient.objects.all()
+        response = self.export_csv(request, queryset)
+        audit.audit_record(
+            actor=request.user,
+            action="export",
+            model=Ingredient,
+            object_repr=f"{queryset.count()} ingredients",
+            name="ingredients_csv_export",
+            ip_address=audit.client_ip(request),
+        )
+        return response
 
     def import_csv(self, request):
-        if not self.has_change_permission(request):
-            return redirect("admin:index")
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
         if request.method == "POST" and request.FILES.get("csv_file"):
+            upload = request.FILES["csv_file"]
+            entries = []
+
+            def record(ingredient, created, before, after):
+                changes = audit.diff_fields(_without_stamp(before), _without_stamp(after))
+                if created or changes:  # a row that changed nothing is no change
+                    entries.append(
+                        audit.audit_entry(
+                            actor=request.user,
+                            action="add" if created else "change",
+                            obj=ingredient,
+                            changes=changes,
+                            name="csv_import",
+                            detail=f"CSV import of {upload.name}",
+                            ip_address=audit.client_ip(request),
+                        )
+                    )
+
             try:
-                text = request.FILES["csv_file"].read().decode("utf-8")
-                result = csvio.import_rows(text, editor=f"csv import by {request.user}")
+                text = upload.read().decode("utf-8")
+                with transaction.atomic():  # the rows and their audit entries, or nothing
+                    result = csvio.import_rows(text, editor=f"csv import by {request.user}", on_saved=record)
+                    audit.audit_record_many(entries)
             except (UnicodeDecodeError, csvio.CsvImportError) as exc:
-                self.message_user(request, f"Import failed: {exc}", level=messages.ERROR)
+                self.message_user(request, f"Import failed, nothing was changed: {exc}", level=messages.ERROR)
             else:
                 self.message_user(request, f"Imported: {result['created']} created, {result['updated']} updated.")
                 return redirect("admin:ingredients_ingredient_changelist")

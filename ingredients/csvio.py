@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -98,8 +99,18 @@ def recompute_hazard(ing: Ingredient) -> int:
     )
 
 
+TRACKED_FIELDS = [*COLUMNS[1:], "hazard_score"]  # what an import may change, for the caller's record of it
+
+
 @transaction.atomic
-def import_rows(text: str, *, editor: str = "csv import") -> dict:
+def import_rows(
+    text: str,
+    *,
+    editor: str = "csv import",
+    on_saved: Callable[[Ingredient, bool, dict, dict], None] | None = None,
+) -> dict:
+    """Create or update ingredients from CSV text, all or nothing. `on_saved(ingredient, created, before, after)` is
+    called for each saved row with the tracked fields' values (the admin records them in the audit log)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     if not reader.fieldnames or "inci_name" not in reader.fieldnames:
         raise CsvImportError("The CSV needs a header row with at least an inci_name column.")
@@ -109,15 +120,19 @@ def import_rows(text: str, *, editor: str = "csv import") -> dict:
         fields = _row_to_fields(row, i)
         name = fields.pop("inci_name")
         ing = Ingredient.objects.filter(inci_name=name).first()
-        if ing is None:
+        is_new = ing is None
+        if is_new:
             ing = Ingredient(inci_name=name)
             created += 1
         else:
             updated += 1
+        before = {} if is_new else {f: getattr(ing, f) for f in TRACKED_FIELDS}
         for k, v in fields.items():
             setattr(ing, k, v)
         ing.sources = {**(ing.sources or {}), "_edited": stamp}
         ing.hazard_score = recompute_hazard(ing)
         ing.save()
+        if on_saved is not None:
+            on_saved(ing, is_new, before, {f: getattr(ing, f) for f in TRACKED_FIELDS})
     reset_index()
     return {"created": created, "updated": updated}

@@ -79,7 +79,7 @@ def client_ip(request) -> str | None:
     return (request.META.get("REMOTE_ADDR") or None) if request is not None else None
 
 
-def _entry(
+def audit_entry(
     *,
     actor,
     action: str,
@@ -110,8 +110,8 @@ def _entry(
 
 
 def audit_record(**kwargs) -> AuditEntry:
-    """Record one staff action (see `_entry` for the arguments)."""
-    entry = _entry(**kwargs)
+    """Record one staff action (see `audit_entry` for the arguments)."""
+    entry = audit_entry(**kwargs)
     entry.save()
     return entry
 
@@ -163,7 +163,7 @@ class AuditMixin:
             is_change = not inline_form.instance._state.adding
             entries.append((inline_form, is_change))
         deleted = [
-            _entry(
+            audit_entry(
                 actor=request.user,
                 action="delete",
                 obj=f.instance,
@@ -175,7 +175,7 @@ class AuditMixin:
         ]
         super().save_formset(request, form, formset, change)
         records = [
-            _entry(
+            audit_entry(
                 actor=request.user,
                 action="change" if is_change else "add",
                 obj=f.instance,
@@ -189,7 +189,7 @@ class AuditMixin:
         audit_record_many(deleted + records)
 
     def delete_model(self, request, obj):
-        entry = _entry(
+        entry = audit_entry(
             actor=request.user,
             action="delete",
             obj=obj,
@@ -201,7 +201,7 @@ class AuditMixin:
 
     def delete_queryset(self, request, queryset):
         entries = [
-            _entry(
+            audit_entry(
                 actor=request.user,
                 action="delete",
                 obj=obj,
@@ -303,7 +303,7 @@ def _audited_action(func, name: str):
             changes = {k: [v, None] for k, v in old.items()} if new is None else diff_fields(old, new)
             if changes:
                 entries.append(
-                    _entry(
+                    audit_entry(
                         actor=request.user,
                         action="action",
                         obj=obj,
@@ -316,7 +316,7 @@ def _audited_action(func, name: str):
         if not entries:
             count = f"more than {MAX_IDS_IN_ACTION}" if len(selected) > MAX_IDS_IN_ACTION else str(len(selected))
             entries.append(
-                _entry(
+                audit_entry(
                     actor=request.user,
                     action="action",
                     model=model,
