@@ -1,6 +1,7 @@
 """`make bench`: run every benchmark script in bench/ in turn and print what each measures.
 
 Each script measures its own baseline in the same run and prints ratios against it. Scripts:
+  admin_bench.py            admin changelists on 300k analyses / 600k notifications (PostgreSQL): before vs after
   analysis_bench.py         full skin analysis vs decode+landmarks; timm throughput (CPU, GPU if any)
   ingredients_bench.py      full label scan vs raw tesseract; parse+assess lists per second
   recommendations_bench.py  NDCG@10 hybrid vs popularity; latency at 10k products / 50k users
