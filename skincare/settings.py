@@ -310,6 +310,9 @@ USE_TZ = True
 
 # --- ml -------------------------------------------------------------------------------------
 ML_MODELS_DIR = env.path("ML_MODELS_DIR", default=VAR_DIR / "models")
+
+# Admin lists: above this many rows (PostgreSQL's estimate), an unfiltered list shows the estimate, not COUNT(*).
+ADMIN_ESTIMATED_COUNT_ABOVE = env.int("ADMIN_ESTIMATED_COUNT_ABOVE", default=100_000)
 ANALYSIS_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ANALYSIS_MAX_PIXELS = 50_000_000
 ANALYSIS_MAX_SIDE = 1920

@@ -56,7 +56,7 @@ class EstimatedCountPaginator(Paginator):
     def count(self) -> int:
         qs = self.object_list
         if isinstance(qs, QuerySet) and not qs.query.where:
-            threshold = getattr(settings, "ADMIN_ESTIMATED_COUNT_ABOVE", 100_000)
+            threshold = settings.ADMIN_ESTIMATED_COUNT_ABOVE
             estimate = table_row_estimate(qs.model, qs.db)
             if estimate is not None and estimate > threshold:
                 self.estimated = True
