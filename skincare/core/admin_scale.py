@@ -73,7 +73,7 @@ def _uuid_fields(model: type[models.Model]) -> list[str]:
         user = model._meta.get_field("user")
     except FieldDoesNotExist:
         return names
-    if user.is_relation and isinstance(user.target_field, models.UUIDField):
+    if isinstance(user, models.ForeignKey) and isinstance(user.target_field, models.UUIDField):
         names.append("user_id")
     return names
 

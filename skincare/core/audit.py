@@ -92,7 +92,8 @@ def audit_entry(
     detail: str = "",
     ip_address: str | None = None,
 ) -> AuditEntry:
-    meta = (obj or model)._meta if (obj is not None or model is not None) else None
+    target = obj if obj is not None else model
+    meta = target._meta if target is not None else None
     actor = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry(
         actor=actor,
@@ -100,7 +101,7 @@ def audit_entry(
         action=action,
         name=name[:100],
         app_label=meta.app_label if meta else "",
-        model=meta.model_name if meta else "",
+        model=(meta.model_name or "") if meta else "",
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else str(object_id)[:64],
         object_repr=(object_repr or (str(obj) if obj is not None else ""))[:200],
         changes=changes or {},
