@@ -19,13 +19,6 @@ from skincare.core.models import AuditEntry
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(client):
-    user = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return user
-
-
 def _upload(client, text: str, name: str = "kb.csv"):
     file = SimpleUploadedFile(name, text.encode(), content_type="text/csv")
     return client.post(reverse("admin:ingredients_ingredient_import"), {"csv_file": file})
@@ -48,7 +41,7 @@ def _edited_export(edit) -> str:
     return out.getvalue()
 
 
-def test_an_import_is_audited_per_created_or_changed_ingredient(client, staff):
+def test_an_import_is_audited_per_created_or_changed_ingredient(admin_client, admin_user):
     # Given two ingredients
     _kb()
 
@@ -59,7 +52,7 @@ def test_an_import_is_audited_per_created_or_changed_ingredient(client, staff):
                 row["irritancy"] = "2"
         return [*rows, {**rows[0], "inci_name": "Squalane"}]
 
-    response = _upload(client, _edited_export(edit))
+    response = _upload(admin_client, _edited_export(edit))
     assert response.status_code == 302
     # Then one entry for the change (irritancy 0 → 2, so the hazard score is recomputed) and one for the new
     # ingredient; none for the unchanged row (the import's own stamp in `sources` is not a change)
@@ -68,15 +61,15 @@ def test_an_import_is_audited_per_created_or_changed_ingredient(client, staff):
     assert entries["Glycerin"].action == "change"
     assert set(entries["Glycerin"].changes) == {"irritancy", "hazard_score"}
     assert entries["Glycerin"].changes["irritancy"] == [0, 2]
-    assert entries["Glycerin"].actor_email == staff.email and "kb.csv" in entries["Glycerin"].detail
+    assert entries["Glycerin"].actor_email == admin_user.email and "kb.csv" in entries["Glycerin"].detail
     assert entries["Squalane"].action == "add"
     assert Ingredient.objects.get(inci_name="Glycerin").irritancy == 2
 
 
-def test_a_failed_import_changes_nothing_and_records_nothing(client, staff):
+def test_a_failed_import_changes_nothing_and_records_nothing(admin_client):
     _kb()
     csv_text = "inci_name,irritancy\nGlycerin,3\nNewOne,1\nBroken,9\n"  # the third row is invalid (0-5)
-    response = _upload(client, csv_text)
+    response = _upload(admin_client, csv_text)
     assert response.status_code == 200
     assert "nothing was changed" in response.content.decode()
     assert Ingredient.objects.get(inci_name="Glycerin").irritancy == 0
@@ -84,15 +77,15 @@ def test_a_failed_import_changes_nothing_and_records_nothing(client, staff):
     assert not AuditEntry.objects.exists()
 
 
-def test_the_full_export_is_audited(client, staff):
+def test_the_full_export_is_audited(admin_client, admin_user):
     _kb()
-    response = client.get(reverse("admin:ingredients_ingredient_export"))
+    response = admin_client.get(reverse("admin:ingredients_ingredient_export"))
     assert response.status_code == 200 and response.content.decode().startswith("inci_name,")
     entry = AuditEntry.objects.get(action="export")
     assert (entry.name, entry.object_repr, entry.actor_email) == (
         "ingredients_csv_export",
         "2 ingredients",
-        staff.email,
+        admin_user.email,
     )
 
 
