@@ -90,7 +90,7 @@ def routine_schedule(*, routine: Routine, now: datetime | None = None, profile=N
     return routine
 
 
-def _resync_schedules(now: datetime, batch_size: int, config) -> int:
+def _resync_schedules(now: datetime, batch_size: int, config, skip: set | frozenset = frozenset()) -> list:
     """Active routines never scheduled, or computed before their owner's profile changed (time, timezone) or
     before staff changed a reminder setting (defaults, window, lateness). Soonest reminders first, so a large
     resync after a settings change reaches the routines about to fire before the others."""
@@ -104,26 +104,27 @@ def _resync_schedules(now: datetime, batch_size: int, config) -> int:
     routines = (
         Routine.objects.filter(is_active=True)
         .filter(stale)
+        .exclude(pk__in=skip)
         .select_related("user", "user__profile")
         .order_by(F("next_reminder_at").asc(nulls_first=True), "pk")[:batch_size]
     )
-    count = 0
+    done = []
     for routine in routines:
         routine_schedule(routine=routine, now=now, config=config)
-        count += 1
-    return count
+        done.append(routine.pk)
+    return done
 
 
 def _resync_all(now: datetime, batch_size: int, config) -> int:
     """Up to RESYNC_BATCHES batches per sweep: a staff change of the reminder settings touches every active
     routine, and the soonest ones must be right before they fall due."""
-    total = 0
+    done: set = set()
     for _ in range(RESYNC_BATCHES):
-        count = _resync_schedules(now, batch_size, config)
-        total += count
-        if count < batch_size:
+        batch = _resync_schedules(now, batch_size, config, skip=done)
+        done.update(batch)
+        if len(batch) < batch_size:
             break
-    return total
+    return len(done)
 
 
 # --- claiming ----------------------------------------------------------------------------------------
