@@ -93,6 +93,21 @@ def test_date_drilldown_offers_the_range_from_its_ends(superuser, client):
     assert not [q for q in queries if "DISTINCT" in q.upper()]
 
 
+def test_date_drilldown_on_a_date_field(superuser, client):
+    from progress.models import ProgressEntry
+
+    user = UserFactory()
+    for day in (dt.date(2026, 2, 25), dt.date(2026, 2, 27), dt.date(2026, 3, 2)):
+        ProgressEntry.objects.create(user=user, date=day, rating=3)
+    client.force_login(superuser)
+    response, queries = _changelist(client, ProgressEntry)  # one year: months offered at once
+    assert sorted(set(re.findall(r"date__month=(\d+)", response.content.decode())), key=int) == ["2", "3"]
+    response, _ = _changelist(client, ProgressEntry, {"date__year": "2026", "date__month": "2"})
+    # every day between the month's first and last entry (the 26th, without one, too)
+    assert set(re.findall(r"date__day=(\d+)", response.content.decode())) == {"25", "26", "27"}
+    assert not [q for q in queries if "DISTINCT" in q.upper()]
+
+
 def test_filters_list_recent_values_and_keep_the_selected_one(superuser, client):
     _some_rows()
     client.force_login(superuser)
