@@ -11,6 +11,9 @@ The database is dropped at the end.
    the schema without this change's indexes (list-order indexes, the users' trigram index);
 2. tuned: the indexes created again (their build time printed), then the project's admin as registered.
 
+3. the ML monitoring page's score distributions and concern drift, computed by PostgreSQL (the page's path
+   there) against the Python path over the same rows.
+
 Each changelist view is called directly (no middleware), rendered, once cold and then `--repeat` times; the
 median, the query count and the ratio baseline/tuned are printed.
 """
@@ -107,7 +110,14 @@ def fill(args) -> dict:
             "date_joined": "now() - (g % 700) * interval '1 day'",
         },
     )
-    SkinAnalysis.objects.create(user=seed, status="done", image="analyses/seed.jpg", skin_type="normal")
+    SkinAnalysis.objects.create(
+        user=seed,
+        status="done",
+        image="analyses/seed.jpg",
+        skin_type="normal",
+        skin_type_confidence=0.7,
+        concerns=SEED_CONCERNS,  # as the engine stores them (9 concerns with per-region scores)
+    )
     when = "now() - (g % 700) * interval '1 day' - (g % 86400) * interval '1 second'"
     replicate(
         SkinAnalysis,
@@ -161,6 +171,50 @@ def fill(args) -> dict:
         f"{args.audit:,} audit entries in {time.perf_counter() - started:.1f} s"
     )
     return {"staff": staff, "person": User.objects.filter(is_staff=False).order_by("date_joined")[args.users // 4]}
+
+
+SEED_CONCERNS = [
+    {
+        "key": key,
+        "score": 40 + 6 * i,
+        "severity": "mild",
+        "confidence": 0.5 + 0.05 * i,
+        "raw": 1.23,
+        "unit": "a*",
+        "regions": {"forehead": 55, "left_cheek": 61, "right_cheek": 63, "nose": 50, "chin": 58},
+        "explanation": "Mean of the measure over the region's skin, lighting-normalised.",
+    }
+    for i, key in enumerate(
+        ["acne", "redness", "oiliness", "pores", "texture", "wrinkles", "pigmentation", "dark_circles", "uneven_tone"]
+    )
+]
+
+
+def measure_ml_page(repeat: int) -> None:
+    """The ML monitoring page's two heavy parts for the analyses of the measured engine (no model): computed by
+    PostgreSQL (what the page does there) against the Python path over the same rows (what it does on SQLite)."""
+    from unittest import mock
+
+    from skincare.core import analytics
+
+    parts = {
+        "score distributions": lambda: analytics.score_distributions(None),
+        "concern drift": lambda: analytics.concern_drift(None),
+    }
+    print(f"\nML monitoring page (latest {analytics.MAX_ROWS:,} finished analyses; the page caches 5 minutes)")
+    print(f"{'part':<30}{'python ms':>11}{'database ms':>13}{'ratio':>8}")
+    for name, compute in parts.items():
+        timings = {}
+        for path, on_postgres in (("python", False), ("database", True)):
+            with mock.patch.object(analytics, "_is_postgres", lambda on_postgres=on_postgres: on_postgres):
+                runs = []
+                for _ in range(max(1, repeat // 2)):
+                    started = time.perf_counter()
+                    compute()
+                    runs.append((time.perf_counter() - started) * 1000)
+            timings[path] = statistics.median(runs)
+        p, d = timings["python"], timings["database"]
+        print(f"{name:<30}{p:>11.0f}{d:>13.0f}{p / d:>7.1f}x")
 
 
 # --- the admin before the tuning ---------------------------------------------------------------------------------
@@ -385,6 +439,7 @@ def run(args, url: str) -> None:
     total_b = sum(v["median"] for v in before.values())
     total_a = sum(v["median"] for v in after.values())
     print(f"{'all ten, summed':<30}{total_b:>11.1f}{total_a:>10.1f}{total_b / total_a:>7.1f}x")
+    measure_ml_page(args.repeat)
 
 
 if __name__ == "__main__":

@@ -330,16 +330,43 @@ class Histogram:
 
 
 def histogram(values: Iterable[float], *, low: float, high: float, bins: int = HISTOGRAM_BINS) -> Histogram:
-    """Equal-width bins over [low, high]; the last bin includes `high`; values outside are clamped."""
+    """Equal-width bins over [low, high]; the last bin includes `high`; values outside are clamped. The bin is
+    floor((value - low) / width) in IEEE doubles, exactly as `_sql_bin` computes it in PostgreSQL."""
     width = (high - low) / bins
     counts = [0] * bins
     for value in values:
         if value is None:
             continue
-        index = int((float(value) - low) // width)
+        index = math.floor((float(value) - low) / width)
         counts[min(max(index, 0), bins - 1)] += 1
-    edges = [round(low + i * width, 6) for i in range(bins + 1)]
-    return Histogram(edges=edges, counts=counts)
+    return _histogram_from(counts, low=low, high=high, bins=bins)
+
+
+def _histogram_from(counts: list[int], *, low: float, high: float, bins: int = HISTOGRAM_BINS) -> Histogram:
+    width = (high - low) / bins
+    return Histogram(edges=[round(low + i * width, 6) for i in range(bins + 1)], counts=counts)
+
+
+def _sql_bin(expression: str, *, low: float, high: float, bins: int = HISTOGRAM_BINS) -> str:
+    width = (high - low) / bins
+    return f"LEAST(GREATEST(FLOOR(({expression} - {low!r}::float8) / {width!r}::float8)::int, 0), {bins - 1})"
+
+
+# One row per concern of an analysis, from a CTE `r` with a `concerns` column (a JSON list of {key, score, ...}).
+_CONCERN_ITEMS = (
+    "r, jsonb_array_elements(CASE WHEN jsonb_typeof(r.concerns) = 'array' THEN r.concerns ELSE '[]'::jsonb END) e"
+)
+
+
+def _concern_items(items) -> list[dict]:
+    """The stored concerns list's items (anything else, e.g. a hand-edited value, counts as none)."""
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def _sql_rows(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def served_queryset(version_id):
@@ -406,7 +433,10 @@ def _done_rows(version_id, *fields: str, limit: int = MAX_ROWS):
 
 def score_distributions(version_id) -> dict:
     """Histograms of the overall score (0-100), each concern's score (0-100), the skin-type confidence (0-1)
-    and the concern confidences (0-1), over the version's finished analyses (the latest MAX_ROWS)."""
+    and the concern confidences (0-1), over the version's finished analyses (the latest MAX_ROWS). PostgreSQL
+    bins them where the rows are (the JSON never leaves the database); elsewhere Python reads the rows."""
+    if _is_postgres():
+        return _score_distributions_sql(version_id)
     overall, type_conf, concern_conf = [], [], []
     concerns: dict[str, list[float]] = defaultdict(list)
     n = 0
@@ -415,7 +445,7 @@ def score_distributions(version_id) -> dict:
         n += 1
         overall.append(score)
         type_conf.append(confidence)
-        for item in items or []:
+        for item in _concern_items(items):
             if item.get("score") is not None:
                 concerns[item["key"]].append(item["score"])
             if item.get("confidence") is not None:
@@ -426,6 +456,45 @@ def score_distributions(version_id) -> dict:
         "skin_type_confidence": histogram(type_conf, low=0, high=1),
         "concern_confidence": histogram(concern_conf, low=0, high=1),
         "concerns": {key: histogram(values, low=0, high=100) for key, values in sorted(concerns.items())},
+    }
+
+
+def _score_distributions_sql(version_id) -> dict:
+    sql, params = _done_rows(version_id, "overall_score", "skin_type_confidence", "concerns").query.sql_with_params()
+    rows = _sql_rows(
+        f"""WITH r AS MATERIALIZED ({sql}),
+        items AS MATERIALIZED (
+            SELECT e->>'key' AS key, (e->>'score')::float8 AS score, (e->>'confidence')::float8 AS confidence
+            FROM {_CONCERN_ITEMS}
+        )
+        SELECT 'n', NULL, 0, count(*) FROM r
+        UNION ALL SELECT 'overall', NULL, {_sql_bin("overall_score::float8", low=0, high=100)}, count(*)
+            FROM r WHERE overall_score IS NOT NULL GROUP BY 3
+        UNION ALL SELECT 'type', NULL, {_sql_bin("skin_type_confidence", low=0, high=1)}, count(*)
+            FROM r WHERE skin_type_confidence IS NOT NULL GROUP BY 3
+        UNION ALL SELECT 'concern', key, {_sql_bin("score", low=0, high=100)}, count(*)
+            FROM items WHERE score IS NOT NULL GROUP BY 2, 3
+        UNION ALL SELECT 'confidence', NULL, {_sql_bin("confidence", low=0, high=1)}, count(*)
+            FROM items WHERE confidence IS NOT NULL GROUP BY 3""",  # noqa: S608 - constants and the ORM's own SQL; values go as params
+        params,
+    )
+    counts: dict[tuple[str, str | None], list[int]] = defaultdict(lambda: [0] * HISTOGRAM_BINS)
+    analyses = 0
+    for kind, key, index, n in rows:
+        if kind == "n":
+            analyses = n
+        else:
+            counts[(kind, key)][index] += n
+    return {
+        "analyses": analyses,
+        "overall_score": _histogram_from(counts[("overall", None)], low=0, high=100),
+        "skin_type_confidence": _histogram_from(counts[("type", None)], low=0, high=1),
+        "concern_confidence": _histogram_from(counts[("confidence", None)], low=0, high=1),
+        "concerns": {
+            key: _histogram_from(c, low=0, high=100)
+            for (kind, key), c in sorted(counts.items(), key=lambda item: str(item[0][1]))
+            if kind == "concern" and key is not None
+        },
     }
 
 
@@ -496,52 +565,89 @@ def week_start(value: datetime.datetime) -> datetime.date:
 def concern_drift(version_id, *, weeks: int = 26, baseline_weeks: int = 4) -> dict:
     """Weekly mean score per concern over the version's finished analyses, against a baseline: the mean over
     the version's first `baseline_weeks` weeks with data. `delta` = week mean - baseline mean."""
-    weekly: dict[datetime.date, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     since = timezone.now() - datetime.timedelta(weeks=weeks)
     rows = served_queryset(version_id).filter(status="done")
     first = rows.order_by("created_at").values_list("created_at", flat=True).first()
     if first is None:
         return {"weeks": [], "concerns": [], "baseline": {}, "series": {}}
     baseline_end = week_start(first) + datetime.timedelta(weeks=baseline_weeks)
-    baseline_values: dict[str, list[float]] = defaultdict(list)
-    for items in rows.filter(created_at__lt=day_start(baseline_end)).values_list("concerns", flat=True)[:MAX_ROWS]:
-        for item in items or []:
-            if item.get("score") is not None:
-                baseline_values[item["key"]].append(item["score"])
-    for created_at, items in (
-        rows.filter(created_at__gte=since)
-        .order_by("-created_at")
-        .values_list("created_at", "concerns")[:MAX_ROWS]
-        .iterator()
-    ):
-        week = week_start(created_at)
-        for item in items or []:
-            if item.get("score") is not None:
-                weekly[week][item["key"]].append(item["score"])
-    baseline = {key: _round(sum(v) / len(v), 2) for key, v in baseline_values.items() if v}
-    concern_keys = sorted(set(baseline) | {key for week in weekly.values() for key in week})
+    baseline_rows = rows.filter(created_at__lt=day_start(baseline_end)).values_list("concerns", flat=True)[:MAX_ROWS]
+    recent_rows = rows.filter(created_at__gte=since).order_by("-created_at").values_list("created_at", "concerns")
+    if _is_postgres():
+        baseline_stats, weekly_stats = _drift_sql(baseline_rows, recent_rows[:MAX_ROWS])
+    else:
+        baseline_stats, weekly_stats = _drift_python(baseline_rows, recent_rows[:MAX_ROWS])
+    baseline = {key: _round(mean, 2) for key, (mean, n) in baseline_stats.items() if n}
+    concern_keys = sorted(set(baseline) | {key for week in weekly_stats.values() for key in week})
     series: dict[str, list[dict]] = {}
     for key in concern_keys:
         points = []
-        for week in sorted(weekly):
-            values = weekly[week].get(key)
-            if not values:
+        for week in sorted(weekly_stats):
+            if key not in weekly_stats[week]:
                 continue
-            mean = sum(values) / len(values)
+            mean, n = weekly_stats[week][key]
             base = baseline.get(key)
             points.append(
                 {
                     "week": week,
-                    "n": len(values),
+                    "n": n,
                     "mean": _round(mean, 2),
                     "delta": None if base is None else _round(mean - base, 2),
                 }
             )
         series[key] = points
     return {
-        "weeks": sorted(weekly),
+        "weeks": sorted(weekly_stats),
         "concerns": concern_keys,
         "baseline": baseline,
         "baseline_until": baseline_end,
         "series": series,
     }
+
+
+# (mean, n) of the concern scores: per concern over the baseline rows, and per Monday-started UTC week and concern
+DriftStats = tuple[dict[str, tuple[float, int]], dict[datetime.date, dict[str, tuple[float, int]]]]
+
+
+def _drift_python(baseline_rows, recent_rows) -> DriftStats:
+    baseline: dict[str, list[float]] = defaultdict(list)
+    for items in baseline_rows:
+        for item in _concern_items(items):
+            if item.get("score") is not None:
+                baseline[item["key"]].append(item["score"])
+    weekly: dict[datetime.date, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for created_at, items in recent_rows.iterator():
+        for item in _concern_items(items):
+            if item.get("score") is not None:
+                weekly[week_start(created_at)][item["key"]].append(item["score"])
+    return (
+        {key: (sum(v) / len(v), len(v)) for key, v in baseline.items() if v},
+        {week: {key: (sum(v) / len(v), len(v)) for key, v in by_key.items()} for week, by_key in weekly.items()},
+    )
+
+
+def _drift_sql(baseline_rows, recent_rows) -> DriftStats:
+    """The same means, computed by PostgreSQL over the same rows (Monday-started weeks, in UTC)."""
+    score = "(e->>'score')::float8"
+    sql, params = baseline_rows.query.sql_with_params()
+    baseline = {
+        key: (mean, n)
+        for key, mean, n in _sql_rows(
+            f"""WITH r AS MATERIALIZED ({sql})
+            SELECT e->>'key', avg({score}), count(*) FROM {_CONCERN_ITEMS}
+            WHERE e->>'score' IS NOT NULL GROUP BY 1""",  # noqa: S608 - constants and the ORM's own SQL; values go as params
+            params,
+        )
+        if key is not None
+    }
+    sql, params = recent_rows.query.sql_with_params()
+    weekly: dict[datetime.date, dict[str, tuple[float, int]]] = defaultdict(dict)
+    for week, key, mean, n in _sql_rows(
+        f"""WITH r AS MATERIALIZED ({sql})
+        SELECT (date_trunc('week', r.created_at AT TIME ZONE 'UTC'))::date, e->>'key', avg({score}), count(*)
+        FROM {_CONCERN_ITEMS} WHERE e->>'score' IS NOT NULL GROUP BY 1, 2""",  # noqa: S608 - constants and the ORM's own SQL; values go as params
+        params,
+    ):
+        if key is not None:
+            weekly[week][key] = (mean, n)
+    return baseline, dict(weekly)

@@ -4,6 +4,7 @@ import datetime
 
 import numpy as np
 import pytest
+from django.db import connection  # noqa: F401 - read by the skipif condition
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
@@ -250,3 +251,35 @@ def test_concern_drift_against_first_weeks():
     assert (latest["mean"], latest["delta"], latest["n"]) == (50, -20, 1)
     assert drift["series"]["redness"][-1]["delta"] is None
     assert analytics.concern_drift(model_version("empty").pk)["series"] == {}
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the database-side path is PostgreSQL's")
+def test_postgresql_bins_and_means_equal_the_python_path(monkeypatch):
+    """The ML page's histograms and drift are computed by PostgreSQL there; they must equal Python's over the
+    same rows, bin edges included (0.3, 0.7 and 1.0 confidences; 10, 70 and 100 scores)."""
+    v1 = model_version("v1")
+    user = UserFactory()
+    edges = [0.0, 0.3, 0.7, 0.95, 1.0, None]
+    for i in range(48):
+        items = [
+            {"key": key, "score": (i * 7 + k * 13) % 101 if (i + k) % 9 else None, "confidence": edges[(i + k) % 6]}
+            for k, key in enumerate(("acne", "redness", "pores"))
+        ]
+        analysis(
+            user,
+            version=v1,
+            overall_score=[10, 70, 100, 55][i % 4] if i % 5 else None,
+            skin_type_confidence=edges[i % 6],
+            concerns=items,
+            created=at(i * 3, i % 24),
+        )
+    analysis(user, version=v1, concerns={"not": "a list"}, created=at(1))
+    database = analytics.score_distributions(v1.pk), analytics.concern_drift(v1.pk, baseline_weeks=3)
+    monkeypatch.setattr(analytics, "_is_postgres", lambda: False)
+    python = analytics.score_distributions(v1.pk), analytics.concern_drift(v1.pk, baseline_weeks=3)
+    assert database[0] == python[0]
+    with_confidence = sum(1 for i in range(48) for k in range(3) if edges[(i + k) % 6] is not None)
+    assert database[0]["concern_confidence"].total == with_confidence
+    assert database[0]["overall_score"].counts[9] > 0  # the 100s, in the last bin
+    assert database[1] == python[1]
+    assert len(database[1]["weeks"]) > 10
