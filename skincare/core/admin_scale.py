@@ -9,9 +9,9 @@
   Django's default filter does for a field without choices): a closed set of values is listed as it is; an open
   set lists the values seen in the newest rows (a bounded read along an index), cached for a few minutes.
 
-Search fields on the tables that grow every day are chosen to hit indexes: the owner's email (a trigram index on
-PostgreSQL, see accounts' migrations), exact keys and tokens (`field__exact`, a b-tree), never free text of the big
-table itself.
+Searches on the tables that grow every day hit indexes: a pasted id, an exact key, token or code
+(`search_exact_fields`, a b-tree), else the owner's email (`search_fields`; a trigram index on PostgreSQL, see
+accounts' migrations), never free text of the big table itself.
 """
 
 from __future__ import annotations
