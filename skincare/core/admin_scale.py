@@ -24,8 +24,9 @@ from operator import or_
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.cache import cache
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.db.models import Q, QuerySet
@@ -119,7 +120,11 @@ def values_filter(field: str, values: Iterable, *, title: str | None = None) -> 
             return choices
 
         def queryset(self, request, queryset):
-            return queryset.filter(**{field: self.value()}) if self.value() else queryset
+            if not self.value():
+                return queryset
+            if self.value() not in {value for value, _ in choices}:
+                raise IncorrectLookupParameters(f"{field}: unknown value")  # the admin shows the list with ?e=1
+            return queryset.filter(**{field: self.value()})
 
     ValuesFilter.title = title or field.replace("_", " ")
     ValuesFilter.__name__ = f"{field.title().replace('_', '')}ValuesFilter"
@@ -156,7 +161,12 @@ def recent_values_filter(
             return [(str(v), str(v)) for v in values]
 
         def queryset(self, request, queryset):
-            return queryset.filter(**{field: self.value()}) if self.value() else queryset
+            if not self.value():
+                return queryset
+            try:
+                return queryset.filter(**{field: self.value()})
+            except (ValueError, ValidationError) as exc:
+                raise IncorrectLookupParameters(exc) from exc
 
     RecentValuesFilter.title = title or field.replace("_", " ")
     RecentValuesFilter.__name__ = f"{field.title().replace('_', '')}RecentValuesFilter"

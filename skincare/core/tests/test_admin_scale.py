@@ -224,3 +224,21 @@ def test_user_and_email_searches_use_the_trigram_index(superuser):
     analyses, _ = analysis_admin.get_search_results(request, SkinAnalysis.objects.all(), "someone@exam")
     plan = _plan(analyses.order_by(), conditions_only=True)
     assert "accounts_user_search_trgm" in plan and "Seq Scan" not in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("label", "params"),
+    [
+        ("analysis.Feedback", {"rating": "abc"}),
+        ("progress.ProgressEntry", {"rating": "9x"}),
+        ("analysis.SkinAnalysis", {"created_at__year": "20x6"}),
+        ("analysis.SkinAnalysis", {"q": "'\""}),
+    ],
+)
+def test_bad_filter_values_are_not_server_errors(superuser, client, label, params):
+    from django.apps import apps
+
+    client.force_login(superuser)
+    model = apps.get_model(label)
+    response = client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"), params)
+    assert response.status_code in (200, 302)
