@@ -207,12 +207,9 @@ class ProfileForm(NoColonForm):
 
     def _describe_reminders(self) -> None:
         """Help text with the site's default, its reminder window, and when a time outside it is really sent."""
-        from skincare.core.config import get_config
-
-        config = get_config()
-        window = f"{config.reminder_earliest:%H:%M} and {config.reminder_latest:%H:%M}"
         for period in ("am", "pm"):
             reminder = self.reminders[period]
+            window = f"{reminder.window[0]:%H:%M} and {reminder.window[1]:%H:%M}"
             text = f"This site's default is {reminder.default:%H:%M}; reminders are sent between {window}."
             if reminder.moved:
                 text += f" Yours is outside that window, so it comes at {reminder.sends_at:%H:%M}."

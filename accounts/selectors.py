@@ -55,6 +55,7 @@ class ReminderTime:
     chosen: datetime.time | None  # what the person picked; None: they follow the site's default
     default: datetime.time  # the site's default for this period, set by staff
     sends_at: datetime.time  # when the reminder really goes out: chosen or default, moved into the site's window
+    window: tuple[datetime.time, datetime.time]  # the site's (earliest, latest) sending hours
 
     @property
     def time(self) -> datetime.time:
@@ -90,6 +91,7 @@ def reminder_times(*, profile: Profile, config=None) -> dict[str, ReminderTime]:
             chosen=own,
             default=default,
             sends_at=config.reminder_send_time(own if own is not None else default),
+            window=(config.reminder_earliest, config.reminder_latest),
         )
     return result
 

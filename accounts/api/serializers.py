@@ -64,11 +64,7 @@ class ProfileSerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
 
     def to_representation(self, instance):
-        from skincare.core.config import get_config
-
-        # Read once per profile, used by the fields below.
-        self._config = get_config()
-        self._times = selectors.reminder_times(profile=instance, config=self._config)
+        self._times = selectors.reminder_times(profile=instance)  # read once per profile, for the fields below
         data = super().to_representation(instance)
         if "reminder_times" in data:  # what applies: the person's own times, else the site's defaults
             data["reminder_times"] = {period: _hhmm(t.time) for period, t in self._times.items()}
@@ -83,7 +79,8 @@ class ProfileSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ReminderWindowSerializer)
     def get_reminder_window(self, obj: Profile) -> dict:
-        return {"earliest": _hhmm(self._config.reminder_earliest), "latest": _hhmm(self._config.reminder_latest)}
+        earliest, latest = self._times["am"].window
+        return {"earliest": _hhmm(earliest), "latest": _hhmm(latest)}
 
     def validate_concerns(self, value):
         return validators.validate_concerns(value)
