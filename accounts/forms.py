@@ -7,12 +7,15 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from skincare.core.errors import DomainError
+from skincare.core.i18n import supported_language
 
 from . import selectors, services, validators
 from .clientip import client_ip
-from .models import BUDGETS, CONCERN_KEYS, PREFERENCES, SKIN_TYPES, User, _iana_zones
+from .models import BUDGETS, CONCERN_LABELS, PREFERENCE_LABELS, SKIN_TYPES, User, _iana_zones
 
 
 class NoColonForm(forms.Form):
@@ -21,10 +24,6 @@ class NoColonForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-
-
-def _label(key: str) -> str:
-    return key.replace("_", " ").capitalize()
 
 
 def _apply_domain_error(form: forms.Form, exc: DomainError) -> None:
@@ -39,36 +38,43 @@ def _apply_domain_error(form: forms.Form, exc: DomainError) -> None:
 
 
 class SignupForm(NoColonForm):
-    email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     first_name = forms.CharField(
-        max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+        label=_("First name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
-        max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+        label=_("Last name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     password1 = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 8 characters, not only digits, not a common password.",
+        help_text=_("At least 8 characters, not only digits, not a common password."),
     )
     password2 = forms.CharField(
-        label="Password again", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
     accept_terms = forms.BooleanField(
-        label="I accept the terms of use and the privacy policy",
-        error_messages={"required": "Accept the terms of use and the privacy policy to create an account."},
+        label=_("I accept the terms of use and the privacy policy"),
+        error_messages={"required": _("Accept the terms of use and the privacy policy to create an account.")},
     )
 
-    def __init__(self, *args, ip: str | None = None, **kwargs):
+    def __init__(self, *args, ip: str | None = None, language: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.ip = ip
+        self.language = language
         self.user: User | None = None
 
     def clean(self):
         data = super().clean()
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         return data
 
     def save(self) -> User | None:
@@ -81,6 +87,7 @@ class SignupForm(NoColonForm):
                 last_name=data.get("last_name", ""),
                 accept_terms=data["accept_terms"],
                 ip=self.ip,
+                language=self.language,
             )
         except DomainError as exc:
             if exc.errors and "password" in exc.errors:
@@ -95,13 +102,14 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "The email or password is not correct.",
+        "invalid_login": _("The email or password is not correct."),
     }
 
     def __init__(self, request=None, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(request, *args, **kwargs)
-        self.fields["username"].label = "Email"
+        self.fields["username"].label = _("Email")
+        self.fields["password"].label = _("Password")
         self.fields["username"].widget = forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
         self.retry_after: int | None = None
 
@@ -118,8 +126,12 @@ class LoginForm(AuthenticationForm):
                     self.retry_after = int(exc.headers.get("Retry-After", "0"))
                     minutes = max(1, round(self.retry_after / 60))
                     raise ValidationError(
-                        f"Too many failed attempts. Try again in about {minutes} minute{'s' if minutes != 1 else ''},"
-                        " or reset your password.",
+                        ngettext(
+                            "Too many failed attempts. Try again in about %(minutes)d minute, or reset your password.",
+                            "Too many failed attempts. Try again in about %(minutes)d minutes, or reset your password.",
+                            minutes,
+                        )
+                        % {"minutes": minutes},
                         code="account_locked",
                     ) from exc
                 raise ValidationError(self.error_messages["invalid_login"], code="invalid_login") from exc
@@ -131,49 +143,75 @@ def _timezone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(_iana_zones())]
 
 
+def _language_choices() -> list[tuple[str, str]]:
+    return [("", _("The language of my browser")), *settings.LANGUAGES]
+
+
 class ProfileForm(NoColonForm):
-    first_name = forms.CharField(max_length=150, required=False)
-    last_name = forms.CharField(max_length=150, required=False)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     phone = forms.CharField(
+        label=_("Phone"),
         max_length=32,
         required=False,
-        help_text="International format, e.g. +33612345678. Lets you sign in with a code by SMS.",
+        help_text=_("International format, e.g. +33612345678. Lets you sign in with a code by SMS."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     skin_type = forms.ChoiceField(
-        choices=[("", "I don't know yet"), *SKIN_TYPES],
+        label=_("Skin type"),
+        choices=[("", _("I don't know yet")), *SKIN_TYPES],
         required=False,
-        help_text="A skin analysis can suggest one.",
+        help_text=_("A skin analysis can suggest one."),
     )
     concerns = forms.MultipleChoiceField(
-        choices=[(k, _label(k)) for k in CONCERN_KEYS], required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Concerns"),
+        choices=list(CONCERN_LABELS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     allergies = forms.CharField(
+        label=_("Allergies"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Ingredient names, separated by commas (e.g. limonene, lanolin).",
+        help_text=_("Ingredient names, separated by commas (e.g. limonene, lanolin)."),
     )
-    pregnant_or_nursing = forms.BooleanField(label="Pregnant or nursing", required=False)
-    birth_year = forms.IntegerField(required=False, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
-    budget = forms.ChoiceField(choices=BUDGETS)
+    pregnant_or_nursing = forms.BooleanField(label=_("Pregnant or nursing"), required=False)
+    birth_year = forms.IntegerField(
+        label=_("Birth year"), required=False, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+    budget = forms.ChoiceField(label=_("Budget"), choices=BUDGETS)
     preferences = forms.MultipleChoiceField(
-        choices=[(k, _label(k)) for k in PREFERENCES], required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Preferences"),
+        choices=list(PREFERENCE_LABELS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
-    timezone = forms.ChoiceField(choices=_timezone_choices, help_text="Reminders follow this time zone.")
-    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    timezone = forms.ChoiceField(
+        label=_("Timezone"), choices=_timezone_choices, help_text=_("Reminders follow this time zone.")
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=_language_choices,
+        required=False,
+        help_text=_("Pages, emails and reminders use this language."),
+    )
     reminder_am = forms.TimeField(
-        label="Morning reminder", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Morning reminder"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     reminder_pm = forms.TimeField(
-        label="Evening reminder", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Evening reminder"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     max_steps = forms.IntegerField(
-        label="Most steps per routine", required=False, min_value=1, max_value=12, help_text="Leave empty for no limit."
+        label=_("Most steps per routine"),
+        required=False,
+        min_value=1,
+        max_value=12,
+        help_text=_("Leave empty for no limit."),
     )
     photo_analysis_consent = forms.BooleanField(
-        label="I agree that my selfies are analysed on this server",
+        label=_("I agree that my selfies are analysed on this server"),
         required=False,
-        help_text="Needed for skin analysis. Photos never leave this server; you can withdraw at any time.",
+        help_text=_("Needed for skin analysis. Photos never leave this server; you can withdraw at any time."),
     )
 
     def __init__(self, *args, user: User, ip: str | None = None, **kwargs):
@@ -196,7 +234,7 @@ class ProfileForm(NoColonForm):
                 "budget": p.budget,
                 "preferences": p.preferences,
                 "timezone": p.timezone,
-                "language": p.language,
+                "language": supported_language(p.language) or "",
                 "reminder_am": self.reminders["am"].time,
                 "reminder_pm": self.reminders["pm"].time,
                 "max_steps": p.max_steps,
@@ -209,10 +247,16 @@ class ProfileForm(NoColonForm):
         """Help text with the site's default, its reminder window, and when a time outside it is really sent."""
         for period in ("am", "pm"):
             reminder = self.reminders[period]
-            window = f"{reminder.window[0]:%H:%M} and {reminder.window[1]:%H:%M}"
-            text = f"This site's default is {reminder.default:%H:%M}; reminders are sent between {window}."
+            times = {
+                "default": f"{reminder.default:%H:%M}",
+                "earliest": f"{reminder.window[0]:%H:%M}",
+                "latest": f"{reminder.window[1]:%H:%M}",
+                "sends_at": f"{reminder.sends_at:%H:%M}",
+            }
+            text = _("This site's default is %(default)s; reminders are sent between %(earliest)s and %(latest)s.")
+            text = text % times
             if reminder.moved:
-                text += f" Yours is outside that window, so it comes at {reminder.sends_at:%H:%M}."
+                text += " " + _("Yours is outside that window, so it comes at %(sends_at)s.") % times
             self.fields[f"reminder_{period}"].help_text = text
 
     def _run(self, validator, value):
@@ -276,7 +320,7 @@ class ProfileForm(NoColonForm):
 
 
 class PasswordResetRequestForm(NoColonForm):
-    email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
     def save(self, **kwargs) -> None:
         services.password_reset_request(email=self.cleaned_data["email"])
@@ -284,8 +328,8 @@ class PasswordResetRequestForm(NoColonForm):
 
 class AccountDeleteForm(NoColonForm):
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="Deleting removes your account, photos and history for good.",
+        help_text=_("Deleting removes your account, photos and history for good."),
     )

@@ -11,13 +11,15 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 SKIN_TYPES = [
-    ("normal", "Normal"),
-    ("dry", "Dry"),
-    ("oily", "Oily"),
-    ("combination", "Combination"),
-    ("sensitive", "Sensitive"),
+    ("normal", pgettext_lazy("skin type", "Normal")),
+    ("dry", pgettext_lazy("skin type", "Dry")),
+    ("oily", pgettext_lazy("skin type", "Oily")),
+    ("combination", pgettext_lazy("skin type", "Combination")),
+    ("sensitive", pgettext_lazy("skin type", "Sensitive")),
 ]
 CONCERN_KEYS = [
     "acne",
@@ -32,8 +34,34 @@ CONCERN_KEYS = [
     "dryness",
     "sensitivity",
 ]
-BUDGETS = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
+# The one home of the concerns' names as people read them (keys stay English in data and the API).
+CONCERN_LABELS = {
+    "acne": _("Acne"),
+    "redness": _("Redness"),
+    "oiliness": _("Oiliness"),
+    "pores": _("Pores"),
+    "texture": _("Texture"),
+    "wrinkles": _("Wrinkles"),
+    "pigmentation": _("Pigmentation"),
+    "dark_circles": _("Dark circles"),
+    "uneven_tone": _("Uneven tone"),
+    "dryness": _("Dryness"),
+    "sensitivity": _("Sensitivity"),
+}
+BUDGETS = [
+    ("low", pgettext_lazy("budget", "Low")),
+    ("medium", pgettext_lazy("budget", "Medium")),
+    ("high", pgettext_lazy("budget", "High")),
+]
 PREFERENCES = ["fragrance_free", "vegan", "cruelty_free", "alcohol_free", "minimal", "essential_oil_free"]
+PREFERENCE_LABELS = {
+    "fragrance_free": _("Fragrance-free"),
+    "vegan": _("Vegan"),
+    "cruelty_free": _("Cruelty-free"),
+    "alcohol_free": _("Alcohol-free"),
+    "minimal": pgettext_lazy("preference", "Minimal"),
+    "essential_oil_free": _("No essential oils"),
+}
 
 
 @functools.cache
@@ -43,7 +71,9 @@ def _iana_zones() -> frozenset[str]:
 
 def validate_timezone(value: str) -> None:
     if value not in _iana_zones():
-        raise ValidationError(f"“{value}” is not an IANA time zone (e.g. Europe/Paris).", code="invalid_timezone")
+        raise ValidationError(
+            _("“%(value)s” is not an IANA time zone (e.g. Europe/Paris).") % {"value": value}, code="invalid_timezone"
+        )
 
 
 class UserManager(BaseUserManager["User"]):
@@ -115,7 +145,9 @@ class Profile(models.Model):
     budget = models.CharField(max_length=10, choices=BUDGETS, default="medium")
     preferences = models.JSONField(default=list, blank=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
-    language = models.CharField(max_length=10, default="en")
+    language = models.CharField(
+        max_length=10, default="", blank=True, help_text="e.g. es or pt-br; empty: the browser's language"
+    )
     reminder_times = models.JSONField(
         default=default_reminder_times, blank=True, help_text='{"am": "07:30", "pm": "21:30"}; empty: the site defaults'
     )
@@ -138,10 +170,10 @@ class Consent(models.Model):
     """A recorded consent: what was agreed to, which version of the text, when and from where."""
 
     KINDS = [
-        ("terms", "Terms of use"),
-        ("privacy", "Privacy policy"),
-        ("photo_analysis", "Photo analysis"),
-        ("marketing", "Marketing email"),
+        ("terms", _("Terms of use")),
+        ("privacy", _("Privacy policy")),
+        ("photo_analysis", _("Photo analysis")),
+        ("marketing", _("Marketing email")),
     ]
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
     kind = models.CharField(max_length=30, choices=KINDS)

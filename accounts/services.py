@@ -21,12 +21,14 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from skincare.core.errors import DomainError
+from skincare.core.i18n import recipient_language, speaks_to, supported_language
 
 from . import security, tasks
 from .models import Consent, Notification, OtpCode, Profile, User
@@ -128,24 +130,28 @@ def user_create(
     last_name: str = "",
     accept_terms: bool = True,
     ip: str | None = None,
+    language: str = "",
 ) -> User:
-    """Create an account with its profile and the recorded terms and privacy consents."""
+    """Create an account with its profile and the recorded terms and privacy consents.
+
+    `language` is the one the person signed up in (the page's or the app's); their emails and reminders use it.
+    """
     email = User.objects.normalize_email(email).strip().lower()
     if not accept_terms:
         raise DomainError(
-            "You must accept the terms of use and the privacy policy.",
+            _("You must accept the terms of use and the privacy policy."),
             code="terms_not_accepted",
-            errors={"accept_terms": ["Accept the terms to create an account."]},
+            errors={"accept_terms": [_("Accept the terms to create an account.")]},
         )
     if User.objects.filter(email__iexact=email).exists():
         raise DomainError(
-            "An account with this email already exists.",
+            _("An account with this email already exists."),
             code="email_taken",
-            errors={"email": ["An account with this email already exists."]},
+            errors={"email": [_("An account with this email already exists.")]},
         )
     _password_errors(password, User(email=email, first_name=first_name, last_name=last_name))
     user = User.objects.create_user(email=email, password=password, first_name=first_name, last_name=last_name)
-    Profile.objects.create(user=user)
+    Profile.objects.create(user=user, language=supported_language(language) or "")
     Consent.objects.bulk_create(
         [
             Consent(user=user, kind="terms", version=TERMS_VERSION, granted=True, ip_address=ip),
@@ -162,7 +168,7 @@ def user_authenticate(*, email: str, password: str, ip: str | None, request=None
     user = authenticate(request, email=(email or "").strip().lower(), password=password)
     if user is None:
         security.lockout_register_failure(email=email, ip=ip)
-        raise DomainError("The email or password is not correct.", code="invalid_credentials", status_code=401)
+        raise DomainError(_("The email or password is not correct."), code="invalid_credentials", status_code=401)
     security.lockout_reset(email=email, ip=ip)
     update_last_login(User, user)
     return user
@@ -178,9 +184,9 @@ def refresh_token_revoke(*, refresh: str, user: User | None = None) -> None:
     try:
         token = RefreshToken(refresh)  # type: ignore[arg-type]  # simplejwt accepts the encoded str
     except TokenError as exc:
-        raise DomainError("This refresh token is invalid or already used.", code="token_not_valid") from exc
+        raise DomainError(_("This refresh token is invalid or already used."), code="token_not_valid") from exc
     if user is not None and str(token.get(api_settings.USER_ID_CLAIM)) != str(user.pk):
-        raise DomainError("This refresh token is invalid or already used.", code="token_not_valid")
+        raise DomainError(_("This refresh token is invalid or already used."), code="token_not_valid")
     token.blacklist()
 
 
@@ -196,9 +202,9 @@ def user_tokens_revoke_all(*, user: User) -> int:
 def password_change(*, user: User, old_password: str, new_password: str) -> None:
     if not user.check_password(old_password):
         raise DomainError(
-            "The current password is not correct.",
+            _("The current password is not correct."),
             code="invalid_password",
-            errors={"old_password": ["The current password is not correct."]},
+            errors={"old_password": [_("The current password is not correct.")]},
         )
     _password_set(user=user, new_password=new_password)
 
@@ -210,14 +216,15 @@ def _password_set(*, user: User, new_password: str) -> None:
     password_changed_notify(user=user)
 
 
+@speaks_to("user")
 def password_changed_notify(*, user: User) -> None:
     """After any password change (API or page): every refresh token dies and the inbox says so."""
     user_tokens_revoke_all(user=user)
     notification_create(
         user=user,
         kind="account.password_changed",
-        title="Your password was changed",
-        body="All your devices were signed out. If this was not you, reset your password now.",
+        title=_("Your password was changed"),
+        body=_("All your devices were signed out. If this was not you, reset your password now."),
         url=reverse("accounts:password-reset"),
     )
 
@@ -244,7 +251,7 @@ def _user_from_uid(uidb64: str) -> User | None:
 def password_reset_confirm(*, uidb64: str, token: str, new_password: str) -> User:
     user = _user_from_uid(uidb64)
     if user is None or not password_reset_token.check_token(user, token):
-        raise DomainError("This reset link is invalid or has expired. Ask for a new one.", code="invalid_token")
+        raise DomainError(_("This reset link is invalid or has expired. Ask for a new one."), code="invalid_token")
     _password_set(user=user, new_password=new_password)
     # The person proved they receive mail at this address.
     if not user.email_verified:
@@ -264,11 +271,11 @@ def email_verification_send(*, user: User) -> bool:
 def email_verification_confirm(*, uidb64: str, token: str) -> User:
     user = _user_from_uid(uidb64)
     if user is None:
-        raise DomainError("This verification link is invalid or has expired.", code="invalid_token")
+        raise DomainError(_("This verification link is invalid or has expired."), code="invalid_token")
     if user.email_verified:
         return user
     if not email_verification_token.check_token(user, token):
-        raise DomainError("This verification link is invalid or has expired.", code="invalid_token")
+        raise DomainError(_("This verification link is invalid or has expired."), code="invalid_token")
     user.email_verified = True
     user.save(update_fields=["email_verified"])
     return user
@@ -285,13 +292,13 @@ def otp_request(*, phone: str, ip: str | None) -> None:
 
     if not (feature_enabled("otp_login") and feature_enabled("sms")):
         raise DomainError(
-            "Signing in with a text-message code is turned off on this server. Sign in with your email.",
+            _("Signing in with a text-message code is turned off on this server. Sign in with your email."),
             code="feature_disabled",
             status_code=403,
         )
     phone = _clean_phone(phone)
     security.otp_check_and_count(phone=phone, ip=ip)
-    user = User.objects.filter(phone=phone, is_active=True).only("pk").first()
+    user = User.objects.filter(phone=phone, is_active=True).select_related("profile").first()
     if user is None:
         logger.info("OTP requested for a number with no account")
         return
@@ -307,26 +314,28 @@ def otp_request(*, phone: str, ip: str | None) -> None:
             ip_address=ip,
         )
     minutes = security.OTP_TTL_SECONDS // 60
-    send_sms(to=phone, body=f"Your Skincare sign-in code is {code}. It expires in {minutes} minutes.")
+    with recipient_language(user):
+        body = _("Your Skincare sign-in code is %(code)s. It expires in %(minutes)d minutes.")
+        send_sms(to=phone, body=body % {"code": code, "minutes": minutes})
 
 
 def otp_verify(*, phone: str, code: str, ip: str | None) -> User:
     phone = _clean_phone(phone)
-    invalid = DomainError("The code is not correct.", code="invalid_code")
+    invalid = DomainError(_("The code is not correct."), code="invalid_code")
     now = timezone.now()
     otp = OtpCode.objects.filter(phone=phone, used_at__isnull=True).order_by("-created_at").first()
     if otp is None:
         raise invalid
     if otp.expires_at <= now:
-        raise DomainError("This code has expired. Ask for a new one.", code="code_expired")
+        raise DomainError(_("This code has expired. Ask for a new one."), code="code_expired")
     if otp.attempts >= security.OTP_MAX_ATTEMPTS:
-        raise DomainError("Too many wrong codes. Ask for a new one.", code="otp_attempts_exceeded")
+        raise DomainError(_("Too many wrong codes. Ask for a new one."), code="otp_attempts_exceeded")
     if not constant_time_compare(_otp_hash(phone, str(code).strip()), otp.code_hash):
         # Count the attempt with one conditional UPDATE: parallel guesses cannot exceed the limit.
         OtpCode.objects.filter(pk=otp.pk, attempts__lt=security.OTP_MAX_ATTEMPTS).update(attempts=F("attempts") + 1)
         otp.refresh_from_db(fields=["attempts"])
         if otp.attempts >= security.OTP_MAX_ATTEMPTS:
-            raise DomainError("Too many wrong codes. Ask for a new one.", code="otp_attempts_exceeded")
+            raise DomainError(_("Too many wrong codes. Ask for a new one."), code="otp_attempts_exceeded")
         raise invalid
     # Claim the code: only one request can use it.
     if not OtpCode.objects.filter(pk=otp.pk, used_at__isnull=True).update(used_at=now):
@@ -366,14 +375,14 @@ PROFILE_FIELDS = (
 @transaction.atomic
 def profile_update(*, user: User, data: dict) -> Profile:
     """Apply validated profile fields (the serializer/form validated types; full_clean re-checks)."""
-    profile, _ = Profile.objects.select_for_update().get_or_create(user=user)
+    profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
     changed = [name for name in PROFILE_FIELDS if name in data]
     for name in changed:
         setattr(profile, name, data[name])
     try:
         profile.full_clean(exclude=["user"])
     except DjangoValidationError as exc:
-        raise DomainError("Some fields are invalid.", code="validation_error", errors=exc.message_dict) from exc
+        raise DomainError(_("Some fields are invalid."), code="validation_error", errors=exc.message_dict) from exc
     profile.save(update_fields=[*changed, "updated_at"] if changed else None)
     return profile
 
@@ -387,9 +396,9 @@ def user_update(*, user: User, data: dict) -> User:
         user.phone = _clean_phone(user.phone)
         if User.objects.filter(phone=user.phone).exclude(pk=user.pk).exists():
             raise DomainError(
-                "This phone number is used by another account.",
+                _("This phone number is used by another account."),
                 code="phone_taken",
-                errors={"phone": ["This phone number is used by another account."]},
+                errors={"phone": [_("This phone number is used by another account.")]},
             )
     if fields:
         user.save(update_fields=fields)
@@ -398,7 +407,7 @@ def user_update(*, user: User, data: dict) -> User:
 
 def consent_record(*, user: User, kind: str, granted: bool, version: str = "1", ip: str | None = None) -> Consent:
     if kind not in dict(Consent.KINDS):
-        raise DomainError(f"Unknown consent kind “{kind}”.", code="invalid_consent_kind")
+        raise DomainError(_("Unknown consent kind “%(kind)s”.") % {"kind": kind}, code="invalid_consent_kind")
     return Consent.objects.create(user=user, kind=kind, granted=granted, version=version, ip_address=ip)
 
 
@@ -460,13 +469,13 @@ def account_delete(*, user: User, password: str) -> int:
     """
     if not password or not user.check_password(password):
         raise DomainError(
-            "The password is not correct.",
+            _("The password is not correct."),
             code="invalid_password",
-            errors={"password": ["The password is not correct."]},
+            errors={"password": [_("The password is not correct.")]},
         )
     from . import selectors
 
-    names = [name for _, name in selectors.gdpr_files(user=user)]
+    names = [name for _label, name in selectors.gdpr_files(user=user)]
     with transaction.atomic():
         user_tokens_revoke_all(user=user)
         # Keep the blacklist entries (the tokens stay dead) but drop the token text and the link.

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from skincare.celery import RETRY_KWARGS
+from skincare.core.i18n import recipient_language
 
 from .models import User
 from .tokens import email_verification_token, password_reset_token, uid_encode
@@ -20,15 +21,17 @@ logger = logging.getLogger(__name__)
 
 
 def _send(user: User, template: str, context: dict) -> None:
+    """Render and send in the recipient's language, whichever process or request language runs this."""
     context = {"user": user, "site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"accounts/email/{template}_subject.txt", context).split())
-    body = render_to_string(f"accounts/email/{template}.txt", context)
+    with recipient_language(user):
+        subject = " ".join(render_to_string(f"accounts/email/{template}_subject.txt", context).split())
+        body = render_to_string(f"accounts/email/{template}.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
 @shared_task(acks_late=True, **RETRY_KWARGS)
 def send_password_reset_email(user_id: str) -> bool:
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+    user = User.objects.filter(pk=user_id, is_active=True).select_related("profile").first()
     if user is None:
         return False
     uid, token = uid_encode(user), password_reset_token.make_token(user)
@@ -39,7 +42,7 @@ def send_password_reset_email(user_id: str) -> bool:
 
 @shared_task(acks_late=True, **RETRY_KWARGS)
 def send_verification_email(user_id: str) -> bool:
-    user = User.objects.filter(pk=user_id, is_active=True, email_verified=False).first()
+    user = User.objects.filter(pk=user_id, is_active=True, email_verified=False).select_related("profile").first()
     if user is None:
         return False  # already verified (a second delivery) or gone
     uid, token = uid_encode(user), email_verification_token.make_token(user)

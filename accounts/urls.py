@@ -7,6 +7,7 @@ from . import views
 
 app_name = "accounts"
 urlpatterns = [
+    path("i18n/setlang/", views.language_set, name="set-language"),
     path("signup/", views.signup, name="signup"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -10,6 +10,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import CONCERN_KEYS, PREFERENCES, validate_timezone
 
@@ -36,39 +37,51 @@ MAX_ALLERGIES = 50
 NOTIFICATION_CHANNELS = ("in_app", "email", "sms", "push")
 
 
-def _unique_from(values, allowed: list[str], *, code: str, what: str) -> list[str]:
+def _unique_from(values, allowed: list[str], *, code: str, not_a_list: str, unknown_message: str) -> list[str]:
     if not isinstance(values, list | tuple):
-        raise ValidationError(f"Give the {what} as a list.", code="not_a_list")
+        raise ValidationError(not_a_list, code="not_a_list")
     unknown = [str(v) for v in values if v not in allowed]
     if unknown:
         raise ValidationError(
-            f"Unknown {what}: {', '.join(unknown)}. Choose from: {', '.join(allowed)}.",
+            unknown_message % {"unknown": ", ".join(unknown), "allowed": ", ".join(allowed)},
             code=code,
         )
     return list(dict.fromkeys(values))
 
 
 def validate_concerns(values) -> list[str]:
-    return _unique_from(values, CONCERN_KEYS, code="invalid_concern", what="concerns")
+    return _unique_from(
+        values,
+        CONCERN_KEYS,
+        code="invalid_concern",
+        not_a_list=_("Give the concerns as a list."),
+        unknown_message=_("Unknown concerns: %(unknown)s. Choose from: %(allowed)s."),
+    )
 
 
 def validate_preferences(values) -> list[str]:
-    return _unique_from(values, PREFERENCES, code="invalid_preference", what="preferences")
+    return _unique_from(
+        values,
+        PREFERENCES,
+        code="invalid_preference",
+        not_a_list=_("Give the preferences as a list."),
+        unknown_message=_("Unknown preferences: %(unknown)s. Choose from: %(allowed)s."),
+    )
 
 
 def validate_allergies(values) -> list[str]:
     if not isinstance(values, list | tuple):
-        raise ValidationError("Give the allergies as a list of ingredient names.", code="not_a_list")
+        raise ValidationError(_("Give the allergies as a list of ingredient names."), code="not_a_list")
     cleaned = []
     for value in values:
         if not isinstance(value, str) or not value.strip():
-            raise ValidationError("Each allergy must be an ingredient name.", code="invalid_allergy")
+            raise ValidationError(_("Each allergy must be an ingredient name."), code="invalid_allergy")
         if len(value.strip()) > 100:
-            raise ValidationError("An ingredient name is at most 100 characters.", code="invalid_allergy")
+            raise ValidationError(_("An ingredient name is at most 100 characters."), code="invalid_allergy")
         cleaned.append(value.strip())
     cleaned = list(dict.fromkeys(cleaned))
     if len(cleaned) > MAX_ALLERGIES:
-        raise ValidationError(f"At most {MAX_ALLERGIES} allergies.", code="too_many_allergies")
+        raise ValidationError(_("At most %(count)d allergies.") % {"count": MAX_ALLERGIES}, code="too_many_allergies")
     return cleaned
 
 
@@ -78,14 +91,17 @@ def validate_birth_year(value) -> None:
     year = timezone.now().year
     if not isinstance(value, int) or not (year - MAX_AGE <= value <= year - MIN_AGE):
         raise ValidationError(
-            f"Enter a birth year between {year - MAX_AGE} and {year - MIN_AGE} (you must be {MIN_AGE} or older).",
+            _("Enter a birth year between %(first)d and %(last)d (you must be %(age)d or older).")
+            % {"first": year - MAX_AGE, "last": year - MIN_AGE, "age": MIN_AGE},
             code="invalid_birth_year",
         )
 
 
 def _validate_hhmm(value, *, field: str, code: str) -> None:
     if not isinstance(value, str) or not _HHMM.match(value):
-        raise ValidationError(f"“{field}” must be a time as HH:MM (24 hours), e.g. 07:30.", code=code)
+        raise ValidationError(
+            _("“%(field)s” must be a time as HH:MM (24 hours), e.g. 07:30.") % {"field": field}, code=code
+        )
 
 
 def validate_reminder_times(value) -> dict:
@@ -93,15 +109,20 @@ def validate_reminder_times(value) -> dict:
     if value in (None, {}):
         return {}
     if not isinstance(value, dict):
-        raise ValidationError('Give reminder times as {"am": "HH:MM", "pm": "HH:MM"}.', code="invalid_reminder_times")
+        raise ValidationError(
+            _('Give reminder times as {"am": "HH:MM", "pm": "HH:MM"}.'), code="invalid_reminder_times"
+        )
     extra = set(value) - {"am", "pm"}
     if extra:
         raise ValidationError(
-            f"Unknown reminder keys: {', '.join(sorted(extra))}; use am and pm.", code="invalid_reminder_times"
+            _("Unknown reminder keys: %(keys)s; use am and pm.") % {"keys": ", ".join(sorted(extra))},
+            code="invalid_reminder_times",
         )
     for key in ("am", "pm"):
         if key not in value:
-            raise ValidationError(f"Give the “{key}” reminder time as HH:MM.", code="invalid_reminder_times")
+            raise ValidationError(
+                _("Give the “%(key)s” reminder time as HH:MM.") % {"key": key}, code="invalid_reminder_times"
+            )
         _validate_hhmm(value[key], field=key, code="invalid_reminder_times")
     return {"am": value["am"], "pm": value["pm"]}
 
@@ -110,7 +131,7 @@ def validate_quiet_hours(value) -> dict:
     if value in (None, {}):
         return {}
     if not isinstance(value, dict) or set(value) != {"start", "end"}:
-        raise ValidationError('Give quiet hours as {"start": "HH:MM", "end": "HH:MM"}.', code="invalid_quiet_hours")
+        raise ValidationError(_('Give quiet hours as {"start": "HH:MM", "end": "HH:MM"}.'), code="invalid_quiet_hours")
     for key in ("start", "end"):
         _validate_hhmm(value[key], field=key, code="invalid_quiet_hours")
     return {"start": value["start"], "end": value["end"]}
@@ -120,18 +141,22 @@ def validate_notification_channels(value) -> dict:
     if value in (None, {}):
         return {}
     if not isinstance(value, dict):
-        raise ValidationError('Give channels as {"email": true, "sms": false}.', code="invalid_channels")
+        raise ValidationError(_('Give channels as {"email": true, "sms": false}.'), code="invalid_channels")
     for key, enabled in value.items():
         if key not in NOTIFICATION_CHANNELS or not isinstance(enabled, bool):
             raise ValidationError(
-                f"Channels are {', '.join(NOTIFICATION_CHANNELS)} with true or false.", code="invalid_channels"
+                _("Channels are %(channels)s with true or false.") % {"channels": ", ".join(NOTIFICATION_CHANNELS)},
+                code="invalid_channels",
             )
     return dict(value)
 
 
 def validate_language(value: str) -> None:
+    """A code such as es or pt-BR; empty means "the language of my browser" (Accept-Language)."""
+    if value == "":
+        return
     if not isinstance(value, str) or not _LANGUAGE.match(value):
-        raise ValidationError("Give a language code such as en or pt-BR.", code="invalid_language")
+        raise ValidationError(_("Give a language code such as en or pt-BR."), code="invalid_language")
 
 
 def normalize_phone(value: str) -> str:
@@ -146,6 +171,6 @@ def validate_phone(value: str) -> str:
     phone = normalize_phone(value)
     if not _E164.match(phone):
         raise ValidationError(
-            "Enter the phone number in international format, e.g. +33612345678.", code="invalid_phone"
+            _("Enter the phone number in international format, e.g. +33612345678."), code="invalid_phone"
         )
     return phone

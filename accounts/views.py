@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -10,11 +11,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
 from skincare.core.errors import DomainError, NotFound
+from skincare.core.i18n import supported_language
 
 from . import selectors, services
 from .clientip import client_ip
@@ -28,15 +33,53 @@ def _safe_next(request, fallback: str) -> str:
     return fallback
 
 
+# --- language ---------------------------------------------------------------------------------------
+def _remember_language(response, language: str | None):
+    """The language cookie, as Django's set_language writes it: the choice outlives the session (sign-out).
+
+    No language ("the language of my browser"): the cookie goes, so Accept-Language decides again.
+    """
+    if not language:
+        response.delete_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    else:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
+
+
+@require_POST
+def language_set(request):
+    """The switcher on every page: Django's set_language (cookie, safe redirect to `next`), plus the profile."""
+    response = i18n_views.set_language(request)
+    language = supported_language(request.POST.get("language"))
+    if language and request.user.is_authenticated:
+        services.profile_update(user=request.user, data={"language": language})
+    return response
+
+
 # --- sign up, sign in ------------------------------------------------------------------------------
 def signup(request):
     if request.user.is_authenticated:
         return redirect("accounts:profile")
-    form = SignupForm(request.POST or None, ip=client_ip(request))
+    # The language the page is shown in (switcher, else the browser's) becomes the profile's.
+    form = SignupForm(request.POST or None, ip=client_ip(request), language=request.LANGUAGE_CODE)
     if request.method == "POST" and form.is_valid() and form.save():
         login(request, form.user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
-            request, "Welcome! Tell us a little about your skin. We sent you a link to confirm your email."
+            request, _("Welcome! Tell us a little about your skin. We sent you a link to confirm your email.")
         )
         return redirect("accounts:profile")
     return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
@@ -60,8 +103,10 @@ class LoginView(auth_views.LoginView):
 def profile(request):
     form = ProfileForm(request.POST or None, user=request.user, ip=client_ip(request))
     if request.method == "POST" and form.is_valid() and form.save():
-        messages.success(request, "Your profile is saved.")
-        return redirect("accounts:profile")
+        language = supported_language(form.cleaned_data["language"])
+        with translation.override(language or request.LANGUAGE_CODE):  # the next page speaks the new language
+            messages.success(request, _("Your profile is saved."))
+        return _remember_language(redirect("accounts:profile"), language)
     return render(
         request,
         "accounts/profile.html",
@@ -74,7 +119,7 @@ def profile(request):
 @require_POST
 def verify_email_send(request):
     if services.email_verification_send(user=request.user):
-        messages.success(request, f"We sent a confirmation link to {request.user.email}.")
+        messages.success(request, _("We sent a confirmation link to %(email)s.") % {"email": request.user.email})
     return redirect("accounts:profile")
 
 
@@ -110,7 +155,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         services.password_changed_notify(user=form.user)
-        messages.success(self.request, "Your password is changed. Your apps will ask you to sign in again.")
+        messages.success(self.request, _("Your password is changed. Your apps will ask you to sign in again."))
         return response
 
 
@@ -136,7 +181,7 @@ def account_delete(request):
             form.add_error("password", exc.detail)
         else:
             logout(request)
-            messages.success(request, "Your account and all its data are deleted.")
+            messages.success(request, _("Your account and all its data are deleted."))
             return redirect("home")
     profile_form = ProfileForm(user=request.user)
     return render(request, "accounts/profile.html", {"form": profile_form, "delete_form": form}, status=400)
@@ -166,5 +211,9 @@ def notification_read(request, pk):
 @require_POST
 def notifications_read_all(request):
     count = services.notification_mark_all_read(user=request.user)
-    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
+    messages.success(
+        request,
+        ngettext("Marked %(count)d notification as read.", "Marked %(count)d notifications as read.", count)
+        % {"count": count},
+    )
     return redirect("accounts:notifications")

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from skincare.core.errors import DomainError
+from skincare.core.i18n import speaks_to
 
 from . import selectors, stats
 from .models import Comparison, Milestone, ProgressEntry, ShareLink, ShareReport
@@ -125,6 +126,7 @@ def _celebrate(milestone: Milestone, *, url: str = "") -> None:
     Milestone.objects.filter(pk=milestone.pk).update(notified_at=timezone.now())
 
 
+@speaks_to("user")  # milestone titles and their notifications in the person's language (also from the nightly task)
 def detect_milestones(*, user) -> list[Milestone]:
     """Find streaks (7 and 30 days of logging or of a complete routine) and 10-point improvements.
 

@@ -25,8 +25,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from accounts.selectors import reminder_times
+from skincare.core.i18n import recipient_language
 
 from .models import ChannelDelivery, ReminderDelivery, Routine, ShelfItem
 from .schedule import get_zone, in_quiet_hours, next_occurrence
@@ -264,33 +267,49 @@ def reminders_dispatch(*, now: datetime | None = None, batch_size: int = BATCH_S
 
 
 # --- sending -----------------------------------------------------------------------------------------
-PERIOD_WORDS = {"am": "morning", "pm": "evening"}
+def _period_title(period: str) -> str:
+    if period == "am":
+        return gettext("Time for your morning routine")
+    if period == "pm":
+        return gettext("Time for your evening routine")
+    return gettext("Time for your routine")
 
 
 def _message(delivery: ReminderDelivery) -> tuple[str, str, str] | None:
+    """Title, body and link of a reminder, in the active language (delivery_send makes it the person's)."""
     if delivery.kind == ReminderDelivery.Kind.ROUTINE:
         routine = delivery.routine
         if routine is None or not routine.is_active:
             return None
         weekday = delivery.local_date.weekday()
         steps = [s for s in routine.steps.all().order_by("order") if s.runs_on(weekday)]
-        names = ", ".join(s.get_category_display().lower() for s in steps)
-        body = f"{len(steps)} steps today: {names}." if steps else "Open your routine for today."
-        return f"Time for your {PERIOD_WORDS.get(routine.period, '')} routine", body, reverse("routines:today")
+        names = ", ".join(str(s.get_category_display()).lower() for s in steps)
+        if steps:
+            body = ngettext("%(count)d step today: %(names)s.", "%(count)d steps today: %(names)s.", len(steps)) % {
+                "count": len(steps),
+                "names": names,
+            }
+        else:
+            body = gettext("Open your routine for today.")
+        return _period_title(routine.period), body, reverse("routines:today")
     item = delivery.shelf_item
     if item is None:
         return None
     label = f"{item.brand} {item.name}".strip()
+    day = date_format(item.expires_on, "DATE_FORMAT")
     if delivery.kind == ReminderDelivery.Kind.SHELF_EXPIRED:
         return (
-            f"{label} has expired",
-            f"It passed its period after opening or best-before date on {item.expires_on:%d %b %Y}. "
-            "Replace it: expired products can irritate and protect less.",
+            gettext("%(product)s has expired") % {"product": label},
+            gettext(
+                "It passed its period after opening or best-before date on %(date)s. "
+                "Replace it: expired products can irritate and protect less."
+            )
+            % {"date": day},
             reverse("routines:shelf"),
         )
     return (
-        f"Use {label} soon",
-        f"It expires on {item.expires_on:%d %b %Y}.",
+        gettext("Use %(product)s soon") % {"product": label},
+        gettext("It expires on %(date)s.") % {"date": day},
         reverse("routines:shelf"),
     )
 
@@ -320,7 +339,8 @@ def delivery_send(*, delivery_id, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     user = delivery.user
     profile = profile_of(user)
-    message = _message(delivery)
+    with recipient_language(user):  # the reminder speaks the person's language, not the worker's
+        message = _message(delivery)
     if message is not None:
         title, body, url = message
         data = {"kind": delivery.kind, "delivery": str(delivery.pk), "local_date": delivery.local_date.isoformat()}

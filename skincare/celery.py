@@ -24,3 +24,8 @@ RETRY_KWARGS = {
     "retry_jitter": True,
     "max_retries": 5,
 }
+
+# A task runs in the language of the request that queued it (skincare.core.i18n).
+from skincare.core.i18n import connect_celery_signals  # noqa: E402
+
+connect_celery_signals()

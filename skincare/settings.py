@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "skincare.core.middleware.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "skincare.core.middleware.ApiErrorMiddleware",
@@ -87,6 +88,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "skincare.core.context_processors.site",
@@ -94,6 +96,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form field through one accessible template (label, help and errors tied to the control).
+FORM_RENDERER = "skincare.core.forms.FormRenderer"
 
 # --- database -------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
@@ -218,7 +223,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- REST framework, JWT, schema --------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "accounts.authentication.LanguageJWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -302,8 +307,26 @@ if SENTRY_DSN:
     sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, traces_sample_rate=env.float("SENTRY_TRACES", default=0.0))
 
 # --- i18n -----------------------------------------------------------------------------------
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# The language of a page: the signed-in person's profile, else the language cookie (the switcher, Django's
+# set_language), else Accept-Language, else LANGUAGE_CODE. No URL prefix: the same links work in every
+# language (emails, the apps, shared links). Catalogs live in locale/<ll_CC>/LC_MESSAGES/django.po; the
+# compiled .mo files are built by `make run` / `make test` (compilemessages), never committed.
+# Arabic is there for right-to-left readiness: its catalog is partial (README).
+LANGUAGE_CODE = env("LANGUAGE_CODE", default="en")
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("pt-br", "Português (Brasil)"),
+    ("hi", "हिन्दी"),
+    ("ar", "العربية"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "django_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

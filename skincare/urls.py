@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from skincare.core import views as core_views
@@ -8,6 +9,8 @@ from skincare.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    # The strings of the pages' scripts (gettext/ngettext in JS), in the page's language: locale/*/djangojs.po.
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("readyz", core_views.readyz, name="readyz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

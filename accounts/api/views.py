@@ -34,7 +34,8 @@ class RegisterView(APIView):
     @extend_schema(request=s.RegisterSerializer, responses={201: s.AuthResultSerializer}, tags=["auth"])
     def post(self, request):
         data = _valid(s.RegisterSerializer, request)
-        user = services.user_create(**data, ip=client_ip(request))
+        # The language the app asked in (Accept-Language) becomes the profile's: emails and reminders use it.
+        user = services.user_create(**data, ip=client_ip(request), language=request.LANGUAGE_CODE)
         return Response(_auth_result(user), status=status.HTTP_201_CREATED)
 
 

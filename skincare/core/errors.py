@@ -2,6 +2,8 @@
 
 Services raise `DomainError` subclasses with a stable `code`; DRF's own exceptions and Django's
 404/405/413/500 are mapped to the same shape here, so a client always branches on `code`.
+`detail` is a sentence in the request's language (marked for translation where it is written, evaluated
+when the response is rendered); `code` never changes with the language.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -24,11 +27,11 @@ class DomainError(Exception):
 
     status_code = 400
     code = "invalid"
-    detail = "The request could not be processed."
+    detail: Any = _("The request could not be processed.")
 
     def __init__(
         self,
-        detail: str | None = None,
+        detail: Any = None,
         *,
         code: str | None = None,
         status_code: int | None = None,
@@ -46,15 +49,15 @@ class DomainError(Exception):
 class NotFound(DomainError):
     status_code = 404
     code = "not_found"
-    detail = "Not found."
+    detail = _("Not found.")
 
 
 class Throttled(DomainError):
     status_code = 429
     code = "throttled"
-    detail = "Too many requests. Try again later."
+    detail = _("Too many requests. Try again later.")
 
-    def __init__(self, detail: str | None = None, *, wait: int, code: str | None = None) -> None:
+    def __init__(self, detail: Any = None, *, wait: int, code: str | None = None) -> None:
         super().__init__(detail, code=code, headers={"Retry-After": str(max(1, int(wait)))})
         self.wait = wait
 
@@ -109,8 +112,8 @@ def _first_code(detail: Any) -> str | None:
     return None
 
 
-def envelope(status_code: int, detail: str, code: str, errors: dict | None = None) -> dict:
-    body: dict[str, Any] = {"detail": detail, "code": code}
+def envelope(status_code: int, detail: Any, code: str, errors: dict | None = None) -> dict:
+    body: dict[str, Any] = {"detail": str(detail), "code": code}
     if errors:
         body["errors"] = errors
     return body
@@ -128,7 +131,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
     if isinstance(exc, RequestDataTooBig):
-        return Response(envelope(413, "The request body is too large.", "payload_too_large"), status=413)
+        return Response(envelope(413, _("The request body is too large."), "payload_too_large"), status=413)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -165,8 +168,8 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
             "max_digits",
         }:
             code = "validation_error"
-        first = next(iter(errors.values()))[0] if errors else "Invalid input."
-        detail = first if list(errors) == ["non_field_errors"] else "Some fields are invalid."
+        first = next(iter(errors.values()))[0] if errors else _("Invalid input.")
+        detail = first if list(errors) == ["non_field_errors"] else _("Some fields are invalid.")
         body = envelope(status_code, detail, code, errors)
     else:
         detail_obj = data.get("detail", "") if isinstance(data, dict) else data
@@ -176,14 +179,14 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
             code = "token_not_valid" if code == "token_not_valid" else code
         if isinstance(exc, exceptions.Throttled):
             code = "throttled"
-            detail_obj = "Too many requests. Try again later."
-        body = envelope(status_code, str(detail_obj) or "Error.", str(code))
+            detail_obj = Throttled.detail
+        body = envelope(status_code, str(detail_obj) or str(_("Error.")), str(code))
     response.data = body
     response.status_code = status_code
     return response
 
 
-def json_error_response(status_code: int, detail: str, code: str | None = None) -> JsonResponse:
+def json_error_response(status_code: int, detail: Any, code: str | None = None) -> JsonResponse:
     return JsonResponse(
         envelope(status_code, detail, code or _DEFAULT_CODES.get(status_code, "error")),
         status=status_code,

@@ -6,19 +6,39 @@ import json
 import logging
 
 from django.core.exceptions import RequestDataTooBig
+from django.utils.translation import gettext_lazy as _
 
 from .errors import is_api_path, json_error_response
+from .i18n import activate_for_request, profile_language
 
 logger = logging.getLogger(__name__)
 
 _MESSAGES = {
-    400: ("Bad request.", "bad_request"),
-    403: ("You are not allowed to do this.", "permission_denied"),
-    404: ("Not found.", "not_found"),
-    405: ("Method not allowed.", "method_not_allowed"),
-    413: ("The request body is too large.", "payload_too_large"),
-    500: ("Something went wrong on our side. It has been logged.", "server_error"),
+    400: (_("Bad request."), "bad_request"),
+    403: (_("You are not allowed to do this."), "permission_denied"),
+    404: (_("Not found."), "not_found"),
+    405: (_("Method not allowed."), "method_not_allowed"),
+    413: (_("The request body is too large."), "payload_too_large"),
+    500: (_("Something went wrong on our side. It has been logged."), "server_error"),
 }
+
+
+class ProfileLanguageMiddleware:
+    """After LocaleMiddleware (cookie, Accept-Language) and authentication: a signed-in person's profile wins.
+
+    The API's JWT users are authenticated later, by DRF: `accounts.authentication` does the same there.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            language = profile_language(user)
+            if language:
+                activate_for_request(request, language)
+        return self.get_response(request)
 
 
 class ApiErrorMiddleware:
@@ -31,7 +51,7 @@ class ApiErrorMiddleware:
             return response
         if response.get("Content-Type", "").startswith("application/json"):
             return response
-        detail, code = _MESSAGES.get(response.status_code, ("Error.", "error"))
+        detail, code = _MESSAGES.get(response.status_code, (_("Error."), "error"))
         return json_error_response(response.status_code, detail, code)
 
     def process_exception(self, request, exception):
@@ -40,6 +60,6 @@ class ApiErrorMiddleware:
         if isinstance(exception, RequestDataTooBig):
             return json_error_response(413, *_MESSAGES[413])
         if isinstance(exception, json.JSONDecodeError | UnicodeDecodeError):
-            return json_error_response(400, "The body is not valid JSON.", "parse_error")
+            return json_error_response(400, _("The body is not valid JSON."), "parse_error")
         logger.exception("Unhandled error on %s", request.path)
         return json_error_response(500, *_MESSAGES[500])

@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -60,7 +61,7 @@ def readyz(request):
             results[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
     body = {"status": "ok" if ok else "unavailable", "checks": results}
     if not ok:
-        body.update({"detail": "A dependency is not reachable.", "code": "dependency_unavailable"})
+        body.update({"detail": _("A dependency is not reachable."), "code": "dependency_unavailable"})
     return JsonResponse(body, status=200 if ok else 503)
 
 
@@ -70,7 +71,7 @@ def signed_media(request, token: str):
     name = unsign_media_name(token)
     if not name or not default_storage.exists(name):
         raise Http404
-    content_type, _ = mimetypes.guess_type(name)
+    content_type, _encoding = mimetypes.guess_type(name)
     response = FileResponse(default_storage.open(name, "rb"), content_type=content_type or "application/octet-stream")
     response["Cache-Control"] = f"private, max-age={settings.SIGNED_URL_MAX_AGE}"
     response["X-Content-Type-Options"] = "nosniff"
@@ -82,10 +83,10 @@ def _page_or_json(request, status_code: int, template: str):
         return json_error_response(
             status_code,
             {
-                404: "Not found.",
-                403: "You are not allowed to do this.",
-                400: "Bad request.",
-                500: "Something went wrong on our side.",
+                404: _("Not found."),
+                403: _("You are not allowed to do this."),
+                400: _("Bad request."),
+                500: _("Something went wrong on our side."),
             }[status_code],
         )
     return render(request, template, status=status_code)
@@ -108,5 +109,32 @@ def handler500(request):
 
 
 def home(request):
-    """The landing page: what the product does and how it keeps photos private."""
-    return render(request, "home.html")
+    """Signed out: what the product does and how it keeps photos private. Signed in: the person's next step."""
+    if not request.user.is_authenticated:
+        return render(request, "home.html")
+    return render(request, "home_signed_in.html", next_step(request.user))
+
+
+def next_step(user) -> dict:
+    """What a signed-in person should do now: a first selfie, then a routine, then today's checklist."""
+    from analysis.selectors import analysis_history, latest_done_analysis
+    from routines.selectors import today_checklist
+
+    latest = analysis_history(user=user).first()
+    latest_done = latest if latest is not None and latest.status == "done" else None
+    if latest_done is None and latest is not None:
+        latest_done = latest_done_analysis(user=user)
+    checklist = today_checklist(user=user)
+    if latest is None:
+        step = "first_selfie"
+    elif latest_done is None and latest.status in ("queued", "processing"):
+        step = "wait_for_analysis"
+    elif latest_done is None:
+        step = "retake_selfie"
+    elif not checklist:
+        step = "build_routine"
+    elif all(entry["done"] == entry["total"] for entry in checklist):
+        step = "all_done_today"
+    else:
+        step = "today_checklist"
+    return {"step": step, "latest": latest, "latest_done": latest_done, "checklist": checklist}

@@ -2,6 +2,10 @@
 // prepended to the list. The page works without it; a reload always shows the stored inbox.
 (function () {
   "use strict";
+  // Strings come from Django's JavaScript catalog (base.html loads it): gettext / ngettext / interpolate.
+  var gettext = window.gettext || function (s) { return s; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (fmt, args) { return fmt.replace("%s", args[0]); };
   var list = document.getElementById("inbox");
   var status = document.getElementById("live-status");
   var counter = document.getElementById("unread-count");
@@ -20,7 +24,7 @@
     title.textContent = n.title;
     var badge = document.createElement("span");
     badge.className = "badge warn";
-    badge.textContent = "new";
+    badge.textContent = gettext("new");
     row.appendChild(title);
     row.appendChild(badge);
     li.appendChild(row);
@@ -32,7 +36,7 @@
     if (n.url && n.url.charAt(0) === "/") {
       var a = document.createElement("a");
       a.href = n.url;
-      a.textContent = "Open";
+      a.textContent = gettext("Open");
       li.appendChild(a);
     }
     return li;
@@ -40,7 +44,7 @@
 
   function connect() {
     var ws = new WebSocket(scheme + location.host + "/ws/notifications/");
-    ws.onopen = function () { retry = 1000; if (status) status.textContent = "Live: new notifications appear here."; };
+    ws.onopen = function () { retry = 1000; if (status) status.textContent = gettext("Live: new notifications appear here."); };
     ws.onmessage = function (msg) {
       var data;
       try { data = JSON.parse(msg.data); } catch (e) { return; }
@@ -50,11 +54,11 @@
       if (empty) empty.remove();
       list.insertBefore(render(data.notification), list.firstChild);
       unread += 1;
-      if (counter) counter.textContent = unread + " unread";
+      if (counter) counter.textContent = interpolate(ngettext("%s unread", "%s unread", unread), [unread]);
     };
     ws.onclose = function (ev) {
       if (ev.code === 4401) return;
-      if (status) status.textContent = "Reconnecting…";
+      if (status) status.textContent = gettext("Reconnecting…");
       setTimeout(connect, retry);
       retry = Math.min(retry * 2, 30000);
     };
