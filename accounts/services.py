@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -315,7 +316,11 @@ def otp_request(*, phone: str, ip: str | None) -> None:
         )
     minutes = security.OTP_TTL_SECONDS // 60
     with recipient_language(user):
-        body = _("Your Skincare sign-in code is %(code)s. It expires in %(minutes)d minutes.")
+        body = ngettext(
+            "Your Skincare sign-in code is %(code)s. It expires in %(minutes)d minute.",
+            "Your Skincare sign-in code is %(code)s. It expires in %(minutes)d minutes.",
+            minutes,
+        )
         send_sms(to=phone, body=body % {"code": code, "minutes": minutes})
 
 
