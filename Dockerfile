@@ -7,7 +7,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 \
 ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
 
 RUN apt-get update && apt-get install -y --no-install-recommends \
-        tesseract-ocr tesseract-ocr-eng libgl1 libglib2.0-0 libpq5 curl \
+        tesseract-ocr tesseract-ocr-eng gettext libgl1 libglib2.0-0 libpq5 curl \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -18,6 +18,7 @@ RUN pip install torch==2.13.0 --index-url "$TORCH_INDEX" \
 
 COPY . .
 RUN SECRET_KEY=build python manage.py collectstatic --noinput -v 0 \
+    && SECRET_KEY=build python manage.py compilemessages --ignore=node_modules -v 0 \
     && useradd --create-home --uid 1000 app && mkdir -p /app/var && chown -R app /app/var
 USER app
 

@@ -6,12 +6,21 @@ MANAGE := $(PY) manage.py
 export HF_HUB_OFFLINE := 1
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install setup run test test-fast smoke bench lint fmt check-deploy clean
+.PHONY: install setup run test test-fast smoke bench lint fmt check-deploy clean messages compilemessages
 
 install:
 	@bash scripts/bootstrap.sh
+	@bash scripts/node_deps.sh
 
-setup: install
+# The message catalogs in locale/: compiled (.mo, not committed) before serving and testing.
+compilemessages:
+	@bash scripts/messages.sh compile
+
+# Collect newly marked strings into every catalog (then translate them; see README "Languages").
+messages: install
+	@bash scripts/messages.sh extract
+
+setup: install compilemessages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) setup_project
@@ -22,11 +31,11 @@ setup: install
 run: setup
 	WEB_PORT=$(PORT) .venv/bin/honcho -f Procfile start
 
-test: install
+test: install compilemessages
 	@bash scripts/test.sh
 
 # Unit tests only (no live worker/server/browser tests).
-test-fast: install
+test-fast: install compilemessages
 	.venv/bin/pytest -q -m "not live and not browser"
 
 smoke: install
@@ -47,4 +56,5 @@ check-deploy: install
 	@bash scripts/check_deploy.sh
 
 clean:
-	rm -rf var staticfiles .pytest_cache .ruff_cache
+	rm -rf var staticfiles .pytest_cache .ruff_cache node_modules
+	find locale -name '*.mo' -delete

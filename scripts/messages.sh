@@ -5,7 +5,7 @@
 # gettext is installed when missing, like tesseract in CI (.ci/run): apt-get as root, else a clear error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=.venv/bin/python
+PY=${PYTHON:-.venv/bin/python}
 LOCALES=(es fr de pt_BR hi ar)
 IGNORE=(--ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=var --ignore=media --ignore=ml
         --ignore=bench --ignore='*/tests/*' --ignore=tests --ignore='*/migrations/*')

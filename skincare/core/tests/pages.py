@@ -1,0 +1,239 @@
+"""Every page of the site, in one place: the accessibility audit (axe-core in Chromium) visits all of them, and
+the Spanish-page test visits those marked `translated`.
+
+Phase 2 of the translation work: once a page's strings are marked and in the catalogs, set `translated=True` on
+its entries here; the Spanish test then fails while any English sentence of the app is left on it.
+A new page route must get an entry in PAGES (or in NOT_PAGES with the reason): `test_every_page_is_listed`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from types import SimpleNamespace
+
+from django.urls import reverse
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # the URL name, e.g. "accounts:login"
+    path: Callable[[SimpleNamespace], str]
+    signed_in: bool
+    translated: bool = False
+    variant: str = ""  # several states of one page: "pending", "failed", "with errors"...
+    post: dict | None = None  # submit this form data instead of a plain GET (form-error states)
+    heading: str = ""  # part of the page's h1 the keyboard/browser tests can wait for
+    tags: frozenset = field(default_factory=frozenset)
+
+    @property
+    def label(self) -> str:
+        who = "signed in" if self.signed_in else "signed out"
+        return f"{self.name}{' (' + self.variant + ')' if self.variant else ''} [{who}]"
+
+
+def _r(name: str, *args) -> Callable[[SimpleNamespace], str]:
+    return lambda w: reverse(name, args=[a(w) if callable(a) else a for a in args])
+
+
+PAGES: list[Page] = [
+    # --- signed out ------------------------------------------------------------------------------------------
+    Page("home", _r("home"), signed_in=False, translated=True),
+    Page("accounts:login", _r("accounts:login"), signed_in=False, translated=True),
+    Page(
+        "accounts:login",
+        _r("accounts:login"),
+        signed_in=False,
+        translated=True,
+        variant="with errors",
+        post={"username": "nobody@example.com", "password": "wrong-password"},
+    ),
+    Page("accounts:signup", _r("accounts:signup"), signed_in=False, translated=True),
+    Page(
+        "accounts:signup",
+        _r("accounts:signup"),
+        signed_in=False,
+        translated=True,
+        variant="with errors",
+        post={"email": "not-an-email", "password1": "short", "password2": "other"},
+    ),
+    Page("accounts:password-reset", _r("accounts:password-reset"), signed_in=False, translated=True),
+    Page("accounts:password-reset-done", _r("accounts:password-reset-done"), signed_in=False, translated=True),
+    Page(
+        "accounts:password-reset-confirm",
+        lambda w: reverse("accounts:password-reset-confirm", args=[w.reset_uid, w.reset_token]),
+        signed_in=False,
+        translated=True,
+    ),
+    Page(
+        "accounts:password-reset-confirm",
+        _r("accounts:password-reset-confirm", "bm9wZQ", "expired-token"),
+        signed_in=False,
+        translated=True,
+        variant="invalid link",
+    ),
+    Page("accounts:password-reset-complete", _r("accounts:password-reset-complete"), signed_in=False, translated=True),
+    Page(
+        "accounts:verify-email",
+        lambda w: reverse("accounts:verify-email", args=[w.verify_uid, w.verify_token]),
+        signed_in=False,
+        translated=True,
+    ),
+    Page("ingredients:batch", lambda w: reverse("ingredients:batch", args=[w.batch.public_id]), signed_in=False),
+    Page("progress:public", lambda w: reverse("progress:public", args=[w.share.token]), signed_in=False),
+    Page("not-found", lambda w: "/no-such-page/", signed_in=False, variant="404"),
+    # --- signed in ---------------------------------------------------------------------------------------------
+    Page("home", _r("home"), signed_in=True, translated=True, variant="next step"),
+    Page("accounts:profile", _r("accounts:profile"), signed_in=True, translated=True),
+    Page(
+        "accounts:profile",
+        _r("accounts:profile"),
+        signed_in=True,
+        translated=True,
+        variant="with errors",
+        post={"birth_year": "1700", "timezone": "Mars/Olympus", "budget": "medium"},
+    ),
+    Page("accounts:password-change", _r("accounts:password-change"), signed_in=True, translated=True),
+    Page("accounts:notifications", _r("accounts:notifications"), signed_in=True, translated=True),
+    Page("analysis:capture", _r("analysis:capture"), signed_in=True),
+    Page("analysis:history", _r("analysis:history"), signed_in=True),
+    Page("analysis:detail", lambda w: reverse("analysis:detail", args=[w.analysis.pk]), signed_in=True),
+    Page(
+        "analysis:detail",
+        lambda w: reverse("analysis:detail", args=[w.pending.pk]),
+        signed_in=True,
+        variant="pending",
+    ),
+    Page(
+        "analysis:detail",
+        lambda w: reverse("analysis:detail", args=[w.failed.pk]),
+        signed_in=True,
+        variant="failed",
+    ),
+    Page("ingredients:scan", _r("ingredients:scan"), signed_in=True),
+    Page("ingredients:scan_result", lambda w: reverse("ingredients:scan_result", args=[w.scan.pk]), signed_in=True),
+    Page("ingredients:search", lambda w: reverse("ingredients:search") + "?q=glycerin", signed_in=True),
+    Page("ingredients:products", _r("ingredients:products"), signed_in=True),
+    Page("ingredients:product", lambda w: reverse("ingredients:product", args=[w.product.pk]), signed_in=True),
+    Page("ingredients:favorites", _r("ingredients:favorites"), signed_in=True),
+    Page("ingredients:ingredient", lambda w: reverse("ingredients:ingredient", args=[w.ingredient.pk]), signed_in=True),
+    Page("routines:today", _r("routines:today"), signed_in=True),
+    Page("routines:builder", _r("routines:builder"), signed_in=True),
+    Page("routines:proposal", lambda w: reverse("routines:proposal", args=[str(w.routine.pk)]), signed_in=True),
+    Page("routines:detail", lambda w: reverse("routines:detail", args=[w.routine.pk]), signed_in=True),
+    Page("routines:shelf", _r("routines:shelf"), signed_in=True),
+    Page("progress:dashboard", _r("progress:dashboard"), signed_in=True),
+    Page(
+        "progress:compare",
+        lambda w: reverse("progress:compare") + f"?before={w.before.pk}&after={w.analysis.pk}",
+        signed_in=True,
+    ),
+    Page("progress:shares", _r("progress:shares"), signed_in=True),
+    Page("recommendations:list", _r("recommendations:list"), signed_in=True),
+]
+
+# Routes that are not pages a person reads, and why.
+NOT_PAGES = {
+    "healthz": "health check (JSON)",
+    "readyz": "readiness check (JSON)",
+    "schema": "OpenAPI document",
+    "api-docs": "Swagger UI for developers (third-party page)",
+    "javascript-catalog": "the scripts' strings (JavaScript)",
+    "core:media": "signed file links",
+    "accounts:set-language": "POST: the language switcher",
+    "accounts:logout": "POST: sign out",
+    "accounts:verify-email-send": "POST: send the confirmation link again",
+    "accounts:account-export": "the data export (zip)",
+    "accounts:account-delete": "POST: delete the account",
+    "accounts:notifications-read-all": "POST",
+    "accounts:notification-read": "POST",
+    "analysis:status_json": "polling endpoint (JSON)",
+    "analysis:delete": "POST",
+    "analysis:feedback": "POST",
+    "ingredients:suggest": "autocomplete endpoint (JSON)",
+    "ingredients:favorite_toggle": "POST",
+    "routines:edit": "POST",
+    "routines:start": "POST",
+    "routines:stop": "POST",
+    "routines:delete": "POST",
+    "routines:complete": "POST",
+    "routines:shelf_delete": "POST",
+    "progress:log": "POST",
+    "progress:share-revoke": "POST",
+    "progress:public-card": "the share card (PNG image)",
+    "progress:public-report": "POST: report a shared page",
+}
+
+
+def translated_pages() -> list[Page]:
+    return [p for p in PAGES if p.translated]
+
+
+def build_world(user, *, with_catalog: bool = True, language: str = "") -> SimpleNamespace:
+    """Everything the pages show for `user`: analyses (done, pending, failed), a scan, products, a routine, a shelf,
+    progress entries, a share link, notifications. Real rows through the apps' services where there is one."""
+    from accounts import services as account_services
+    from accounts.models import Profile
+    from accounts.tokens import email_verification_token, password_reset_token, uid_encode
+
+    Profile.objects.get_or_create(user=user)
+    Profile.objects.filter(user=user).update(concerns=["acne", "redness"], skin_type="combination", language=language)
+    user.refresh_from_db()
+    world = SimpleNamespace(user=user)
+    world.reset_uid, world.reset_token = uid_encode(user), password_reset_token.make_token(user)
+    world.verify_uid, world.verify_token = uid_encode(user), email_verification_token.make_token(user)
+    account_services.password_changed_notify(user=user)  # an inbox notification, written in the person's language
+    if not with_catalog:
+        return world
+
+    from analysis.tests.factories import LesionFactory, SkinAnalysisFactory
+    from ingredients import services as ingredient_services
+    from ingredients.tests.factories import BatchFactory
+    from progress import services as progress_services
+    from progress.tests.factories import ProgressEntryFactory, make_analysis
+    from routines.tests.factories import RoutineFactory, RoutineStepFactory, ShelfItemFactory, product
+
+    # Products with their ingredient lists (the catalog the scanner, the shelf and the recommendations use).
+    serum = product(
+        "Lumen", "Niacinamide Serum", "serum", 12.5, ["Aqua", "Niacinamide", "Glycerin", "Zinc PCA", "Phenoxyethanol"]
+    )
+    product("Lumen", "Gentle Cleanser", "cleanser", 9, ["Aqua", "Glycerin", "Coco-Glucoside", "Citric Acid"])
+    product("Soleil", "Daily Sunscreen SPF 50", "sunscreen", 18, ["Aqua", "Zinc Oxide", "Glycerin", "Tocopherol"])
+    world.product = serum
+    world.ingredient = serum.ingredients.get(inci_name="Niacinamide")
+    ingredient_services.favorite_add(user=user, product_id=serum.pk)
+    text = "Ingredients: Aqua, Glycerin, Niacinamide, Parfum, Limonene."
+    world.scan = ingredient_services.scan_create(
+        user=user, text=text, result=ingredient_services.assess_ingredients(text=text)
+    )
+    world.batch = BatchFactory(product=serum)
+
+    # Analyses: two finished ones ten days apart (trends, before/after), one waiting, one failed.
+    world.before = make_analysis(user, scores=_scores(55), overall=55, days_ago=10)
+    world.analysis = make_analysis(user, scores=_scores(68), overall=68)
+    LesionFactory(analysis=world.analysis, kind="inflamed", region="left_cheek")
+    LesionFactory(analysis=world.analysis, kind="comedone", region="forehead")
+    world.pending = SkinAnalysisFactory(user=user)
+    world.failed = SkinAnalysisFactory(
+        user=user, status="failed", error_code="image_too_dark", error_detail="The photo is too dark."
+    )
+
+    # A routine that runs every day, and a shelf.
+    world.routine = RoutineFactory(user=user, is_active=True, name="Morning routine", period="am")
+    RoutineStepFactory(routine=world.routine, category="cleanse", product_name="Gentle Cleanser")
+    RoutineStepFactory(routine=world.routine, category="sunscreen", product_name="Daily Sunscreen SPF 50")
+    ShelfItemFactory(user=user, name="Niacinamide Serum", brand="Lumen")
+
+    today = timezone.localdate()
+    for days in (0, 1, 2):
+        ProgressEntryFactory(user=user, date=today - timedelta(days=days), rating=4)
+    world.share = progress_services.share_create(user=user, analysis_id=world.analysis.pk)
+    return world
+
+
+def _scores(value: int) -> dict[str, int]:
+    from progress.tests.factories import KEYS
+
+    return {key: value + i for i, key in enumerate(KEYS)}
