@@ -261,9 +261,12 @@ def test_a_recipient_without_a_language_gets_the_site_default():
         assert language == settings.LANGUAGE_CODE == translation.get_language()
 
 
-def test_staff_without_a_profile_get_the_site_default():
+def test_staff_without_a_profile_get_the_site_default_and_their_pages():
     staff = User.objects.create_superuser(email="root@example.com", password="x-Long-pass-9")
     assert i18n.user_language(staff) == settings.LANGUAGE_CODE
+    client = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    client.force_login(staff)
+    assert _lang(client.get("/")) == "fr"  # no profile: the browser's language
 
 
 # --- Celery: a task runs in the language of the request that queued it ------------------------------------------
