@@ -17,6 +17,7 @@ How exactly-once holds:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -266,8 +267,19 @@ def reminders_dispatch(*, now: datetime | None = None, batch_size: int = BATCH_S
 # --- sending -----------------------------------------------------------------------------------------
 PERIOD_WORDS = {"am": "morning", "pm": "evening"}
 
+# Reminder kinds of other apps (e.g. consultations): kind → function(delivery) → (title, body, url) or None (nothing
+# to send any more). They claim with `delivery_claim` and are sent, retried and recorded per channel like the rest.
+MESSAGE_BUILDERS: dict[str, Callable[[ReminderDelivery], tuple[str, str, str] | None]] = {}
+
+
+def register_message(kind: str, builder: Callable[[ReminderDelivery], tuple[str, str, str] | None]) -> None:
+    """Called from another app's AppConfig.ready(): how to word its reminders of `kind`."""
+    MESSAGE_BUILDERS[kind] = builder
+
 
 def _message(delivery: ReminderDelivery) -> tuple[str, str, str] | None:
+    if delivery.kind in MESSAGE_BUILDERS:
+        return MESSAGE_BUILDERS[delivery.kind](delivery)
     if delivery.kind == ReminderDelivery.Kind.ROUTINE:
         routine = delivery.routine
         if routine is None or not routine.is_active:

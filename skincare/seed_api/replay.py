@@ -19,9 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 # The seed test's image: a 1x1 transparent PNG (no face in it).
-TRANSPARENT_PNG_B64 = (
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
+TRANSPARENT_PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -135,7 +133,7 @@ def run(base_url: str, *, slot_date: date | None = None, face_image_b64: str | N
     """
     client = Client(base_url)
     email = f"seed-{uuid.uuid4().hex[:12]}@example.com"
-    password = "Seed-client-pass-42!"
+    password = "Seed-client-pass-42!"  # noqa: S105 - a throwaway account the replay creates
     journeys: list[Journey] = []
 
     def journey(name: str) -> Journey:
@@ -229,7 +227,9 @@ def run(base_url: str, *, slot_date: date | None = None, face_image_b64: str | N
     # J9, J10: login errors.
     j = journey("J9 wrong password")
     saved, client.token = client.token, None
-    _expect(j, client.call("POST", "/auth/login", {"email": email, "password": "wrong-" + password}), 401, _has("detail"))
+    _expect(
+        j, client.call("POST", "/auth/login", {"email": email, "password": "wrong-" + password}), 401, _has("detail")
+    )
     j = journey("J10 no password")
     _expect(j, client.call("POST", "/auth/login", {"email": email}), 400)
     client.token = saved
