@@ -32,8 +32,21 @@ def _local(value, tz_name: str) -> str:
     return f"{value.astimezone(zone(tz_name)):%a %d %b %Y %H:%M} ({tz_name})" if value else "—"
 
 
+def _link_field() -> forms.URLField:
+    return forms.URLField(required=False, max_length=500, assume_scheme="https")
+
+
+class DermatologistProfileForm(forms.ModelForm):
+    meeting_link = _link_field()
+
+    class Meta:
+        model = DermatologistProfile
+        fields = "__all__"
+
+
 @admin.register(DermatologistProfile)
 class DermatologistProfileAdmin(admin.ModelAdmin):
+    form = DermatologistProfileForm
     list_display = ("display_name", "user", "timezone", "is_accepting", "created_at")
     list_filter = ("is_accepting",)
     search_fields = ("display_name", "user__email")
@@ -64,6 +77,7 @@ class SlotAddForm(forms.ModelForm):
     local_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date (their timezone)")
     local_start = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="Start (their timezone)")
     minutes = forms.IntegerField(min_value=services.SLOT_MIN_MINUTES, max_value=services.SLOT_MAX_MINUTES, initial=30)
+    meeting_link = _link_field()
 
     class Meta:
         model = AvailabilitySlot
@@ -102,8 +116,7 @@ class AvailabilitySlotAdmin(LargeTableAdmin):
         return qs.filter(dermatologist__user=request.user) if _own_only(request) else qs
 
     def get_form(self, request, obj=None, **kwargs):
-        if obj is None:
-            kwargs["form"] = SlotAddForm
+        kwargs["form"] = SlotAddForm if obj is None else SlotChangeForm
         return super().get_form(request, obj, **kwargs)
 
     def get_fields(self, request, obj=None):
@@ -144,7 +157,17 @@ class AvailabilitySlotAdmin(LargeTableAdmin):
         self.message_user(request, f"{done} slot(s) withdrawn.", messages.SUCCESS)
 
 
+class SlotChangeForm(forms.ModelForm):
+    meeting_link = _link_field()
+
+    class Meta:
+        model = AvailabilitySlot
+        fields = ("meeting_link",)
+
+
 class ConsultationForm(forms.ModelForm):
+    meeting_link = _link_field()
+
     class Meta:
         model = Consultation
         fields = ("note", "meeting_link")

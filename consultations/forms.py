@@ -41,7 +41,9 @@ class PublishForm(forms.Form):
     day_start = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), initial="09:00", label="Day starts")
     day_end = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), initial="12:00", label="Day ends")
     minutes = forms.IntegerField(min_value=10, max_value=240, initial=30, label="Minutes per consultation")
-    meeting_link = forms.URLField(required=False, max_length=500, help_text="Optional: else your default link")
+    meeting_link = forms.URLField(
+        required=False, max_length=500, assume_scheme="https", help_text="Optional: else your default link"
+    )
 
 
 class NoteForm(forms.Form):
@@ -52,7 +54,7 @@ class NoteForm(forms.Form):
         label="Note or recommendation for the person",
         help_text="They read it in the app.",
     )
-    meeting_link = forms.URLField(required=False, max_length=500)
+    meeting_link = forms.URLField(required=False, max_length=500, assume_scheme="https")
 
 
 class CancelForm(forms.Form):

@@ -442,7 +442,9 @@ def consultation_cancel(
     and staff may cancel at any time. The other side is told; the slot is free again."""
     now = _now(now)
     consultation = (
-        Consultation.objects.select_for_update().select_related("dermatologist__user").get(pk=consultation.pk)
+        Consultation.objects.select_for_update(of=("self",))
+        .select_related("dermatologist__user")
+        .get(pk=consultation.pk)
     )
     _require_booked(consultation)
     if by not in Consultation.CancelledBy.values:
