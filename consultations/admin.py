@@ -41,7 +41,7 @@ class DermatologistProfileForm(forms.ModelForm):
 
     class Meta:
         model = DermatologistProfile
-        fields = "__all__"
+        fields = ("user", "display_name", "credentials", "bio", "timezone", "meeting_link", "is_accepting")
 
 
 @admin.register(DermatologistProfile)
