@@ -98,10 +98,11 @@ class UserView(APIView):
     the seed client sends only what changed)."""
 
     def _render(self, request, ignored: list[str] | None = None) -> Response:
-        profile = account_selectors.profile_for_user(user=request.user)
+        user = account_selectors.user_with_profile(user_id=request.user.pk)  # as saved, not the request's copy
+        profile = account_selectors.profile_for_user(user=user)
         data = account_serializers.ProfileSerializer(profile).data
         times = account_selectors.reminder_times(profile=profile)
-        body = mapping.user_payload(request.user, data, {k: t.time for k, t in times.items()})
+        body = mapping.user_payload(user, data, {k: t.time for k, t in times.items()})
         if ignored:
             body["ignored"] = ignored
         return Response(body)
