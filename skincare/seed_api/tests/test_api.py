@@ -14,7 +14,7 @@ from accounts.api import views as account_views
 from analysis.models import SkinAnalysis
 from analysis.tests import images
 from consultations.tests.factories import dermatologist, slot
-from ingredients.tests.conftest import _kb_session, kb  # noqa: F401 - the bundled knowledge base, as ingredients' tests
+from ingredients.tests.conftest import _kb_session, kb  # noqa: F401 - fixtures: the bundled knowledge base
 from routines.tests.factories import small_catalog
 from skincare.seed_api import views
 from skincare.seed_api.replay import TRANSPARENT_PNG_B64
@@ -202,7 +202,8 @@ def test_a_slow_worker_gets_a_202_with_the_status_url(auth_client, user, setting
 
 
 # --- J4 ------------------------------------------------------------------------------------------------
-def test_scan_a_list_with_common_names(auth_client, kb):
+@pytest.mark.usefixtures("kb")
+def test_scan_a_list_with_common_names(auth_client):
     body = {"product_name": "Bright serum", "ingredients": ["Water", "Vitamin C", "Hyaluronic Acid", "Fragrance"]}
     response = auth_client.post("/api/v1/ingredients/scan", body, format="json")
     assert response.status_code == 200, response.content
