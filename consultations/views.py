@@ -52,7 +52,16 @@ def consultation_list(request):
         c.local_start = _local(c.starts_at, tz_name)
     upcoming = sorted((c for c in rows if c.status == "booked" and c.ends_at > now), key=lambda c: c.starts_at)
     past = [c for c in rows if c not in upcoming]
-    return render(request, "consultations/list.html", {"upcoming": upcoming, "past": past, "tz": tz_name})
+    return render(
+        request,
+        "consultations/list.html",
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "tz": tz_name,
+            "is_dermatologist": selectors.dermatologist_for_user(request.user) is not None,
+        },
+    )
 
 
 @login_required
