@@ -182,26 +182,6 @@ class ConsultationAdmin(LargeTableAdmin):
     search_fields = ("user__email",)
     date_hierarchy = "starts_at"
     ordering = ("-starts_at",)
-    readonly_fields = (
-        "user",
-        "dermatologist_name",
-        "local_time",
-        "starts_at",
-        "ends_at",
-        "status",
-        "reason",
-        "shared_analysis",
-        "shared_before",
-        "shared_after",
-        "note_updated_at",
-        "booked_at",
-        "reschedule_count",
-        "cancelled_at",
-        "cancelled_by",
-        "cancel_reason",
-        "completed_at",
-        "created_at",
-    )
     fields = (
         "user",
         "dermatologist_name",
@@ -222,6 +202,7 @@ class ConsultationAdmin(LargeTableAdmin):
         "completed_at",
         "created_at",
     )
+    readonly_fields = tuple(f for f in fields if f not in ConsultationForm.Meta.fields)  # staff write note and link
     actions = ["cancel_by_staff", "mark_completed"]
 
     def has_add_permission(self, request):

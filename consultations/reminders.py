@@ -70,7 +70,7 @@ def consultation_reminders_dispatch(
 ) -> dict:
     """The periodic sweep: claim every due reminder (bounded batches), then hand each to the shared sender."""
     from routines.models import ReminderDelivery
-    from routines.reminders import delivery_claim, delivery_send
+    from routines.reminders import deliveries_hand_over, delivery_claim
 
     now = now or timezone.now()
     stats = {"claimed": 0, "duplicates": 0}
@@ -108,12 +108,5 @@ def consultation_reminders_dispatch(
                 )
             claimed.append(str(delivery.pk))
     stats["claimed"] = len(claimed)
-    if enqueue:
-        from routines.tasks import send_reminder
-
-        for pk in claimed:
-            transaction.on_commit(lambda pk=pk: send_reminder.delay(pk))
-    else:
-        for pk in claimed:
-            delivery_send(delivery_id=pk, now=now)
+    deliveries_hand_over(claimed, now=now, enqueue=enqueue)
     return stats

@@ -252,7 +252,12 @@ def reminders_dispatch(*, now: datetime | None = None, batch_size: int = BATCH_S
     stats["claimed"] = len(claimed)
     retry = _retry_stale(now, batch_size)
     stats["retried"] = len(retry)
-    ids = [str(pk) for pk in dict.fromkeys([*claimed, *retry])]
+    deliveries_hand_over([str(pk) for pk in dict.fromkeys([*claimed, *retry])], now=now, enqueue=enqueue)
+    return stats
+
+
+def deliveries_hand_over(ids: list[str], *, now: datetime, enqueue: bool = True) -> None:
+    """Send claimed deliveries: one `send_reminder` task each once the claim commits, or here and now (tests)."""
     if enqueue:
         from .tasks import send_reminder
 
@@ -261,7 +266,6 @@ def reminders_dispatch(*, now: datetime | None = None, batch_size: int = BATCH_S
     else:
         for pk in ids:
             delivery_send(delivery_id=pk, now=now)
-    return stats
 
 
 # --- sending -----------------------------------------------------------------------------------------

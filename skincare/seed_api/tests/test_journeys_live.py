@@ -5,11 +5,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -22,45 +17,12 @@ from consultations.tests.factories import dermatologist
 from skincare.seed_api import replay
 
 pytestmark = [pytest.mark.live, pytest.mark.timeout(300)]
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
-def seed_server(live_env):
-    """`uvicorn skincare.asgi:application` on this test's database and broker."""
-    port = _free_port()
-    env = {**live_env, "SEED_ANALYZE_WAIT_SECONDS": "120", "THROTTLE_LOGIN": "100/min"}
-    uvicorn = str(Path(sys.executable).with_name("uvicorn"))
-    log = tempfile.NamedTemporaryFile(prefix="skincare-seed-uvicorn-", suffix=".log", delete=False)
-    proc = subprocess.Popen(
-        [uvicorn, "skincare.asgi:application", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"uvicorn exited: {Path(log.name).read_text()[-3000:]}")
-            time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=5)
+def seed_server(live_asgi):
+    # The first analysis in a fresh worker loads its models: give it time on a busy machine.
+    return f"http://127.0.0.1:{live_asgi(SEED_ANALYZE_WAIT_SECONDS='120', THROTTLE_LOGIN='100/min')}"
 
 
 def test_the_twelve_journeys_pass_in_order(seed_server, live_worker):
