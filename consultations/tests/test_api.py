@@ -45,6 +45,9 @@ def test_free_slots_in_the_persons_timezone(auth_client, user, django_assert_max
         minutes=30,
     )
     with django_assert_max_num_queries(4):
+        response = auth_client.get(f"/api/v1/consultations/slots?date={day.isoformat()}&page_size=1")
+    assert response.json()["count"] == 20 and len(response.json()["results"]) == 1
+    with django_assert_max_num_queries(4):
         response = auth_client.get(f"/api/v1/consultations/slots?date={day.isoformat()}")
     assert response.status_code == 200
     body = response.json()

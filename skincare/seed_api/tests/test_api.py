@@ -313,3 +313,19 @@ def test_available_slots_and_booking(auth_client, user):
     )
     assert again.status_code == 409 and again.json()["code"] == "slot_taken"
     assert auth_client.get("/api/v1/dermatologist/available").status_code == 400
+
+
+def test_available_slots_without_n_plus_one(auth_client, django_assert_max_num_queries):
+    derms = [dermatologist(name=f"Dr Q{i} Name", tz="UTC") for i in range(4)]
+    first = slot(derms[0], hours_ahead=48)
+    day = first.starts_at.date().isoformat()
+    with django_assert_max_num_queries(3):
+        assert len(auth_client.get(f"/api/v1/dermatologist/available?date={day}").json()) == 1
+    for i in range(19):
+        slot(derms[i % 4], hours_ahead=48 + (i // 4 + 1) * 0.5)
+    with django_assert_max_num_queries(3):
+        listing = auth_client.get(f"/api/v1/dermatologist/available?date={day}").json()
+    from consultations.models import AvailabilitySlot
+
+    on_day = [s for s in AvailabilitySlot.objects.all() if s.starts_at.date().isoformat() == day]
+    assert len(listing) == len(on_day) >= 10  # (20 unless the test runs near midnight UTC)
