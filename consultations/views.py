@@ -9,7 +9,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from skincare.core.errors import DomainError, NotFound
 
 from . import selectors, services
 from .forms import BookForm, CancelForm, NoteForm, PublishForm
+from .material import material_context
 from .models import Consultation
 
 ANALYSIS_CHOICES = 60
@@ -254,43 +254,6 @@ def _booked_with_me(request, pk) -> Consultation:
         raise Http404 from exc
 
 
-def image_url(name: str | None) -> str | None:
-    """The one place a dermatologist gets a link to a person's photo: the existing signed, expiring media link
-    (skincare.core.storage; S3 presigned in production). Access records for viewers belong here."""
-    return default_storage.url(name) if name else None
-
-
-def _material_context(material: dict | None) -> dict | None:
-    if material is None:
-        return None
-    out: dict = {"analysis": None, "comparison": None}
-    analysis = material["analysis"]
-    if analysis is not None:
-        out["analysis"] = {
-            "created_at": analysis.created_at,
-            "overall_score": analysis.overall_score,
-            "skin_type": analysis.skin_type,
-            "concerns": [
-                {**c, "label": c["key"].replace("_", " ").capitalize()} for c in analysis.concerns or [] if c.get("key")
-            ],
-            "image_url": image_url(analysis.image.name if analysis.image else None),
-            "overlay_url": image_url(analysis.overlay.name if analysis.overlay else None),
-        }
-    payload = material["comparison"]
-    if payload is not None:
-        aligned = payload["comparison"].aligned_image
-        out["comparison"] = {
-            "days_between": payload["days_between"],
-            "overall": payload["overall"],
-            "concerns": [{**d, "label": d["key"].replace("_", " ").capitalize()} for d in payload["concerns"]],
-            "before_url": image_url(payload["before"].image.name if payload["before"].image else None),
-            "after_url": image_url(
-                aligned.name if aligned else (payload["after"].image.name if payload["after"].image else None)
-            ),
-        }
-    return out
-
-
 @dermatologist_required
 @require_http_methods(["GET", "POST"])
 def dermatologist_detail(request, pk):
@@ -321,7 +284,7 @@ def dermatologist_detail(request, pk):
             "local_start": _local(consultation.starts_at, request.dermatologist.timezone),
             "tz": request.dermatologist.timezone,
             "form": form,
-            "material": _material_context(material),
+            "material": material_context(material),
             "had_material": selectors.has_shared_material(consultation),
             "cancel_form": CancelForm(),
         },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import AvailabilitySlot, Consultation, DermatologistProfile
@@ -122,3 +123,98 @@ class CancelSerializer(serializers.Serializer):
 
 class RescheduleSerializer(serializers.Serializer):
     slot = serializers.UUIDField()
+
+
+# --- the dermatologist's side ------------------------------------------------------------------------
+class PersonSerializer(serializers.Serializer):
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+
+
+class ScheduleEntrySerializer(ConsultationSerializer):
+    """A booking as its dermatologist sees it: the person's name (not their email), times in the dermatologist's
+    timezone."""
+
+    person = serializers.SerializerMethodField()
+
+    class Meta(ConsultationSerializer.Meta):
+        fields = [*ConsultationSerializer.Meta.fields, "person"]
+        read_only_fields = fields
+
+    def get_person(self, obj) -> dict:
+        return {"first_name": obj.user.first_name, "last_name": obj.user.last_name}
+
+
+class MaterialConcernSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    score = serializers.IntegerField(allow_null=True)
+    severity = serializers.CharField()
+
+
+class MaterialAnalysisSerializer(serializers.Serializer):
+    created_at = serializers.DateTimeField()
+    overall_score = serializers.IntegerField(allow_null=True)
+    skin_type = serializers.CharField(allow_blank=True)
+    concerns = MaterialConcernSerializer(many=True)
+    image_url = serializers.CharField(allow_null=True, help_text="A short-lived signed link")
+    overlay_url = serializers.CharField(allow_null=True)
+
+
+class MaterialDeltaSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    before = serializers.IntegerField(allow_null=True)
+    after = serializers.IntegerField(allow_null=True)
+    delta = serializers.IntegerField(allow_null=True)
+
+
+class MaterialComparisonSerializer(serializers.Serializer):
+    days_between = serializers.FloatField()
+    overall = serializers.DictField()
+    concerns = MaterialDeltaSerializer(many=True)
+    before_url = serializers.CharField(allow_null=True)
+    after_url = serializers.CharField(allow_null=True, help_text="Aligned onto the before photo when possible")
+
+
+class MaterialSerializer(serializers.Serializer):
+    analysis = MaterialAnalysisSerializer(allow_null=True)
+    comparison = MaterialComparisonSerializer(allow_null=True)
+
+
+class ScheduleDetailSerializer(ScheduleEntrySerializer):
+    shared = serializers.SerializerMethodField(help_text="Null when nothing was shared or sharing has ended")
+    sharing_open = serializers.SerializerMethodField()
+
+    class Meta(ScheduleEntrySerializer.Meta):
+        fields = [*ScheduleEntrySerializer.Meta.fields, "shared", "sharing_open"]
+        read_only_fields = fields
+
+    @extend_schema_field(MaterialSerializer(allow_null=True))
+    def get_shared(self, obj):
+        return self.context.get("material")
+
+    def get_sharing_open(self, obj) -> bool:
+        from ..selectors import sharing_open
+
+        return has_shared_material(obj) and sharing_open(obj)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    meeting_link = serializers.URLField(required=False, allow_blank=True, max_length=500)
+
+
+class PublishSerializer(serializers.Serializer):
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    weekdays = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=6), max_length=7)
+    day_start = serializers.TimeField(help_text="Local time in your timezone")
+    day_end = serializers.TimeField()
+    minutes = serializers.IntegerField(min_value=10, max_value=240)
+    meeting_link = serializers.URLField(required=False, allow_blank=True, max_length=500)
+
+
+class PublishResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    skipped_overlap = serializers.IntegerField()
+    skipped_past = serializers.IntegerField()
+    skipped_nonexistent = serializers.IntegerField(help_text="Local times the clocks skip (daylight saving)")

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import selectors, services
+from ..material import material_context
 from ..models import Consultation
 from .serializers import (
     BookSerializer,
     CancelSerializer,
     ConsultationSerializer,
     DermatologistSerializer,
+    NoteSerializer,
+    PublishResultSerializer,
+    PublishSerializer,
     RescheduleSerializer,
+    ScheduleDetailSerializer,
+    ScheduleEntrySerializer,
     SlotQuerySerializer,
     SlotSerializer,
 )
@@ -146,3 +156,92 @@ class ConsultationRescheduleView(APIView):
         data = valid(RescheduleSerializer, request.data)
         consultation = services.consultation_reschedule(consultation=consultation, slot_id=data["slot"])
         return Response(_render(request, consultation))
+
+
+# --- the dermatologist's side ------------------------------------------------------------------------
+class IsDermatologist(BasePermission):
+    message = "Only a dermatologist can do this."
+
+    def has_permission(self, request, view) -> bool:
+        profile = selectors.dermatologist_for_user(request.user)
+        request.dermatologist = profile
+        return profile is not None
+
+
+def _booked_with_me(request, pk) -> Consultation:
+    return selectors.dermatologist_consultation_get(dermatologist=request.dermatologist, consultation_id=pk)
+
+
+class ScheduleView(ListAPIView):
+    permission_classes = [IsAuthenticated, IsDermatologist]
+    serializer_class = ScheduleEntrySerializer
+
+    def get_queryset(self):
+        return selectors.dermatologist_consultations(dermatologist=self.request.dermatologist).filter(
+            status=Consultation.Status.BOOKED, ends_at__gt=timezone.now() - dt.timedelta(hours=12)
+        )
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "tz": self.request.dermatologist.timezone}
+
+    @extend_schema(
+        operation_id="consultations_schedule",
+        responses={200: ScheduleEntrySerializer(many=True), 403: ERROR},
+        summary="Dermatologist: the consultations booked with you, soonest first",
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ScheduleDetailView(APIView):
+    permission_classes = [IsAuthenticated, IsDermatologist]
+
+    def _render(self, request, consultation) -> dict:
+        material = material_context(selectors.shared_material(consultation=consultation), request)
+        context = {"tz": request.dermatologist.timezone, "material": material}
+        return ScheduleDetailSerializer(consultation, context=context).data
+
+    @extend_schema(
+        operation_id="consultations_schedule_retrieve",
+        responses={200: ScheduleDetailSerializer, 403: ERROR, 404: ERROR},
+        summary="Dermatologist: one booking with what the person shared (read-only, while it runs)",
+    )
+    def get(self, request, pk):
+        return Response(self._render(request, _booked_with_me(request, pk)))
+
+    @extend_schema(
+        operation_id="consultations_schedule_note",
+        request=NoteSerializer,
+        responses={200: ScheduleDetailSerializer, 400: ERROR, 403: ERROR, 404: ERROR},
+        summary="Dermatologist: write the note the person reads, or set the meeting link (the person is told)",
+    )
+    def post(self, request, pk):
+        consultation = _booked_with_me(request, pk)
+        data = valid(NoteSerializer, request.data)
+        consultation = services.consultation_update_by_dermatologist(
+            consultation=consultation, note=data.get("note"), meeting_link=data.get("meeting_link")
+        )
+        return Response(self._render(request, consultation))
+
+
+class PublishView(APIView):
+    permission_classes = [IsAuthenticated, IsDermatologist]
+
+    @extend_schema(
+        operation_id="consultations_schedule_publish",
+        request=PublishSerializer,
+        responses={201: PublishResultSerializer, 400: ERROR, 403: ERROR},
+        summary="Dermatologist: publish a series of slots (local times in your timezone)",
+    )
+    def post(self, request):
+        data = valid(PublishSerializer, request.data)
+        result = services.slots_publish(dermatologist=request.dermatologist, **data)
+        return Response(
+            {
+                "created": len(result.created),
+                "skipped_overlap": result.skipped_overlap,
+                "skipped_past": result.skipped_past,
+                "skipped_nonexistent": result.skipped_nonexistent,
+            },
+            status=status.HTTP_201_CREATED,
+        )

@@ -141,3 +141,75 @@ def test_lists_without_n_plus_one(auth_client, user, django_assert_max_num_queri
         services.consultation_cancel(consultation=consultation, by="staff")
     with django_assert_max_num_queries(4):
         assert auth_client.get("/api/v1/consultations").json()["count"] == 20
+
+
+# --- the dermatologist's side --------------------------------------------------------------------------------
+@pytest.fixture
+def derm_client(db):
+    from rest_framework.test import APIClient
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    from skincare.core.roles import roles_create
+
+    roles_create()
+    derm = dermatologist(tz="Europe/Lisbon")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(derm.user).access_token}")
+    client.derm = derm
+    return client
+
+
+def test_schedule_needs_the_role(auth_client, api_client):
+    assert api_client.get("/api/v1/consultations/schedule").status_code == 401
+    for method, path in [
+        ("get", "/api/v1/consultations/schedule"),
+        ("post", "/api/v1/consultations/schedule/slots"),
+        ("get", f"/api/v1/consultations/schedule/{uuid.uuid4()}"),
+    ]:
+        response = getattr(auth_client, method)(path)
+        assert response.status_code == 403 and response.json()["code"] == "permission_denied", path
+
+
+def test_the_dermatologist_publishes_reads_the_shared_material_and_writes_a_note(derm_client, user):
+    derm = derm_client.derm
+    day = dt.date.today() + dt.timedelta(days=8)
+    published = derm_client.post(
+        "/api/v1/consultations/schedule/slots",
+        {
+            "start_date": day.isoformat(),
+            "end_date": day.isoformat(),
+            "weekdays": [day.weekday()],
+            "day_start": "09:00",
+            "day_end": "10:00",
+            "minutes": 20,
+        },
+        format="json",
+    )
+    assert published.status_code == 201 and published.json()["created"] == 3
+    bad = derm_client.post("/api/v1/consultations/schedule/slots", {"minutes": 5}, format="json")
+    assert bad.status_code == 400 and "minutes" in bad.json()["errors"]
+
+    analysis = done_analysis(user, image="analyses/shared.jpg")
+    slot_id = services.AvailabilitySlot.objects.filter(dermatologist=derm).order_by("starts_at").first().pk
+    consultation = services.consultation_book(user=user, slot_id=slot_id, reason="Spots", share_analysis_id=analysis.pk)
+    listing = derm_client.get("/api/v1/consultations/schedule").json()
+    assert listing["count"] == 1 and listing["results"][0]["person"]["first_name"] == user.first_name
+    assert "email" not in listing["results"][0]["person"]
+    assert listing["results"][0]["local_starts_at"].startswith(f"{day.isoformat()}T09:00")
+    url = f"/api/v1/consultations/schedule/{consultation.pk}"
+    detail = derm_client.get(url).json()
+    assert detail["sharing_open"] is True and detail["shared"]["analysis"]["overall_score"] == 70
+    assert "/media/s/" in detail["shared"]["analysis"]["image_url"]
+    noted = derm_client.post(url, {"note": "Niacinamide 5% twice a day."}, format="json")
+    assert noted.status_code == 200 and noted.json()["note"] == "Niacinamide 5% twice a day."
+    # Once held, the shared material is closed
+    services.Consultation.objects.filter(pk=consultation.pk).update(status="completed")
+    closed = derm_client.get(url).json()
+    assert closed["shared"] is None and closed["sharing_open"] is False
+    # Another dermatologist's booking: 404
+    other = dermatologist(name="Dr B Two")
+    theirs = services.consultation_book(user=user, slot_id=slot(other, hours_ahead=300).pk, reason="Acne")
+    assert derm_client.get(f"/api/v1/consultations/schedule/{theirs.pk}").status_code == 404
+    assert (
+        derm_client.post(f"/api/v1/consultations/schedule/{theirs.pk}", {"note": "x"}, format="json").status_code == 404
+    )
