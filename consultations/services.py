@@ -16,10 +16,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import validate_timezone
 from skincare.core.errors import DomainError, NotFound
 from skincare.core.roles import DERMATOLOGIST
 
@@ -39,13 +41,6 @@ def _now(now: dt.datetime | None) -> dt.datetime:
     return now or timezone.now()
 
 
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def local_to_utc(day: dt.date, at: dt.time, tz: zoneinfo.ZoneInfo) -> dt.datetime | None:
     """The UTC instant of a wall-clock time in `tz`; None when that local time does not exist (DST gap).
     An ambiguous time (clocks going back) is its first occurrence (fold=0)."""
@@ -62,10 +57,6 @@ def dermatologist_grant(
     *, user, display_name: str, timezone_name: str = "UTC", credentials: str = "", meeting_link: str = ""
 ) -> DermatologistProfile:
     """Make a staff member a dermatologist: staff flag, the `dermatologist` role, a profile people see."""
-    from django.core.exceptions import ValidationError
-
-    from accounts.models import validate_timezone
-
     try:
         validate_timezone(timezone_name)
     except ValidationError as exc:
@@ -122,7 +113,7 @@ def slot_create(
 ) -> AvailabilitySlot:
     """One slot at a local date and time in the dermatologist's timezone."""
     _check_minutes(minutes)
-    starts_at = local_to_utc(local_date, local_start, _zone(dermatologist.timezone))
+    starts_at = local_to_utc(local_date, local_start, selectors.zone(dermatologist.timezone))
     if starts_at is None:
         raise DomainError(
             f"{local_date} {local_start:%H:%M} does not exist in {dermatologist.timezone} (the clocks skip it).",
@@ -185,7 +176,7 @@ def slots_publish(
         raise DomainError("Pick weekdays (Monday = 0 … Sunday = 6).", code="invalid_days", errors={"weekdays": ["?"]})
     if dt.datetime.combine(start_date, day_end) <= dt.datetime.combine(start_date, day_start):
         raise DomainError("The day ends before it starts.", code="invalid_hours", errors={"day_end": ["Before."]})
-    tz = _zone(dermatologist.timezone)
+    tz = selectors.zone(dermatologist.timezone)
     now = _now(now)
     horizon = now + dt.timedelta(days=PUBLISH_HORIZON_DAYS)
     step = dt.timedelta(minutes=int(minutes))
@@ -374,13 +365,8 @@ def consultation_book(
 
 
 def _when(consultation: Consultation, tz_name: str) -> str:
-    local = consultation.starts_at.astimezone(_zone(tz_name))
+    local = consultation.starts_at.astimezone(selectors.zone(tz_name))
     return f"{local:%a %d %b %Y, %H:%M} ({tz_name})"
-
-
-def _person_zone(user) -> str:
-    profile = getattr(user, "profile", None)
-    return getattr(profile, "timezone", None) or "UTC"
 
 
 def _notify(user, *, kind: str, title: str, body: str, url: str, consultation: Consultation) -> None:
@@ -396,7 +382,8 @@ def _notify_booked(consultation: Consultation) -> None:
         consultation.user,
         kind="consultation.booked",
         title=f"Consultation booked with {consultation.dermatologist_name}",
-        body=f"{_when(consultation, _person_zone(consultation.user))}. You will be reminded before it starts.",
+        body=f"{_when(consultation, selectors.person_zone_name(consultation.user))}. "
+        "You will be reminded before it starts.",
         url=reverse("consultations:detail", kwargs={"pk": consultation.pk}),
         consultation=consultation,
     )
@@ -419,15 +406,18 @@ def _require_booked(consultation: Consultation) -> None:
         )
 
 
+def _enough_notice(consultation: Consultation, now: dt.datetime) -> bool:
+    return consultation.starts_at - now >= dt.timedelta(hours=settings.CONSULTATION_CANCEL_NOTICE_HOURS)
+
+
 def person_may_change(consultation: Consultation, now: dt.datetime | None = None) -> bool:
-    """The person may still cancel or reschedule: booked, and more than the notice period ahead."""
-    notice = dt.timedelta(hours=settings.CONSULTATION_CANCEL_NOTICE_HOURS)
-    return consultation.status == Consultation.Status.BOOKED and consultation.starts_at - _now(now) >= notice
+    """The person may still cancel or reschedule: booked, and at least the notice period ahead."""
+    return consultation.status == Consultation.Status.BOOKED and _enough_notice(consultation, _now(now))
 
 
 def _check_notice(consultation: Consultation, now: dt.datetime, what: str) -> None:
     hours = settings.CONSULTATION_CANCEL_NOTICE_HOURS
-    if consultation.starts_at - now < dt.timedelta(hours=hours):
+    if not _enough_notice(consultation, now):
         raise DomainError(
             f"It starts in less than {hours} hours, too late to {what} here: contact the clinic.",
             code=f"too_late_to_{what}",
@@ -471,7 +461,7 @@ def consultation_cancel(
             consultation.user,
             kind="consultation.cancelled",
             title=f"{consultation.dermatologist_name} cancelled your consultation",
-            body=f"{_when(consultation, _person_zone(consultation.user))}. "
+            body=f"{_when(consultation, selectors.person_zone_name(consultation.user))}. "
             + (consultation.cancel_reason or "Book another time that suits you."),
             url=reverse("consultations:book"),
             consultation=consultation,

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 
-from .. import services
+from .. import selectors, services
 
 
 def dermatologist(*, tz: str = "Europe/Lisbon", name: str = "Dr Ana Costa", **kwargs):
@@ -21,7 +21,7 @@ def dermatologist(*, tz: str = "Europe/Lisbon", name: str = "Dr Ana Costa", **kw
 def slot(derm, *, hours_ahead: float = 72, minutes: int = 30):
     """A slot starting `hours_ahead` from now (rounded to the minute), made in the dermatologist's local time."""
     start = (timezone.now() + dt.timedelta(hours=hours_ahead)).replace(second=0, microsecond=0)
-    local = start.astimezone(services._zone(derm.timezone))
+    local = start.astimezone(selectors.zone(derm.timezone))
     return services.slot_create(dermatologist=derm, local_date=local.date(), local_start=local.time(), minutes=minutes)
 
 
