@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,35 @@ def test_the_twelve_journeys_pass_in_order(seed_server, live_worker):
     assert analysis.status == "done" and analysis.concerns and analysis.overall_score is not None
     assert "run_analysis" in Path(live_worker.log_path).read_text()
     assert Consultation.objects.get().dermatologist == derm
+
+
+def test_waiting_for_the_worker_holds_no_server_thread(live_asgi):
+    # Given a server whose analyses nobody processes (no worker), waiting up to 4 s on /analysis/analyze
+    import threading
+
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from accounts.tests.factories import UserFactory
+
+    base = f"http://127.0.0.1:{live_asgi(SEED_ANALYZE_WAIT_SECONDS='4')}"
+    user = UserFactory()
+    waiting, other = replay.Client(base), replay.Client(base)
+    waiting.token = other.token = str(AccessToken.for_user(user))
+    finished: list[str] = []
+    face = base64.b64encode(images.face_jpeg()).decode()
+
+    def analyze():
+        call = waiting.call("POST", "/analysis/analyze", {"image_data": face})
+        finished.append(f"analyze {call.status}")
+
+    thread = threading.Thread(target=analyze)
+    thread.start()
+    # When another request arrives while it waits (the same single uvicorn process)
+    while not SkinAnalysis.objects.exists():  # the upload is stored: the view is now waiting for the worker
+        time.sleep(0.05)
+    me = other.call("GET", "/auth/me")
+    finished.append(f"me {me.status}")
+    thread.join(timeout=30)
+    # Then it is answered at once, and the analysis answers 202 with where to follow it once the wait is over
+    assert finished == ["me 200", "analyze 202"]
+    assert SkinAnalysis.objects.get().status == "queued"
