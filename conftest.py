@@ -217,6 +217,59 @@ def live_beat(live_env):
     _stop(proc)
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def live_asgi(live_env):
+    """Start `uvicorn skincare.asgi:application` on this test's database and broker: `live_asgi(**extra_env)`
+    returns its port. Stopped after the test."""
+    import socket
+
+    procs = []
+
+    def start(**extra_env) -> int:
+        port = _free_port()
+        uvicorn = str(Path(sys.executable).with_name("uvicorn"))
+        log = tempfile.NamedTemporaryFile(prefix="skincare-uvicorn-", suffix=".log", delete=False)
+        args = [
+            uvicorn,
+            "skincare.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ]
+        proc = subprocess.Popen(args, cwd=ROOT, env={**live_env, **extra_env}, stdout=log, stderr=subprocess.STDOUT)
+        procs.append(proc)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    return port
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(f"uvicorn exited: {Path(log.name).read_text()[-3000:]}")
+                time.sleep(0.2)
+        pytest.fail(f"uvicorn did not listen within 60 s: {Path(log.name).read_text()[-3000:]}")
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # uvicorn waits for idle keep-alive sockets; nothing left to finish here
+            proc.wait(timeout=5)
+
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 

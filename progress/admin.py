@@ -13,7 +13,7 @@ from django.shortcuts import render
 from skincare.core.admin_scale import LargeTableAdmin, values_filter
 
 from . import services
-from .models import Comparison, Milestone, ProgressEntry, ShareLink, ShareReport
+from .models import Comparison, Milestone, ProgressEntry, ProgressMetric, ShareLink, ShareReport
 
 
 class ReasonForm(forms.Form):
@@ -160,3 +160,13 @@ class ShareReportAdmin(LargeTableAdmin):
             title="Dismiss reports",
             apply=lambda report, reason: services.report_dismiss(report=report, note=reason, moderator=request.user),
         )
+
+
+@admin.register(ProgressMetric)
+class ProgressMetricAdmin(LargeTableAdmin):
+    list_display = ("name", "value", "date", "user", "recorded_at")
+    search_fields = ("user__email",)
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+    date_hierarchy = "recorded_at"
+    readonly_fields = ("recorded_at",)

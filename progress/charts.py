@@ -15,30 +15,43 @@ VERDICT_COLOURS = {
 }
 
 
-def trend_svg(trend: dict, start: date, end: date, width: int = 320, height: int = 120) -> SafeString:
-    """A line of scores (0-100, higher is better) over the period, with the least-squares line dashed."""
+def trend_svg(
+    trend: dict,
+    start: date,
+    end: date,
+    width: int = 320,
+    height: int = 120,
+    *,
+    y_range: tuple[float, float] = (0.0, 100.0),
+    label_suffix: str = "score over time",
+) -> SafeString:
+    """A line of scores (0-100, higher is better; or any `y_range`) over the period, with the least-squares line
+    dashed."""
     pad_l, pad_r, pad_t, pad_b = 28, 8, 8, 18
     inner_w, inner_h = width - pad_l - pad_r, height - pad_t - pad_b
     span = max((end - start).days, 1)
+    lo, hi = y_range
+    hi = hi if hi > lo else lo + 1
 
     def x_of(d: date) -> float:
         return pad_l + inner_w * min(max((d - start).days, 0), span) / span
 
     def y_of(score: float) -> float:
-        return pad_t + inner_h * (1 - max(0.0, min(100.0, score)) / 100)
+        return pad_t + inner_h * (1 - (max(lo, min(hi, score)) - lo) / (hi - lo))
 
     points = [(date.fromisoformat(p["date"]), p["score"]) for p in trend.get("series", [])]
     colour = VERDICT_COLOURS.get(trend.get("verdict"), "var(--brand)")
     label = escape(trend.get("key", "").replace("_", " "))
     parts = [
         f'<svg class="trend-chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{label} score over time" xmlns="http://www.w3.org/2000/svg">'
+        f'aria-label="{label} {escape(label_suffix)}" xmlns="http://www.w3.org/2000/svg">'
     ]
-    for level in (0, 50, 100):
+    for level in (lo, (lo + hi) / 2, hi):
         y = y_of(level)
         parts.append(
             f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{y:.1f}" y2="{y:.1f}" stroke="var(--line)" stroke-width="1"/>'
-            f'<text x="{pad_l - 4}" y="{y + 3:.1f}" text-anchor="end" font-size="9" fill="var(--muted)">{level}</text>'
+            f'<text x="{pad_l - 4}" y="{y + 3:.1f}" text-anchor="end" font-size="9" fill="var(--muted)">'
+            f"{level:g}</text>"
         )
     parts.append(
         f'<text x="{pad_l}" y="{height - 4}" font-size="9" fill="var(--muted)">{start:%d %b}</text>'
@@ -105,3 +118,17 @@ def calendar_svg(calendar: list[dict], cell: int = 13, gap: int = 3) -> SafeStri
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - numbers and fixed words only
+
+
+def metric_svg(series: dict, start: date, end: date) -> SafeString:
+    """A logged metric's points over the period, on an axis from 0 (or its lowest value) to its highest value."""
+    values = [p["value"] for p in series["points"]]
+    lo = min(0.0, min(values, default=0.0))
+    hi = max(values, default=1.0)
+    trend = {
+        "key": series["metric"],
+        "series": [{"date": p["date"].isoformat(), "score": p["value"]} for p in series["points"]],
+    }
+    return trend_svg(
+        trend, start, end, y_range=(lo, hi if hi > lo else lo + 1), label_suffix="over time (your own log)"
+    )

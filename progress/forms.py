@@ -43,3 +43,15 @@ class LogForm(forms.Form):
 class ShareReportForm(forms.Form):
     reason = forms.ChoiceField(choices=ShareReport.Reason.choices, widget=forms.RadioSelect)
     details = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MetricForm(forms.Form):
+    metric = forms.CharField(
+        max_length=100,
+        label="What do you measure?",
+        help_text="A name of your own, e.g. skin clarity, hydration feel, hours of sleep.",
+        widget=forms.TextInput(attrs={"list": "metric-names", "autocomplete": "off"}),
+    )
+    value = forms.FloatField(label="Value", help_text="On your own scale, e.g. 0-10.")
+    notes = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -216,3 +216,32 @@ class ShareReport(models.Model):
 
     def __str__(self) -> str:
         return f"Report {self.reason} on {self.share_id} ({self.status})"
+
+
+METRIC_NAME_MAX = 50
+
+
+class ProgressMetric(models.Model):
+    """A named value the person logs themselves (e.g. skin_clarity 7 on 0-10), with notes: read back as series
+    beside the measured scores. Names are free (lowercase snake_case, normalised by the service)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress_metrics")
+    name = models.CharField(max_length=METRIC_NAME_MAX, help_text="snake_case, e.g. skin_clarity")
+    value = models.FloatField()
+    notes = models.TextField(blank=True, max_length=2000)
+    date = models.DateField(help_text="The person's local date")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        indexes = [
+            models.Index(fields=["user", "name", "recorded_at"], name="metric_user_name_time_idx"),
+            models.Index(fields=["user", "date"], name="metric_user_date_idx"),
+            models.Index(fields=["recorded_at"], name="metric_recorded_at_idx"),  # the admin list's order
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.value:g} on {self.date}"

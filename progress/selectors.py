@@ -14,7 +14,7 @@ from django.utils import timezone
 from skincare.core.errors import NotFound
 
 from . import stats
-from .models import Milestone, ProgressEntry, ShareLink
+from .models import Milestone, ProgressEntry, ProgressMetric, ShareLink
 
 STATS_DEFAULT_DAYS = 90
 STATS_MAX_DAYS = 730
@@ -58,6 +58,61 @@ def done_analyses(*, user, since: date | None = None) -> QuerySet:
     return qs.order_by("created_at").only(
         "id", "created_at", "completed_at", "concerns", "overall_score", "status", "user_id"
     )
+
+
+# --- self-logged metrics -----------------------------------------------------------------------
+METRIC_MAX_POINTS = 2000  # one read is bounded: the newest points of the period
+
+
+def metric_series(*, user, name: str | None = None, since: date | None = None) -> list[dict]:
+    """The person's logged metrics as series, one per name (alphabetical), oldest point first, in one query:
+    [{metric, count, latest, average, min, max, points: [{date, value, notes, recorded_at}]}]."""
+    qs = ProgressMetric.objects.owned_by(user)
+    if name:
+        qs = qs.filter(name=name)
+    if since is not None:
+        qs = qs.filter(date__gte=since)
+    rows = list(
+        qs.order_by("-recorded_at").values_list("id", "name", "value", "notes", "date", "recorded_at")[
+            :METRIC_MAX_POINTS
+        ]
+    )
+    grouped: dict[str, list] = defaultdict(list)
+    for row in reversed(rows):
+        grouped[row[1]].append(row)
+    out = []
+    for metric, points in sorted(grouped.items()):
+        values = [p[2] for p in points]
+        out.append(
+            {
+                "metric": metric,
+                "count": len(values),
+                "latest": values[-1],
+                "average": round(sum(values) / len(values), 2),
+                "min": min(values),
+                "max": max(values),
+                "points": [
+                    {"id": p[0], "date": p[4], "value": p[2], "notes": p[3], "recorded_at": p[5]} for p in points
+                ],
+            }
+        )
+    return out
+
+
+def day_metrics(*, user, days: list[date]) -> dict[date, list[dict]]:
+    """The metrics logged on each given day, in one query: {day: [{metric, value, notes}]} (timeline rows)."""
+    if not days:
+        return {}
+    out: dict[date, list[dict]] = defaultdict(list)
+    rows = (
+        ProgressMetric.objects.owned_by(user)
+        .filter(date__in=set(days))
+        .order_by("date", "recorded_at")
+        .values_list("date", "name", "value", "notes")
+    )
+    for day, metric, value, notes in rows:
+        out[day].append({"metric": metric, "value": value, "notes": notes})
+    return dict(out)
 
 
 # --- entries -----------------------------------------------------------------------------------
@@ -168,6 +223,7 @@ def progress_stats(*, user, days: int = STATS_DEFAULT_DAYS) -> dict:
         },
         "entries": sum(1 for d in log_days if d >= start),
         "analyses": len(analyses),
+        "metrics": metric_series(user=user, since=start),
     }
 
 

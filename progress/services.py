@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import logging
+import math
+import re
 from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
@@ -17,7 +19,7 @@ from skincare.core.errors import DomainError
 from skincare.core.i18n import speaks_to
 
 from . import selectors, stats
-from .models import Comparison, Milestone, ProgressEntry, ShareLink, ShareReport
+from .models import METRIC_NAME_MAX, Comparison, Milestone, ProgressEntry, ProgressMetric, ShareLink, ShareReport
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +80,57 @@ def _enqueue_detection(user_id, wait_for: str | None = None) -> None:
 
 def entry_delete(*, entry: ProgressEntry) -> None:
     entry.delete()
+
+
+# --- self-logged metrics -----------------------------------------------------------------------
+METRIC_VALUE_LIMIT = 1_000_000  # a person's own scale (0-10, a count, hours of sleep...), never astronomical
+_METRIC_SEPARATORS = re.compile(r"[\s\-./]+")
+_METRIC_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def metric_name_normalise(name: str) -> str:
+    """ "Skin clarity", "skin-clarity", "skinClarity"... → "skin_clarity"; DomainError when nothing usable is left."""
+    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", str(name or "").strip())  # camelCase → snake_case
+    text = _METRIC_SEPARATORS.sub("_", text.lower()).strip("_")
+    text = re.sub(r"_+", "_", text)
+    if not text or len(text) > METRIC_NAME_MAX or not _METRIC_NAME.match(text):
+        raise DomainError(
+            f"Name the metric with letters, digits and underscores (at most {METRIC_NAME_MAX}), e.g. skin_clarity.",
+            code="invalid_metric",
+            errors={"metric": ["Letters, digits and underscores, starting with a letter."]},
+        )
+    return text
+
+
+def metric_record(
+    *, user, name: str, value: float, notes: str = "", date: date | None = None, now=None
+) -> ProgressMetric:
+    """Log one value of a named metric for a day (default: the person's today)."""
+    name = metric_name_normalise(name)
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise DomainError("The value is a number.", code="invalid_value", errors={"value": ["A number."]}) from exc
+    if not math.isfinite(number) or abs(number) > METRIC_VALUE_LIMIT:
+        raise DomainError(
+            f"The value is a number between -{METRIC_VALUE_LIMIT:,} and {METRIC_VALUE_LIMIT:,}.",
+            code="invalid_value",
+            errors={"value": ["Out of range."]},
+        )
+    today = selectors.user_today(user)
+    day = date or today
+    if day > today:
+        raise DomainError(
+            "A metric cannot be dated in the future.", code="date_in_future", errors={"date": ["In the future."]}
+        )
+    return ProgressMetric.objects.create(
+        user=user,
+        name=name,
+        value=number,
+        notes=(notes or "").strip()[:2000],
+        date=day,
+        recorded_at=now or timezone.now(),
+    )
 
 
 # --- milestones --------------------------------------------------------------------------------

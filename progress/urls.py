@@ -6,6 +6,7 @@ app_name = "progress"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("log/", views.log_entry, name="log"),
+    path("metrics/", views.log_metric, name="log-metric"),
     path("compare/", views.compare, name="compare"),
     path("shares/", views.shares, name="shares"),
     path("shares/<uuid:pk>/revoke/", views.share_revoke, name="share-revoke"),

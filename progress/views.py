@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from skincare.core.errors import DomainError, NotFound
 
 from . import charts, selectors, services
-from .forms import LogForm, ShareReportForm
+from .forms import LogForm, MetricForm, ShareReportForm
 from .throttling import ShareReportThrottle
 
 ANALYSIS_CHOICES = 60
@@ -46,11 +46,17 @@ def dashboard(request):
         for t in [data["overall"], *data["trends"]]
         if t["points"]
     ]
+    metric_charts = [
+        {**series, "label": _label(series["metric"]), "svg": charts.metric_svg(series, start, end)}
+        for series in data["metrics"]
+    ]
     entries = list(selectors.entry_list(user=request.user)[:10])
     day_map = selectors.day_analyses(user=request.user, days=[e.date for e in entries if not e.analysis_id])
+    metrics_by_day = selectors.day_metrics(user=request.user, days=[e.date for e in entries])
     for entry in entries:
         own = entry.analysis if entry.analysis_id and entry.analysis and entry.analysis.status == "done" else None
         entry.day_analysis = own or day_map.get(entry.date)
+        entry.day_metrics = [{**m, "label": _label(m["metric"])} for m in metrics_by_day.get(entry.date, [])]
     analyses = _recent_analyses(request.user)
     return render(
         request,
@@ -68,8 +74,32 @@ def dashboard(request):
                 initial={"date": selectors.user_today(request.user)},
             ),
             "can_compare": len(analyses) >= 2,
+            "metric_charts": metric_charts,
+            "metric_form": MetricForm(initial={"date": selectors.user_today(request.user)}),
         },
     )
+
+
+@login_required
+@require_POST
+def log_metric(request):
+    form = MetricForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Not saved: " + "; ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("progress:dashboard")
+    try:
+        metric = services.metric_record(
+            user=request.user,
+            name=form.cleaned_data["metric"],
+            value=form.cleaned_data["value"],
+            notes=form.cleaned_data.get("notes") or "",
+            date=form.cleaned_data.get("date"),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("progress:dashboard")
+    messages.success(request, f"Logged {_label(metric.name).lower()}: {metric.value:g}.")
+    return redirect("progress:dashboard")
 
 
 @login_required

@@ -170,6 +170,7 @@ class ReminderDelivery(models.Model):
         ROUTINE = "routine", "Routine reminder"
         SHELF_USE_SOON = "shelf_use_soon", "Shelf: use soon"
         SHELF_EXPIRED = "shelf_expired", "Shelf: expired"
+        CONSULTATION = "consultation", "Dermatologist consultation"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Claimed, not sent yet"

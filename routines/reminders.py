@@ -17,6 +17,7 @@ How exactly-once holds:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -254,7 +255,12 @@ def reminders_dispatch(*, now: datetime | None = None, batch_size: int = BATCH_S
     stats["claimed"] = len(claimed)
     retry = _retry_stale(now, batch_size)
     stats["retried"] = len(retry)
-    ids = [str(pk) for pk in dict.fromkeys([*claimed, *retry])]
+    deliveries_hand_over([str(pk) for pk in dict.fromkeys([*claimed, *retry])], now=now, enqueue=enqueue)
+    return stats
+
+
+def deliveries_hand_over(ids: list[str], *, now: datetime, enqueue: bool = True) -> None:
+    """Send claimed deliveries: one `send_reminder` task each once the claim commits, or here and now (tests)."""
     if enqueue:
         from .tasks import send_reminder
 
@@ -263,7 +269,6 @@ def reminders_dispatch(*, now: datetime | None = None, batch_size: int = BATCH_S
     else:
         for pk in ids:
             delivery_send(delivery_id=pk, now=now)
-    return stats
 
 
 # --- sending -----------------------------------------------------------------------------------------
@@ -274,9 +279,20 @@ def _period_title(period: str) -> str:
         return gettext("Time for your evening routine")
     return gettext("Time for your routine")
 
+# Reminder kinds of other apps (e.g. consultations): kind → function(delivery) → (title, body, url) or None (nothing
+# to send any more). They claim with `delivery_claim` and are sent, retried and recorded per channel like the rest.
+MESSAGE_BUILDERS: dict[str, Callable[[ReminderDelivery], tuple[str, str, str] | None]] = {}
+
+
+def register_message(kind: str, builder: Callable[[ReminderDelivery], tuple[str, str, str] | None]) -> None:
+    """Called from another app's AppConfig.ready(): how to word its reminders of `kind`."""
+    MESSAGE_BUILDERS[kind] = builder
+
 
 def _message(delivery: ReminderDelivery) -> tuple[str, str, str] | None:
     """Title, body and link of a reminder, in the active language (delivery_send makes it the person's)."""
+    if delivery.kind in MESSAGE_BUILDERS:
+        return MESSAGE_BUILDERS[delivery.kind](delivery)
     if delivery.kind == ReminderDelivery.Kind.ROUTINE:
         routine = delivery.routine
         if routine is None or not routine.is_active:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "routines",
     "progress",
     "recommendations",
+    "consultations",
 ]
 if INSTALLED_APPS[0] == "daphne":
     INSTALLED_APPS.insert(1, "channels")
@@ -271,12 +272,18 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "PREPROCESSING_HOOKS": ["skincare.core.schema.drop_trailing_slash_duplicates"],
+    "PREPROCESSING_HOOKS": [
+        "skincare.core.schema.drop_trailing_slash_duplicates",
+        "skincare.core.schema.drop_shadowed_routes",
+    ],
     # One name per shared choice set, so clients get stable enum names across endpoints.
     "ENUM_NAME_OVERRIDES": {
         "TrafficLightEnum": ["green", "yellow", "red"],
         "ConsentKindEnum": ["terms", "privacy", "photo_analysis", "marketing"],
         "ProductCategoryEnum": "ingredients.models.PRODUCT_CATEGORIES",
+        "ConsultationStatusEnum": "consultations.models.Consultation.Status",
+        "AnalysisStatusEnum": "analysis.models.SkinAnalysis.Status",
+        "CancelledByEnum": "consultations.models.Consultation.CancelledBy",
     },
 }
 
@@ -337,6 +344,16 @@ ML_MODELS_DIR = env.path("ML_MODELS_DIR", default=VAR_DIR / "models")
 # Admin lists: above this many rows (PostgreSQL's estimate), an unfiltered list shows the estimate, not COUNT(*).
 ADMIN_ESTIMATED_COUNT_ABOVE = env.int("ADMIN_ESTIMATED_COUNT_ABOVE", default=100_000)
 ANALYSIS_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# POST /api/v1/analysis/analyze (the original mobile client's synchronous upload) waits this long for the worker,
+# then answers 202 with the status URL.
+SEED_ANALYZE_WAIT_SECONDS = env.float("SEED_ANALYZE_WAIT_SECONDS", default=30.0)
+
+# --- dermatologist consultations -------------------------------------------------------------------
+CONSULTATION_BOOKING_NOTICE_MINUTES = env.int("CONSULTATION_BOOKING_NOTICE_MINUTES", default=60)
+CONSULTATION_CANCEL_NOTICE_HOURS = env.int("CONSULTATION_CANCEL_NOTICE_HOURS", default=24)
+CONSULTATION_REMINDER_MINUTES = env.list("CONSULTATION_REMINDER_MINUTES", cast=int, default=[1440, 60])
+CONSULTATION_SHARE_GRACE_MINUTES = env.int("CONSULTATION_SHARE_GRACE_MINUTES", default=60)
+CONSULTATION_MAX_UPCOMING = env.int("CONSULTATION_MAX_UPCOMING", default=3)
 ANALYSIS_MAX_PIXELS = 50_000_000
 ANALYSIS_MAX_SIDE = 1920
 

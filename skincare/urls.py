@@ -23,6 +23,7 @@ urlpatterns = [
     path("routines/", include("routines.urls")),
     path("progress/", include("progress.urls")),
     path("recommendations/", include("recommendations.urls")),
+    path("consultations/", include("consultations.urls")),
 ]
 
 handler400 = "skincare.core.views.handler400"

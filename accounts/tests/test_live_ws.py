@@ -6,12 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -19,42 +13,11 @@ from django.conf import settings
 pytestmark = pytest.mark.live
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
-def asgi_server(live_env):
+def asgi_server(live_asgi):
     if not settings.REDIS_URL:
         pytest.skip("needs REDIS_URL: the in-memory channel layer does not cross processes")
-    port = _free_port()
-    uvicorn = str(Path(sys.executable).with_name("uvicorn"))
-    log = tempfile.NamedTemporaryFile(prefix="skincare-uvicorn-", suffix=".log", delete=False)
-    proc = subprocess.Popen(
-        [uvicorn, "skincare.asgi:application", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=Path(__file__).resolve().parents[2],
-        env=live_env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"uvicorn exited: {Path(log.name).read_text()[-3000:]}")
-            time.sleep(0.2)
-    yield port
-    proc.terminate()
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        proc.kill()  # uvicorn waits for idle keep-alive sockets; nothing left to finish here
-        proc.wait(timeout=5)
+    return live_asgi()
 
 
 def test_notification_reaches_a_real_websocket_client(asgi_server, user, other_user):

@@ -52,13 +52,20 @@ class IngredientAnalysisSerializer(serializers.Serializer):
 
 
 class ScanResultSerializer(IngredientAnalysisSerializer):
-    text = serializers.CharField(help_text="What was read from the photo")
+    text = serializers.CharField(required=False, help_text="What was read from the photo (photo scans)")
     scan_id = serializers.UUIDField(required=False)
 
 
 class ScanInputSerializer(serializers.Serializer):
     file = serializers.FileField(required=False, help_text="The label photo (multipart)")
     image_data = serializers.CharField(required=False, help_text="Base64 image, for clients without multipart")
+    ingredients = serializers.ListField(
+        child=serializers.CharField(max_length=255),
+        required=False,
+        max_length=300,
+        help_text="Instead of a photo: the list already read (INCI or common names such as Vitamin C)",
+    )
+    text = serializers.CharField(required=False, max_length=20000, help_text="Instead of a photo: the label text")
 
 
 class AnalyzeInputSerializer(serializers.Serializer):

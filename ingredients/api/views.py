@@ -57,9 +57,34 @@ class ScanView(APIView):
         tags=["ingredients"],
     )
     def post(self, request):
+        """A label photo (`file` or base64 `image_data`), or an already read list: `ingredients` (names, common
+        names such as "Vitamin C" resolve through synonyms) or `text`, assessed like /ingredients/analyze."""
+        body = request.data if hasattr(request.data, "get") else {}
+        if (
+            not request.FILES.get("file")
+            and not body.get("image_data")
+            and (body.get("ingredients") or body.get("text"))
+        ):
+            return Response(_analyze_list(request))
         image = _image_bytes(request)
         result = services.scan_photo(user=request.user, image_bytes=image, profile=profile_for_user(user=request.user))
         return Response(result)
+
+
+def _analyze_list(request) -> dict:
+    """Assess `text` or `ingredients` from the body for the signed-in person and keep it as a scan."""
+    data = s.AnalyzeInputSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    text = data.validated_data.get("text")
+    names = data.validated_data.get("ingredients")
+    result = services.assess_ingredients(
+        text=text if text else None,
+        names=None if text else names,
+        profile=profile_for_user(user=request.user),
+    )
+    scan = services.scan_create(user=request.user, text=text or ", ".join(names or []), result=result)
+    result["scan_id"] = str(scan.id)
+    return result
 
 
 class AnalyzeView(APIView):
@@ -67,18 +92,7 @@ class AnalyzeView(APIView):
         request=s.AnalyzeInputSerializer, responses={200: s.IngredientAnalysisSerializer}, tags=["ingredients"]
     )
     def post(self, request):
-        data = s.AnalyzeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        text = data.validated_data.get("text")
-        names = data.validated_data.get("ingredients")
-        result = services.assess_ingredients(
-            text=text if text else None,
-            names=None if text else names,
-            profile=profile_for_user(user=request.user),
-        )
-        scan = services.scan_create(user=request.user, text=text or ", ".join(names or []), result=result)
-        result["scan_id"] = str(scan.id)
-        return Response(result)
+        return Response(_analyze_list(request))
 
 
 class IngredientSearchView(ListAPIView):

@@ -58,15 +58,26 @@ class DayScoresSerializer(serializers.Serializer):
     concerns = serializers.DictField(child=serializers.IntegerField(allow_null=True))
 
 
+class DayMetricSerializer(serializers.Serializer):
+    metric = serializers.CharField()
+    value = serializers.FloatField()
+    notes = serializers.CharField()
+
+
 class EntrySerializer(serializers.ModelSerializer):
     analysis = serializers.UUIDField(source="analysis_id", allow_null=True, read_only=True)
     analysis_status = serializers.SerializerMethodField()
     scores = serializers.SerializerMethodField()
+    metrics = serializers.SerializerMethodField(help_text="The metrics the person logged that day")
 
     class Meta:
         model = ProgressEntry
-        fields = ["id", "date", "rating", "notes", "analysis", "analysis_status", "scores", "created_at"]
+        fields = ["id", "date", "rating", "notes", "analysis", "analysis_status", "scores", "metrics", "created_at"]
         read_only_fields = fields
+
+    @extend_schema_field(DayMetricSerializer(many=True))
+    def get_metrics(self, obj) -> list[dict]:
+        return self.context.get("day_metrics", {}).get(obj.date, [])
 
     def get_analysis_status(self, obj) -> str | None:
         return obj.analysis.status if obj.analysis_id and obj.analysis else None
@@ -137,6 +148,52 @@ class RatingsSerializer(serializers.Serializer):
     slope_per_week = serializers.FloatField(allow_null=True)
 
 
+class MetricPointSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    date = serializers.DateField()
+    value = serializers.FloatField()
+    notes = serializers.CharField()
+    recorded_at = serializers.DateTimeField()
+
+
+class MetricSeriesSerializer(serializers.Serializer):
+    metric = serializers.CharField()
+    count = serializers.IntegerField()
+    latest = serializers.FloatField()
+    average = serializers.FloatField()
+    min = serializers.FloatField()
+    max = serializers.FloatField()
+    points = MetricPointSerializer(many=True, help_text="Oldest first")
+
+
+class MetricsSerializer(serializers.Serializer):
+    period = PeriodSerializer()
+    metrics = MetricSeriesSerializer(many=True)
+
+
+class MetricInputSerializer(serializers.Serializer):
+    metric = serializers.CharField(
+        max_length=100, help_text="A free name, e.g. skin_clarity (normalised to snake_case)"
+    )
+    value = serializers.FloatField(help_text="A number on the person's own scale, e.g. 0-10")
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    date = serializers.DateField(required=False, allow_null=True, help_text="Default: the person's today")
+
+
+class MetricRecordSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    metric = serializers.CharField(source="name")
+    value = serializers.FloatField()
+    notes = serializers.CharField()
+    date = serializers.DateField()
+    recorded_at = serializers.DateTimeField()
+
+
+class MetricsQuerySerializer(serializers.Serializer):
+    metric = serializers.CharField(required=False, max_length=100)
+    days = serializers.IntegerField(required=False, min_value=1, max_value=730, default=90)
+
+
 class StatsSerializer(serializers.Serializer):
     period = PeriodSerializer()
     adherence = AdherenceSerializer()
@@ -146,6 +203,7 @@ class StatsSerializer(serializers.Serializer):
     ratings = RatingsSerializer()
     entries = serializers.IntegerField()
     analyses = serializers.IntegerField()
+    metrics = MetricSeriesSerializer(many=True, help_text="The person's own logged metrics in the period")
 
 
 class StatsQuerySerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ urlpatterns = [
     *both("progress/log", views.LogView.as_view(), name="progress-log"),
     *both("progress/timeline", views.TimelineView.as_view(), name="progress-timeline"),
     *both("progress/stats", views.StatsView.as_view(), name="progress-stats"),
+    *both("progress/metrics", views.MetricsView.as_view(), name="progress-metrics"),
     *both("progress/compare", views.CompareView.as_view(), name="progress-compare"),
     *both("progress/milestone", views.MilestoneView.as_view(), name="progress-milestone"),
     *both("share", views.ShareView.as_view(), name="share"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -24,6 +26,10 @@ from .serializers import (
     EntryJsonSerializer,
     EntryMultipartSerializer,
     EntrySerializer,
+    MetricInputSerializer,
+    MetricRecordSerializer,
+    MetricsQuerySerializer,
+    MetricsSerializer,
     MilestoneInputSerializer,
     MilestoneSerializer,
     ShareInputSerializer,
@@ -93,7 +99,11 @@ class TimelineView(ListAPIView):
     def get(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
         days = [e.date for e in page if not (e.analysis_id and e.analysis and e.analysis.status == "done")]
-        context = {"request": request, "day_analyses": selectors.day_analyses(user=request.user, days=days)}
+        context = {
+            "request": request,
+            "day_analyses": selectors.day_analyses(user=request.user, days=days),
+            "day_metrics": selectors.day_metrics(user=request.user, days=[e.date for e in page]),
+        }
         return self.get_paginated_response(EntrySerializer(page, many=True, context=context).data)
 
 
@@ -109,6 +119,49 @@ class StatsView(APIView):
         query.is_valid(raise_exception=True)
         data = selectors.progress_stats(user=request.user, days=query.validated_data["days"])
         return Response(StatsSerializer(data).data)
+
+
+class MetricsView(APIView):
+    @extend_schema(
+        operation_id="progress_metrics",
+        parameters=[MetricsQuerySerializer],
+        responses={200: MetricsSerializer, 400: ERROR},
+        summary="The person's logged metrics as series (one per name, oldest point first) over the last `days`",
+    )
+    def get(self, request):
+        query = MetricsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(MetricsSerializer(metrics_data(request.user, **query.validated_data)).data)
+
+    @extend_schema(
+        operation_id="progress_metric_record",
+        request=MetricInputSerializer,
+        responses={201: MetricRecordSerializer, 400: ERROR},
+        summary="Log a named metric of your own (e.g. skin_clarity 7) with notes",
+    )
+    def post(self, request):
+        metric = record_metric(request)
+        return Response(MetricRecordSerializer(metric).data, status=status.HTTP_201_CREATED)
+
+
+def record_metric(request):
+    """Validate a metric from the body and record it (POST /progress/metrics and the seed's /progress/update)."""
+    data = MetricInputSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    v = data.validated_data
+    return services.metric_record(
+        user=request.user, name=v["metric"], value=v["value"], notes=v.get("notes", ""), date=v.get("date")
+    )
+
+
+def metrics_data(user, *, days: int = 90, metric: str | None = None) -> dict:
+    today = selectors.user_today(user)
+    start = today - timedelta(days=days - 1)
+    name = services.metric_name_normalise(metric) if metric else None
+    return {
+        "period": {"start": start, "end": today, "days": days},
+        "metrics": selectors.metric_series(user=user, name=name, since=start),
+    }
 
 
 class CompareView(APIView):

@@ -27,16 +27,22 @@ ERROR = OpenApiResponse(description="Error envelope {detail, code, errors?}")
 class RoutineCreateView(APIView):
     @extend_schema(
         request=RoutineCreateSerializer,
-        responses={201: RoutineCreateResponseSerializer, 400: ERROR},
+        responses={200: RoutineCreateResponseSerializer, 400: ERROR},
         summary="Generate personalised routine(s) from the profile, the latest analysis, the shelf and the catalog",
     )
     def post(self, request):
         data = RoutineCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        routines = services.routine_generate(user=request.user, **data.validated_data)
-        routines = list(selectors.routines_for_user(user=request.user).filter(pk__in=[r.pk for r in routines]))
-        routines.sort(key=lambda r: r.period)
-        return Response({"routines": RoutineSerializer(routines, many=True).data}, status=status.HTTP_201_CREATED)
+        # 200, not 201: the original mobile client asserts 200 (API.md).
+        return Response({"routines": generate_routines(request.user, data.validated_data)})
+
+
+def generate_routines(user, options: dict) -> list[dict]:
+    """Build and save the routine(s) for validated RoutineCreateSerializer options; serialized, am before pm."""
+    routines = services.routine_generate(user=user, **options)
+    routines = list(selectors.routines_for_user(user=user).filter(pk__in=[r.pk for r in routines]))
+    routines.sort(key=lambda r: r.period)
+    return RoutineSerializer(routines, many=True).data
 
 
 class MyRoutinesView(GenericAPIView):

@@ -15,6 +15,7 @@ from django.db import transaction
 SUPPORT = "support"
 MODERATOR = "moderator"
 DATA_SCIENTIST = "data scientist"
+DERMATOLOGIST = "dermatologist"
 ADMIN = "admin"
 
 ROLES: dict[str, list[str]] = {
@@ -48,6 +49,17 @@ ROLES: dict[str, list[str]] = {
         "core.view_ml_monitoring",
         "core.manage_model_versions",
         "core.export_training_data",
+    ],
+    # Consults: publishes their own availability, sees the consultations booked with them and writes notes (the
+    # admin and the dermatologist page show a dermatologist only their own rows; consultations/admin.py).
+    DERMATOLOGIST: [
+        "consultations.view_dermatologistprofile",
+        "consultations.change_dermatologistprofile",
+        "consultations.view_availabilityslot",
+        "consultations.add_availabilityslot",
+        "consultations.change_availabilityslot",
+        "consultations.view_consultation",
+        "consultations.change_consultation",
     ],
 }
 ALL = "*"

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
 
-from skincare.core.roles import ADMIN, DATA_SCIENTIST, MODERATOR, ROLES, SUPPORT
+from skincare.core.roles import ADMIN, DATA_SCIENTIST, DERMATOLOGIST, MODERATOR, ROLES, SUPPORT
 
 from .factories import analysis, model_version, staff_user
 
@@ -24,11 +24,14 @@ PAGES = {
     "analytics": "admin:core-analytics",
     "ml": "admin:core-ml",
     "training_data": "admin:core-training-data",
+    "consultations": "admin:consultations_consultation_changelist",
+    "slots": "admin:consultations_availabilityslot_changelist",
 }
 ALLOWED = {
     SUPPORT: {"users", "analyses"},
     MODERATOR: {"shares", "reports"},
     DATA_SCIENTIST: {"analyses", "model_versions", "feedback", "analytics", "ml", "training_data"},
+    DERMATOLOGIST: {"consultations", "slots"},
     ADMIN: set(PAGES),
 }
 
@@ -44,7 +47,7 @@ def test_create_roles_is_idempotent(roles):
     counts = {g.name: g.permissions.count() for g in Group.objects.filter(name__in=ROLES)}
     call_command("create_roles", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert {g.name: g.permissions.count() for g in Group.objects.filter(name__in=ROLES)} == counts
-    assert Group.objects.filter(name__in=ROLES).count() == 4
+    assert Group.objects.filter(name__in=ROLES).count() == 5
     support = Group.objects.get(name=SUPPORT)
     codes = set(support.permissions.values_list("codename", flat=True))
     assert {"change_user", "view_skinanalysis"} <= codes
@@ -60,7 +63,7 @@ def test_create_roles_tolerates_missing_models(monkeypatch, roles):
     assert results["support"].permissions == 1
 
 
-@pytest.mark.parametrize("role", [SUPPORT, MODERATOR, DATA_SCIENTIST, ADMIN])
+@pytest.mark.parametrize("role", [SUPPORT, MODERATOR, DATA_SCIENTIST, DERMATOLOGIST, ADMIN])
 @pytest.mark.parametrize("page", list(PAGES))
 def test_role_sees_only_its_pages(roles, client, role, page):
     url = url_or_skip(PAGES[page])
