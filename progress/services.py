@@ -214,6 +214,8 @@ def comparison_get_or_create(*, user, before, after) -> Comparison:
     try:
         from .alignment import AlignmentError, align_images
 
+        if not before.has_photo or not after.has_photo:
+            raise AlignmentError(PHOTO_DELETED)
         if not before.landmarks or not after.landmarks:
             raise AlignmentError("Face landmarks are missing on one of the photos.")
         before_img = _read_rgb(before.image.name)
@@ -239,6 +241,27 @@ def comparison_get_or_create(*, user, before, after) -> Comparison:
             default_storage.delete(comparison.aligned_image.name)
         return Comparison.objects.get(before=before, after=after)
     return comparison
+
+
+PHOTO_DELETED = "A photo was deleted: the scores are compared without pictures."
+
+
+def analysis_photo_deleted(*, analysis_id) -> list[str]:
+    """An analysis' photo is being deleted (privacy.services.photo_delete, in its transaction): its aligned
+    comparisons lose their image (their numbers stay) and the shared cards drawn from it are dropped.
+    Returns the aligned images' names, for the caller to shred."""
+    from django.core.cache import cache
+    from django.db.models import Q
+
+    pairs = Comparison.objects.filter(Q(before_id=analysis_id) | Q(after_id=analysis_id))
+    names = [n for n in pairs.exclude(aligned_image="").values_list("aligned_image", flat=True) if n]
+    pairs.update(aligned_image=None, failure=PHOTO_DELETED)
+    shares = ShareLink.objects.filter(Q(analysis_id=analysis_id) | Q(before_id=analysis_id) | Q(after_id=analysis_id))
+    keys = [f"progress:card:{pk}" for pk in shares.values_list("pk", flat=True)]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+    return names
 
 
 def _encode_jpeg(rgb) -> bytes:
