@@ -116,9 +116,15 @@ def _staff_label(viewer: Viewer) -> str:
     return f"Support staff ({who}), under a grant you approved"
 
 
+def _operator_may_see(viewer: Viewer, media: MediaInfo) -> bool:
+    """Server-side jobs run by the operators (a management command): never a link, only media_read."""
+    return viewer.user_id is None and bool(viewer.ref)
+
+
 def register_builtin_checks() -> None:
     register_viewer_check(ViewerKind.OWNER, _owner_may_see, label="You")
     register_viewer_check(ViewerKind.STAFF, _staff_may_see, label=_staff_label, same_session=True)
+    register_viewer_check(ViewerKind.OPERATOR, _operator_may_see, label=lambda v: f"The server's operators ({v.ref})")
 
 
 # --- links ---------------------------------------------------------------------------------------
@@ -154,6 +160,8 @@ def viewer_from_token(token: str) -> tuple[str, Viewer] | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("n"), str) or not data.get("k"):
         return None
+    if data["k"] == ViewerKind.OPERATOR:
+        return None  # server-side reads only, never served as a link
     return data["n"], Viewer(kind=str(data["k"]), user_id=data.get("u"), ref=str(data.get("r") or ""))
 
 

@@ -62,6 +62,7 @@ class ViewerKind(models.TextChoices):
     SHARE = "share", "Someone with your share link"
     DERMATOLOGIST = "dermatologist", "The dermatologist of your consultation"
     STAFF = "staff", "Support staff, under a grant you approved"
+    OPERATOR = "operator", "The server's operators (a command run on the server)"
 
 
 class MediaAccess(models.Model):

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("routines.api.urls")),
     path("", include("progress.api.urls")),
     path("", include("recommendations.api.urls")),
+    path("", include("privacy.api.urls")),
 ]
