@@ -76,18 +76,18 @@ def storage_facts(*, user) -> dict:
 
     files = StoredMedia.objects.filter(data_key__user=user).aggregate(n=Count("id"), size=Sum("size"))
     analyses = SkinAnalysis.objects.owned_by(user).aggregate(
-        total=Count("id"),
-        photo_free=Count("id", filter=Q(photo_free=True)),
-        deleted=Count("id", filter=Q(photo_deleted_at__isnull=False, photo_free=False)),
+        n_total=Count("id"),
+        n_photo_free=Count("id", filter=Q(photo_free=True)),
+        n_deleted=Count("id", filter=Q(photo_deleted_at__isnull=False, photo_free=False)),
     )
     key = DataKey.objects.filter(user=user).only("created_at", "master_key_id").first()
     bucket = getattr(settings, "AWS_STORAGE_BUCKET_NAME", "")
     return {
         "files": files["n"] or 0,
         "bytes": files["size"] or 0,
-        "analyses": analyses["total"] or 0,
-        "photo_free": analyses["photo_free"] or 0,
-        "photos_deleted": analyses["deleted"] or 0,
+        "analyses": analyses["n_total"] or 0,
+        "photo_free": analyses["n_photo_free"] or 0,
+        "photos_deleted": analyses["n_deleted"] or 0,
         "where": f"an S3-compatible bucket ({bucket})" if bucket else "this server's disk",
         "key_created_at": key.created_at if key else None,
     }

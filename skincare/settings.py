@@ -295,6 +295,7 @@ SPECTACULAR_SETTINGS = {
         "TrafficLightEnum": ["green", "yellow", "red"],
         "ConsentKindEnum": ["terms", "privacy", "photo_analysis", "marketing"],
         "ProductCategoryEnum": "ingredients.models.PRODUCT_CATEGORIES",
+        "PhotoRetentionEnum": "skincare.core.models.PhotoRetention",
     },
 }
 

@@ -29,7 +29,7 @@ class StorageFactsSerializer(serializers.Serializer):
 
 class PrivacySettingsSerializer(serializers.Serializer):
     photo_retention = serializers.ChoiceField(
-        choices=[("", "The site's default"), *PhotoRetention.choices],
+        choices=PhotoRetention.choices,
         allow_blank=True,
         help_text='keep, days (with retention_days), after_analysis, or "" for the site\'s default',
     )
