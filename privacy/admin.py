@@ -18,13 +18,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from skincare.core.admin_scale import LargeTableAdmin
+from skincare.core.admin_scale import LargeTableAdmin, values_filter
 from skincare.core.audit import client_ip
 from skincare.core.errors import DomainError
 
 from . import selectors, services
 from .media import Viewer, media_url
-from .models import MediaAccess, SupportGrant
+from .models import MediaAccess, SupportGrant, ViewerKind
 
 _request: contextvars.ContextVar = contextvars.ContextVar("privacy_admin_request", default=None)
 
@@ -157,7 +157,12 @@ class MediaAccessAdmin(LargeTableAdmin):
     """Who saw which image: the same records each person sees on their privacy page."""
 
     list_display = ["created_at", "owner", "media_kind", "viewer_kind", "viewer_label", "via"]
-    list_filter = ["viewer_kind", "media_kind", "via", "created_at"]
+    list_filter = [
+        values_filter("viewer_kind", ViewerKind.values, title="viewer"),
+        values_filter("media_kind", ("photo", "overlay", "aligned", "label"), title="image"),
+        values_filter("via", ("link", "card", "export")),
+        "created_at",
+    ]
     search_fields = ["owner__email"]
     search_uuid_fields = ["owner_id", "viewer_id"]
     list_select_related = ["owner"]

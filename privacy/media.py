@@ -69,6 +69,7 @@ class MediaInfo:
     owner_id: uuid.UUID
     kind: str
     created_at: object
+    row: StoredMedia | None = None  # with its data key: read once per serving
 
 
 @dataclass(frozen=True)
@@ -167,11 +168,12 @@ def viewer_from_token(token: str) -> tuple[str, Viewer] | None:
 
 # --- checking and recording ----------------------------------------------------------------------
 def media_info(name: str) -> MediaInfo | None:
-    row = StoredMedia.objects.select_related("data_key").only("name", "kind", "created_at", "data_key__user_id")
-    found = row.filter(name=name).first()
+    found = StoredMedia.objects.select_related("data_key").filter(name=name).first()
     if found is None:
         return None
-    return MediaInfo(name=name, owner_id=found.data_key.user_id, kind=found.kind, created_at=found.created_at)
+    return MediaInfo(
+        name=name, owner_id=found.data_key.user_id, kind=found.kind, created_at=found.created_at, row=found
+    )
 
 
 def authorised(viewer: Viewer, media: MediaInfo, *, request=None) -> bool:
@@ -227,7 +229,7 @@ def media_read(name: str | None, *, viewer: Viewer, request=None, via: str = "li
     if media is None or not authorised(viewer, media, request=request):
         raise MediaDenied(name)
     try:
-        data = media_storage().read(name)
+        data = media_storage().read(name, row=media.row)
     except FileNotFoundError as exc:
         raise MediaDenied(name) from exc
     access_record(media=media, viewer=viewer, via=via)

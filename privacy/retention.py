@@ -121,9 +121,7 @@ def sweep(*, batch_size: int = 200, max_batches: int = 10, now: datetime.datetim
 
     Returns {"deleted", "batches", "more"}: `more` says the last batch was full (the task runs again soon).
     """
-    from analysis.models import SkinAnalysis
-
-    from .services import photo_delete
+    from .services import photos_delete
 
     now = now or timezone.now()
     deleted = batches = 0
@@ -134,9 +132,7 @@ def sweep(*, batch_size: int = 200, max_batches: int = 10, now: datetime.datetim
             more = False
             break
         batches += 1
-        for analysis in SkinAnalysis.objects.filter(pk__in=ids).only("pk"):
-            if photo_delete(analysis_id=analysis.pk, reason="retention"):
-                deleted += 1
+        deleted += photos_delete(analysis_ids=ids, reason="retention")
         more = len(ids) >= batch_size
         if not more:
             break

@@ -14,6 +14,7 @@ from .models import RETENTION_MAX_DAYS, PhotoRetention, PrivacySettings, Support
 from .storage import media_shred
 
 SITE_DEFAULT = ""  # a person's choice "as the site decides"
+PHOTOS_BATCH = 200  # photos deleted per transaction
 
 
 # --- retention ------------------------------------------------------------------------------------
@@ -51,28 +52,35 @@ def retention_set(*, user, policy: str, days=None) -> PrivacySettings:
 
 # --- deleting photos, keeping the numbers ---------------------------------------------------------
 def photo_delete(*, analysis_id, reason: str = "person") -> bool:
-    """Delete an analysis' photo, its overlay and every aligned comparison made from it; keep the scores,
-    lesion boxes and landmarks. The keys go in this transaction (the files are unreadable from its commit on,
-    backups included), the bytes after it. Idempotent: False when there was no photo left to delete."""
+    """Delete one analysis' photo (see `photos_delete`). False when there was no photo left to delete."""
+    return photos_delete(analysis_ids=[analysis_id], reason=reason) == 1
+
+
+def photos_delete(*, analysis_ids, reason: str) -> int:
+    """Delete analyses' photos, their overlays and every aligned comparison made from them; keep the scores,
+    lesion boxes and landmarks. One transaction for the lot: the keys go in it (the files are unreadable from its
+    commit on, backups included), the bytes after it. Idempotent: photos already deleted, and analyses still
+    queued or processing, are skipped. Returns how many photos were deleted."""
     from analysis.models import SkinAnalysis
     from progress.services import analysis_photo_deleted
 
     with transaction.atomic():
-        analysis = (
+        rows = list(
             SkinAnalysis.objects.select_for_update()
-            .filter(pk=analysis_id, photo_deleted_at__isnull=True)
-            .only("pk", "image", "overlay", "status")
-            .first()
+            .filter(pk__in=list(analysis_ids), photo_deleted_at__isnull=True, status__in=("done", "failed"))
+            .exclude(image="")
+            .values_list("pk", "image", "overlay")
         )
-        if analysis is None or analysis.status in ("queued", "processing"):
-            return False
-        names = [analysis.image.name, analysis.overlay.name if analysis.overlay else ""]
-        names += analysis_photo_deleted(analysis_id=analysis.pk)
-        SkinAnalysis.objects.filter(pk=analysis.pk).update(
+        if not rows:
+            return 0
+        ids = [pk for pk, _, _ in rows]
+        names = [n for _, image, overlay in rows for n in (image, overlay) if n]
+        names += analysis_photo_deleted(analysis_ids=ids)
+        SkinAnalysis.objects.filter(pk__in=ids).update(
             image="", overlay=None, photo_deleted_at=timezone.now(), photo_deleted_reason=reason[:20]
         )
         media_shred(names)
-    return True
+    return len(rows)
 
 
 def photo_delete_for_user(*, user, analysis_id) -> bool:
@@ -91,13 +99,11 @@ def photos_delete_all(*, user) -> int:
     """Delete every finished analysis' photo of the person (the numbers stay). Returns how many were deleted."""
     from analysis.models import SkinAnalysis
 
-    ids = list(
-        SkinAnalysis.objects.owned_by(user)
-        .filter(photo_deleted_at__isnull=True, status__in=("done", "failed"))
-        .exclude(image="")
-        .values_list("pk", flat=True)
+    kept = SkinAnalysis.objects.owned_by(user).filter(photo_deleted_at__isnull=True).exclude(image="")
+    ids = list(kept.values_list("pk", flat=True))
+    return sum(
+        photos_delete(analysis_ids=ids[i : i + PHOTOS_BATCH], reason="person") for i in range(0, len(ids), PHOTOS_BATCH)
     )
-    return sum(1 for pk in ids if photo_delete(analysis_id=pk, reason="person"))
 
 
 # --- support grants -------------------------------------------------------------------------------

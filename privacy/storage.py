@@ -117,17 +117,19 @@ class EncryptedStorage(Storage):
             raise ValueError("Stored images are written with save(), never opened for writing.")
         return ContentFile(self.read(name), name=name)
 
-    def read(self, name: str) -> bytes:
-        """The plaintext of a stored file. FileNotFoundError when it or its key is gone (shredded)."""
+    def read(self, name: str, *, row: StoredMedia | None = None) -> bytes:
+        """The plaintext of a stored file. FileNotFoundError when it or its key is gone (shredded).
+        `row`: its StoredMedia with the data key, when the caller has just read it (saves the query)."""
         with self.inner.open(name, "rb") as fh:
             blob = fh.read()
-        return self.decrypt(name, blob)
+        return self.decrypt(name, blob, row=row)
 
-    def decrypt(self, name: str, blob: bytes) -> bytes:
+    def decrypt(self, name: str, blob: bytes, *, row: StoredMedia | None = None) -> bytes:
         media_id = crypto.media_id_of(blob)
         if media_id is None:
             return blob  # written before encryption; `manage.py encrypt_media` encrypts it in place
-        row = StoredMedia.objects.select_related("data_key").filter(pk=media_id).first()
+        if row is None or row.pk != media_id:
+            row = StoredMedia.objects.select_related("data_key").filter(pk=media_id).first()
         if row is None:
             raise FileNotFoundError(f"The key of {name} was destroyed: the file cannot be read any more.")
         if row.name != name:

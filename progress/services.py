@@ -246,17 +246,20 @@ def comparison_get_or_create(*, user, before, after) -> Comparison:
 PHOTO_DELETED = "A photo was deleted: the scores are compared without pictures."
 
 
-def analysis_photo_deleted(*, analysis_id) -> list[str]:
-    """An analysis' photo is being deleted (privacy.services.photo_delete, in its transaction): its aligned
-    comparisons lose their image (their numbers stay) and the shared cards drawn from it are dropped.
+def analysis_photo_deleted(*, analysis_ids: list) -> list[str]:
+    """Analyses' photos are being deleted (privacy.services.photos_delete, in its transaction): their aligned
+    comparisons lose their image (their numbers stay) and the shared cards drawn from them are dropped.
     Returns the aligned images' names, for the caller to shred."""
     from django.core.cache import cache
     from django.db.models import Q
 
-    pairs = Comparison.objects.filter(Q(before_id=analysis_id) | Q(after_id=analysis_id))
+    pairs = Comparison.objects.filter(Q(before_id__in=analysis_ids) | Q(after_id__in=analysis_ids))
     names = [n for n in pairs.exclude(aligned_image="").values_list("aligned_image", flat=True) if n]
-    pairs.update(aligned_image=None, failure=PHOTO_DELETED)
-    shares = ShareLink.objects.filter(Q(analysis_id=analysis_id) | Q(before_id=analysis_id) | Q(after_id=analysis_id))
+    if names:
+        pairs.exclude(aligned_image="").update(aligned_image=None, failure=PHOTO_DELETED)
+    shares = ShareLink.objects.filter(
+        Q(analysis_id__in=analysis_ids) | Q(before_id__in=analysis_ids) | Q(after_id__in=analysis_ids)
+    )
     keys = [f"progress:card:{pk}" for pk in shares.values_list("pk", flat=True)]
     if keys:
         cache.delete_many(keys)
