@@ -81,6 +81,13 @@ class SkinAnalysisAdmin(StaffPhotoMixin, LargeTableAdmin):
     ]
     exclude = ["landmarks", "regions", "image", "overlay"]
 
+    def delete_model(self, request, obj):
+        services.analysis_delete(analysis=obj)  # the keys and files go too, not only the row
+
+    def delete_queryset(self, request, queryset):
+        for analysis in queryset:
+            services.analysis_delete(analysis=analysis)
+
     @admin.display(description="photos")
     def photos(self, obj):
         if not obj.has_photo:

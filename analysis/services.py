@@ -290,12 +290,14 @@ def analysis_rerun(*, analysis: SkinAnalysis) -> SkinAnalysis:
 def analysis_delete(*, analysis: SkinAnalysis) -> None:
     """Delete the row (lesions and feedback cascade) and the photo and overlay: their keys are destroyed in the
     same transaction (crypto-shredding: every copy is unreadable from the commit on), the files after it."""
+    from privacy.services import photos_delete
     from privacy.storage import media_shred
 
     names = [n for n in (analysis.image.name, analysis.overlay.name if analysis.overlay else "") if n]
     with transaction.atomic():
+        photos_delete(analysis_ids=[analysis.pk], reason="person")  # its aligned comparisons and share cards too
         analysis.delete()
-        media_shred(names)
+        media_shred(names)  # also when it was still queued
 
 
 def _photo_is_transient(analysis: SkinAnalysis) -> bool:

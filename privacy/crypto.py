@@ -75,7 +75,7 @@ def wrap(kek: bytes, key: bytes, *, context: bytes) -> bytes:
     return nonce + AESGCM(kek).encrypt(nonce, key, context)
 
 
-def unwrap(kek: bytes, wrapped: bytes, *, context: bytes) -> bytes:
+def unwrap(kek: bytes, wrapped: bytes | memoryview, *, context: bytes) -> bytes:
     wrapped = bytes(wrapped)
     if len(wrapped) != WRAPPED_BYTES:
         raise DecryptionError("A wrapped key has the wrong length.")

@@ -24,6 +24,7 @@ also requires the signed-in user of the request to be the viewer (for kinds that
 
 from __future__ import annotations
 
+import datetime
 import mimetypes
 import time
 import uuid
@@ -68,7 +69,7 @@ class MediaInfo:
     name: str
     owner_id: uuid.UUID
     kind: str
-    created_at: object
+    created_at: datetime.datetime | None
     row: StoredMedia | None = None  # with its data key: read once per serving
 
 
@@ -226,7 +227,7 @@ def media_read(name: str | None, *, viewer: Viewer, request=None, via: str = "li
     from .storage import media_storage
 
     media = media_info(name) if name else None
-    if media is None or not authorised(viewer, media, request=request):
+    if name is None or media is None or not authorised(viewer, media, request=request):
         raise MediaDenied(name)
     try:
         data = media_storage().read(name, row=media.row)

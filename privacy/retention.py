@@ -91,6 +91,8 @@ def expired(*, now: datetime.datetime, limit: int) -> list:
         .order_by("retention_days")
     )
     for days in days_chosen:
+        if days is None:
+            continue
         groups.append(
             Q(
                 user__privacy_settings__photo_retention=PhotoRetention.DAYS,

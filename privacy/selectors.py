@@ -94,9 +94,9 @@ def storage_facts(*, user) -> dict:
 
 
 def privacy_overview(*, user, request=None) -> dict:
-    accesses = list(access_list(user=user)[:50])
-    for a in accesses:
-        a.kind_words = KIND_WORDS.get(a.media_kind, a.media_kind)
+    accesses = [
+        {"record": a, "kind_words": KIND_WORDS.get(a.media_kind, a.media_kind)} for a in access_list(user=user)[:50]
+    ]
     return {
         "settings": privacy_settings(user=user),
         "facts": storage_facts(user=user),

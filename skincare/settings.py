@@ -49,6 +49,7 @@ def _local_media_master_key() -> str:
     return path.read_text().strip()
 
 
+MEDIA_MASTER_KEY_FROM_ENV = bool(env("MEDIA_MASTER_KEY", default=None))  # `check --deploy` warns when not
 MEDIA_MASTER_KEY = env("MEDIA_MASTER_KEY", default=None) or _local_media_master_key()
 MEDIA_MASTER_KEYS_PREVIOUS = env.list("MEDIA_MASTER_KEYS_PREVIOUS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])

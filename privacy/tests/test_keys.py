@@ -70,3 +70,16 @@ def test_encrypt_media_encrypts_files_stored_before_encryption(user):
     assert default_storage.open(legacy).read() == plain
     assert StoredMedia.objects.get(name=legacy).data_key.user_id == user.pk
     assert "encrypted 0, already encrypted 1" in run("encrypt_media")
+
+
+def test_system_checks_refuse_a_bad_master_key_and_warn_without_one_in_production(settings):
+    from privacy.apps import check_master_key_in_environment, check_master_keys
+
+    assert check_master_keys() == []
+    settings.MEDIA_MASTER_KEY = "not-a-key"
+    settings.MEDIA_MASTER_KEYS_PREVIOUS = ["short"]
+    assert [e.id for e in check_master_keys()] == ["privacy.E001", "privacy.E002"]
+    settings.MEDIA_MASTER_KEY_FROM_ENV = False
+    assert [w.id for w in check_master_key_in_environment()] == ["privacy.W001"]
+    settings.MEDIA_MASTER_KEY_FROM_ENV = True
+    assert check_master_key_in_environment() == []
