@@ -33,8 +33,9 @@ def _path(points) -> str:
     return "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in points) + " Z"
 
 
-def face_map_svg(analysis, *, width: int = 360) -> str | None:
-    """The SVG text, or None when the analysis has no landmarks (not done, or failed before measuring)."""
+def face_map_svg(analysis, *, width: int = 360, lesions: bool = True) -> str | None:
+    """The SVG text, or None when the analysis has no landmarks (not done, or failed before measuring).
+    `lesions=False` leaves the spots out (a thumbnail: no query for them)."""
     from ml.vision import landmarks as lm  # index lists only
 
     points = analysis.landmarks or []
@@ -74,7 +75,7 @@ def face_map_svg(analysis, *, width: int = 360) -> str | None:
                 f'<path d="{_path([points[i] for i in feature])}" fill="none" stroke="{LINE}" '
                 f'stroke-width="{stroke:.2f}"/>'
             )
-    for le in analysis.lesions.all():
+    for le in analysis.lesions.all() if lesions else ():
         colour = LESION_COLOURS.get(le.kind, "#e0a800")
         parts.append(
             f'<rect x="{le.x}" y="{le.y}" width="{max(le.w, 1)}" height="{max(le.h, 1)}" fill="none" '

@@ -130,8 +130,11 @@ def history(request):
     from privacy.media import owner_media_url
 
     page = Paginator(selectors.analysis_history(user=request.user), 20).get_page(request.GET.get("page"))
+    from .facemap import face_map_svg
+
     for a in page.object_list:
         a.thumb_url = owner_media_url(a.image.name, user=request.user) if a.has_photo else None
+        a.face_map = None if a.has_photo else face_map_svg(a, width=56, lesions=False)
     return render(request, "analysis/history.html", {"page": page})
 
 

@@ -73,6 +73,20 @@ def staff_photos(user_id, images: list[tuple[str, str]]) -> str:
     )
 
 
+class ReadOnlyAdmin(LargeTableAdmin):
+    """Records: staff read them; nobody adds, edits or deletes one here (a grant is asked for from an analysis'
+    page, "Ask to see the photos"; only the person decides on it)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class AskForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -83,7 +97,7 @@ class AskForm(forms.Form):
 
 
 @admin.register(SupportGrant)
-class SupportGrantAdmin(LargeTableAdmin):
+class SupportGrantAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "staff_email", "user", "status", "hours", "expires_at", "revoked_at"]
     list_filter = ["status", "created_at"]
     search_fields = ["user__email", "staff_email"]
@@ -101,15 +115,6 @@ class SupportGrantAdmin(LargeTableAdmin):
         "expires_at",
         "revoked_at",
     ]
-
-    def has_add_permission(self, request):
-        return False  # a grant is asked for from a person's page ("Ask to see the photos"), never made here
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [
@@ -153,7 +158,7 @@ class SupportGrantAdmin(LargeTableAdmin):
 
 
 @admin.register(MediaAccess)
-class MediaAccessAdmin(LargeTableAdmin):
+class MediaAccessAdmin(ReadOnlyAdmin):
     """Who saw which image: the same records each person sees on their privacy page."""
 
     list_display = ["created_at", "owner", "media_kind", "viewer_kind", "viewer_label", "via"]
@@ -168,12 +173,3 @@ class MediaAccessAdmin(LargeTableAdmin):
     list_select_related = ["owner"]
     readonly_fields = [f.name for f in MediaAccess._meta.fields]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

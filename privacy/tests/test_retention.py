@@ -155,5 +155,17 @@ def test_pages_say_photo_deleted_on_and_still_show_numbers_and_a_face_map(client
     assert 'data-region="forehead"' in html and "/media/s/" not in html
     assert ">60<" in html  # the overall score is still shown
     history = client.get("/analysis/history/").content.decode()
-    assert "photo deleted on" in history and "/media/s/" not in history
+    assert "photo deleted on" in history and "/media/s/" not in history and "face-map-thumb" in history
     assert client.get(f"/api/v1/analysis/{a.pk}/face-map").status_code == 401  # the API wants its token
+
+
+def test_progress_compare_says_which_photo_was_deleted_and_draws_face_maps(client, user, password):
+    before = make_analysis(user, landmarks=synthetic_landmarks(), days_ago=14)
+    after = make_analysis(user, landmarks=synthetic_landmarks(3))
+    with at(2):
+        services.photo_delete(analysis_id=before.pk, reason="person")
+    client.login(email=user.email, password=password)
+    html = client.get(f"/progress/compare/?before={before.pk}&after={after.pk}").content.decode()
+    assert "data-face-maps" in html and "photo deleted on" in html and html.count("<svg") >= 1
+    assert html.count("/media/s/") == 1  # the after photo is still there, the before one is a face map
+    assert "Acne" in html or "acne" in html.lower()  # the deltas table stays
