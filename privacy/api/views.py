@@ -38,13 +38,14 @@ class PrivacySettingsView(APIView):
         summary="Choose how long photos are kept (applies to the photos already stored too)",
     )
     def put(self, request):
-        serializer = PrivacySettingsSerializer(data=request.data)
+        return self._save(request, partial=False)
+
+    def _save(self, request, *, partial: bool):
+        serializer = PrivacySettingsSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        services.retention_set(
-            user=request.user,
-            policy=serializer.validated_data["photo_retention"],
-            days=serializer.validated_data.get("retention_days"),
-        )
+        current = selectors.privacy_settings(user=request.user)
+        data = {**current, **serializer.validated_data}
+        services.retention_set(user=request.user, policy=data["photo_retention"], days=data.get("retention_days"))
         return Response(PrivacySettingsSerializer(_settings_payload(request.user)).data)
 
     @extend_schema(
@@ -53,7 +54,7 @@ class PrivacySettingsView(APIView):
         responses={200: PrivacySettingsSerializer, 400: ERROR},
     )
     def patch(self, request):
-        return self.put(request)
+        return self._save(request, partial=True)
 
 
 class AccessListView(ListAPIView):

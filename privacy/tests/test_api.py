@@ -102,3 +102,14 @@ def test_delete_all_photos_keeps_results(auth_client, other_user, django_capture
         assert not a.has_photo and a.overall_score == 60
     assert default_storage.exists(theirs.image.name)
     assert auth_client.post("/api/v1/privacy/photos/delete").json() == {"deleted": 0}
+
+
+def test_face_map_endpoint_guards(auth_client, other_client):
+    from progress.tests.factories import synthetic_landmarks
+
+    a = make_analysis(auth_client.user, landmarks=synthetic_landmarks())
+    assert auth_client.get(f"/api/v1/analysis/{a.pk}/face-map").status_code == 200
+    assert other_client.get(f"/api/v1/analysis/{a.pk}/face-map").status_code == 404
+    queued = make_analysis(auth_client.user, status="queued")
+    r = auth_client.get(f"/api/v1/analysis/{queued.pk}/face-map")
+    assert r.status_code == 404 and r.json()["code"] == "face_map_unavailable"
