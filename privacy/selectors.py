@@ -108,5 +108,13 @@ def privacy_overview(*, user, request=None) -> dict:
     }
 
 
+PERSON_WORDS = {
+    PhotoRetention.KEEP: "Keep my photos until I delete them",
+    PhotoRetention.DAYS: "Delete my photos after a number of days",
+    PhotoRetention.AFTER_ANALYSIS: "Delete each photo as soon as its analysis is done",
+}
+
+
 def retention_choices() -> list[tuple[str, str]]:
-    return [("", "As this site decides"), *PhotoRetention.choices]
+    """The choices in the person's words (the page), the site's default first."""
+    return [("", "As this site decides"), *((value, PERSON_WORDS[value]) for value in PhotoRetention.values)]
