@@ -9,7 +9,7 @@ recorded when it is served.
     media_url(name, viewer=Viewer(kind="dermatologist", user_id=doctor.pk, ref=str(consultation.pk)))
 
 A link carries (name, viewer kind, viewer id, ref) under Django's signing key and expires after
-SIGNED_URL_MAX_AGE seconds. Serving it (`serve`, the view at /media/s/<token>) checks, at that moment, that the
+SIGNED_URL_MAX_AGE seconds. Serving it (privacy.views.serve_media at /media/s/<token>) checks, at that moment, that the
 viewer may still see that file — the owner is its owner, the share link is live and shows it, the support grant
 is approved and unexpired — then writes a `MediaAccess` row the person sees on their privacy page, and only then
 decrypts. A kind without a registered check is refused (fail closed).
@@ -20,6 +20,8 @@ Apps that show images to someone new register a check for their kind in their Ap
 
 `check(viewer, media) -> bool` gets the Viewer and a MediaInfo (name, owner_id, kind, created_at); `same_session`
 also requires the signed-in user of the request to be the viewer (for kinds that only see images in a browser).
+Code that uses an image's pixels on the server for someone (a share card, the export archive) calls
+`media_read(name, viewer=..., via=...)`, which checks and records the same way and returns the plaintext.
 """
 
 from __future__ import annotations
@@ -47,6 +49,11 @@ class Viewer:
     kind: str
     user_id: str | None = None  # who; None for an anonymous visitor of a share link
     ref: str = ""  # what lets them: a share link, a consultation, a support grant
+
+    def __post_init__(self) -> None:  # ids may be given as UUIDs: the link carries text
+        object.__setattr__(self, "kind", str(self.kind))
+        object.__setattr__(self, "user_id", None if self.user_id is None else str(self.user_id))
+        object.__setattr__(self, "ref", str(self.ref or ""))
 
     @classmethod
     def owner(cls, user) -> Viewer:

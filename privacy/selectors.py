@@ -108,10 +108,10 @@ def privacy_overview(*, user, request=None) -> dict:
     }
 
 
-PERSON_WORDS = {
-    PhotoRetention.KEEP: "Keep my photos until I delete them",
-    PhotoRetention.DAYS: "Delete my photos after a number of days",
-    PhotoRetention.AFTER_ANALYSIS: "Delete each photo as soon as its analysis is done",
+PERSON_WORDS: dict[str, str] = {
+    PhotoRetention.KEEP.value: "Keep my photos until I delete them",
+    PhotoRetention.DAYS.value: "Delete my photos after a number of days",
+    PhotoRetention.AFTER_ANALYSIS.value: "Delete each photo as soon as its analysis is done",
 }
 
 

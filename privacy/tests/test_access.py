@@ -84,9 +84,7 @@ def test_a_registered_viewer_kind_sees_what_its_check_allows(client, user, other
         same_session=True,
     )
     try:
-        url = media_url(
-            a.image.name, viewer=Viewer(kind="placeholder_doctor", user_id=str(other_user.pk), ref="consult-1")
-        )
+        url = media_url(a.image.name, viewer=Viewer(kind="placeholder_doctor", user_id=other_user.pk, ref="consult-1"))
         assert client.get(url).status_code == 404  # same_session: only in the doctor's own session
         client.force_login(other_user)
         assert client.get(url).status_code == 200
