@@ -429,30 +429,31 @@ def account_export(*, user: User) -> dict:
             size = default_storage.size(name)
         except (OSError, NotImplementedError):
             size = None
-        data["files"].append({"app": label, "name": name, "size": size, "url": _file_url(name)})
+        data["files"].append({"app": label, "name": name, "size": size, "url": _file_url(name, user)})
     return data
 
 
-def _file_url(name: str) -> str | None:
-    """A short-lived signed link to the file (local signed URL or S3 presigned)."""
-    try:
-        return default_storage.url(name)
-    except (OSError, NotImplementedError):
-        return None
+def _file_url(name: str, user: User) -> str | None:
+    """A short-lived signed link to the person's own file (opening it is recorded as their access)."""
+    from privacy.media import owner_media_url
+
+    return owner_media_url(name, user=user)
 
 
 def account_export_zip(*, user: User) -> bytes:
     """The export as a zip: export.json plus every stored file of the user under files/<app>/."""
+    from privacy.media import MediaDenied, Viewer, media_read
+
     data = account_export(user=user)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for entry in data["files"]:
             arcname = f"files/{entry['app']}/{entry['name']}"
-            try:
-                with default_storage.open(entry["name"], "rb") as handle:
-                    archive.writestr(arcname, handle.read())
+            try:  # decrypted for the person, and recorded as their access (privacy.media)
+                content, _ = media_read(entry["name"], viewer=Viewer.owner(user), via="export")
+                archive.writestr(arcname, content)
                 entry["archive_path"] = arcname
-            except OSError:
+            except (OSError, MediaDenied):
                 entry["archive_path"] = None
                 entry["missing"] = True
         archive.writestr("export.json", json.dumps(data, indent=2, ensure_ascii=False, default=str))

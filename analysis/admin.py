@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from accounts.models import SKIN_TYPES
+from privacy.admin import StaffPhotoMixin, staff_photos
 from skincare.core.admin_scale import LargeTableAdmin, recent_values_filter, values_filter
+from skincare.core.errors import DomainError
 
 from . import services
 from .models import Feedback, Lesion, ModelVersion, SkinAnalysis
@@ -18,7 +20,9 @@ class LesionInline(admin.TabularInline):
 
 
 @admin.register(SkinAnalysis)
-class SkinAnalysisAdmin(LargeTableAdmin):
+class SkinAnalysisAdmin(StaffPhotoMixin, LargeTableAdmin):
+    """Measurements for staff; the photo and overlay only under the person's approved grant (privacy.admin)."""
+
     list_display = [
         "id",
         "user",
@@ -51,9 +55,11 @@ class SkinAnalysisAdmin(LargeTableAdmin):
         "created_at",
         "started_at",
         "completed_at",
-        "image",
-        "overlay",
-        "overlay_preview",
+        "photos",
+        "face_map",
+        "photo_free",
+        "photo_deleted_at",
+        "photo_deleted_reason",
         "idempotency_key",
         "error_code",
         "error_detail",
@@ -73,21 +79,43 @@ class SkinAnalysisAdmin(LargeTableAdmin):
         "image_width",
         "image_height",
     ]
-    exclude = ["landmarks", "regions"]
+    exclude = ["landmarks", "regions", "image", "overlay"]
 
-    @admin.display(description="overlay")
-    def overlay_preview(self, obj):
-        if not obj.overlay:
-            return "-"
-        return format_html('<img src="{}" style="max-width: 360px">', obj.overlay.url)
+    def delete_model(self, request, obj):
+        services.analysis_delete(analysis=obj)  # the keys and files go too, not only the row
+
+    def delete_queryset(self, request, queryset):
+        for analysis in queryset:
+            services.analysis_delete(analysis=analysis)
+
+    @admin.display(description="photos")
+    def photos(self, obj):
+        if not obj.has_photo:
+            return staff_photos(obj.user_id, [])
+        return staff_photos(
+            obj.user_id, [("Photo", obj.image.name), ("Overlay", obj.overlay.name if obj.overlay else "")]
+        )
+
+    @admin.display(description="face map (from the measurements)")
+    def face_map(self, obj):
+        from .facemap import face_map_svg
+
+        svg = face_map_svg(obj, width=320)
+        return mark_safe(svg) if svg else "-"  # noqa: S308 - drawn by us from numbers, text escaped
 
     @admin.action(description="Re-run the analysis of the selected photos")
     def rerun(self, request, queryset):
-        n = 0
+        n = skipped = 0
         for analysis in queryset:
-            services.analysis_rerun(analysis=analysis)
+            try:
+                services.analysis_rerun(analysis=analysis)
+            except DomainError:  # its photo was deleted: nothing to analyse again
+                skipped += 1
+                continue
             n += 1
         self.message_user(request, f"{n} analysis(es) queued again.", messages.SUCCESS)
+        if skipped:
+            self.message_user(request, f"{skipped} skipped: their photo was deleted.", messages.WARNING)
 
 
 @admin.register(ModelVersion)

@@ -11,17 +11,19 @@ from django.db import models
 from django.db.models import Q
 
 
-def _random_name(folder: str, filename: str) -> str:
-    ext = os.path.splitext(filename)[1].lower() or ".jpg"
-    return f"{folder}/{uuid.uuid4().hex}{ext}"
+def _random_name(folder: str, instance, filename: str) -> str:
+    """A random name that carries its owner: the storage encrypts the file with the owner's key."""
+    from privacy.storage import owned_name
+
+    return owned_name(instance.user, folder, os.path.splitext(filename)[1].lower() or ".jpg")
 
 
 def analysis_image_path(instance, filename: str) -> str:
-    return _random_name("analyses", filename)
+    return _random_name("analyses", instance, filename)
 
 
 def analysis_overlay_path(instance, filename: str) -> str:
-    return _random_name("overlays", filename)
+    return _random_name("overlays", instance, filename)
 
 
 class ModelVersion(models.Model):
@@ -71,8 +73,13 @@ class SkinAnalysis(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    image = models.FileField(upload_to=analysis_image_path, max_length=255)
+    image = models.FileField(upload_to=analysis_image_path, max_length=255, blank=True, help_text="Empty once deleted")
     overlay = models.FileField(upload_to=analysis_overlay_path, max_length=255, null=True, blank=True)
+    photo_free = models.BooleanField(
+        default=False, help_text="Photo-free upload: the photo was discarded as soon as it was measured"
+    )
+    photo_deleted_at = models.DateTimeField(null=True, blank=True, help_text="When the photo was deleted")
+    photo_deleted_reason = models.CharField(max_length=20, blank=True, help_text="person, retention, photo_free")
     idempotency_key = models.CharField(max_length=255, null=True, blank=True)
     error_code = models.CharField(max_length=50, blank=True)
     error_detail = models.TextField(blank=True)
@@ -106,6 +113,10 @@ class SkinAnalysis(models.Model):
             # the queue (oldest queued), failures by date, the admin's status filter
             models.Index(fields=["status", "created_at"], name="analysis_status_created_idx"),
             models.Index(fields=["error_code"], name="analysis_error_code_idx"),  # the admin's error filter
+            # the retention sweep: photos still kept, oldest first (deleted ones leave the index)
+            models.Index(
+                fields=["created_at"], condition=Q(photo_deleted_at__isnull=True), name="analysis_photo_kept_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -117,6 +128,10 @@ class SkinAnalysis(models.Model):
 
     def __str__(self) -> str:
         return f"Analysis {self.id} ({self.status})"
+
+    @property
+    def has_photo(self) -> bool:
+        return bool(self.image) and self.photo_deleted_at is None
 
     def concern(self, key: str) -> dict | None:
         return next((c for c in self.concerns or [] if c.get("key") == key), None)

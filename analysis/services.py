@@ -221,10 +221,13 @@ def check_image_quality(content: bytes):
 
 
 # --- upload ----------------------------------------------------------------------------------
-def analysis_create(*, user, data: bytes, idempotency_key: str | None = None) -> SkinAnalysis:
-    """Validate a photo, store it clean under a random name and queue its analysis (202 semantics).
+def analysis_create(*, user, data: bytes, idempotency_key: str | None = None, photo_free: bool = False) -> SkinAnalysis:
+    """Validate a photo, store it clean (and encrypted, privacy.storage) under a random name and queue its
+    analysis (202 semantics).
 
-    With an `idempotency_key`, the same key from the same user returns the first analysis.
+    With an `idempotency_key`, the same key from the same user returns the first analysis. `photo_free`: the photo
+    is kept only until the worker has measured it; then it is discarded (file and key) in the same task and only
+    the measurements stay.
     """
     key = (idempotency_key or "").strip()[:255] or None
     if key:
@@ -238,6 +241,7 @@ def analysis_create(*, user, data: bytes, idempotency_key: str | None = None) ->
             analysis = SkinAnalysis(
                 user=user,
                 idempotency_key=key,
+                photo_free=bool(photo_free),
                 image_width=prepared.width,
                 image_height=prepared.height,
                 quality=quality_report_dict(report),
@@ -272,6 +276,8 @@ def _send(analysis_id) -> None:
 
 def analysis_rerun(*, analysis: SkinAnalysis) -> SkinAnalysis:
     """Queue an analysis again (admin action): results are replaced when the task runs."""
+    if not analysis.has_photo:
+        raise DomainError("The photo of this analysis was deleted: it cannot be analysed again.", code="photo_deleted")
     with transaction.atomic():
         SkinAnalysis.objects.filter(pk=analysis.pk).update(
             status=SkinAnalysis.Status.QUEUED, error_code="", error_detail="", started_at=None, completed_at=None
@@ -282,11 +288,39 @@ def analysis_rerun(*, analysis: SkinAnalysis) -> SkinAnalysis:
 
 
 def analysis_delete(*, analysis: SkinAnalysis) -> None:
-    """Delete the row (lesions and feedback cascade) and, after commit, the photo and overlay files."""
+    """Delete the row (lesions and feedback cascade) and the photo and overlay: their keys are destroyed in the
+    same transaction (crypto-shredding: every copy is unreadable from the commit on), the files after it."""
+    from privacy.services import photos_delete
+    from privacy.storage import media_shred
+
     names = [n for n in (analysis.image.name, analysis.overlay.name if analysis.overlay else "") if n]
     with transaction.atomic():
+        photos_delete(analysis_ids=[analysis.pk], reason="person")  # its aligned comparisons and share cards too
         analysis.delete()
-        transaction.on_commit(lambda: [_delete_file(n) for n in names])
+        media_shred(names)  # also when it was still queued
+
+
+def _photo_is_transient(analysis: SkinAnalysis) -> bool:
+    """A photo-free upload, or a person whose photos go as soon as their analysis is done (privacy.retention)."""
+    from privacy.retention import discards_after_analysis
+
+    return analysis.photo_free or discards_after_analysis(user_id=analysis.user_id)
+
+
+def _photo_discard(analysis: SkinAnalysis) -> list[str]:
+    """Inside the caller's transaction: forget the photo and overlay and destroy their keys (files go after
+    commit). Returns the model fields to save."""
+    from privacy.storage import media_shred
+
+    names = [n for n in (analysis.image.name, analysis.overlay.name if analysis.overlay else "") if n]
+    if not names:
+        return []
+    media_shred(names)
+    analysis.image = ""
+    analysis.overlay = None
+    analysis.photo_deleted_at = timezone.now()
+    analysis.photo_deleted_reason = "photo_free" if analysis.photo_free else "after_analysis"
+    return ["image", "overlay", "photo_deleted_at", "photo_deleted_reason"]
 
 
 def _delete_file(name: str | None) -> None:
@@ -426,6 +460,8 @@ def analysis_fail(*, analysis_id, code: str, detail: str, quality: dict | None =
         if quality is not None:
             analysis.quality = quality
             fields.append("quality")
+        if _photo_is_transient(analysis):
+            fields += _photo_discard(analysis)
         analysis.save(update_fields=fields)
         transaction.on_commit(lambda: push_status(analysis))
     return analysis
@@ -505,8 +541,11 @@ def _store_result(analysis_id, result, version: ModelVersion | None, elapsed_ms:
         )
         analysis.timings = {k: round(float(v), 1) for k, v in result.timings_ms.items()}
         analysis.processing_ms = elapsed_ms
-        if result.overlay_png:
+        transient = _photo_is_transient(analysis)
+        if result.overlay_png and not transient:
             analysis.overlay.save("overlay.png", ContentFile(result.overlay_png), save=False)
+        if transient:  # measured: only the numbers stay; pages draw the face map from the landmarks
+            _photo_discard(analysis)
         analysis.save()
         Lesion.objects.bulk_create(
             [

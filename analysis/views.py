@@ -61,6 +61,7 @@ def capture(request):
                 user=request.user,
                 data=upload.read(settings.ANALYSIS_MAX_UPLOAD_BYTES + 1),
                 idempotency_key=request.POST.get("idempotency_key") or None,
+                photo_free=request.POST.get("photo_free") == "on",
             )
             return redirect("analysis:detail", pk=analysis.pk)
         except DomainError as exc:
@@ -94,12 +95,15 @@ def detail(request, pk):
     for le in lesions:
         kind = le.kind.replace("_", " ")
         lesion_kinds[kind] = lesion_kinds.get(kind, 0) + 1
+    from .facemap import face_map_svg
+
     return render(
         request,
         "analysis/detail.html",
         {
             "analysis": analysis,
             "data": AnalysisSerializer(analysis, context={"request": request}).data,
+            "face_map": None if analysis.has_photo else face_map_svg(analysis),
             "concerns": concerns,
             "lesion_count": len(lesions),
             "lesion_kinds": sorted(lesion_kinds.items()),
@@ -123,7 +127,14 @@ def status_json(request, pk):
 @login_required
 @require_GET
 def history(request):
+    from privacy.media import owner_media_url
+
     page = Paginator(selectors.analysis_history(user=request.user), 20).get_page(request.GET.get("page"))
+    from .facemap import face_map_svg
+
+    for a in page.object_list:
+        a.thumb_url = owner_media_url(a.image.name, user=request.user) if a.has_photo else None
+        a.face_map = None if a.has_photo else face_map_svg(a, width=56, lesions=False)
     return render(request, "analysis/history.html", {"page": page})
 
 
@@ -134,6 +145,23 @@ def delete(request, pk):
     services.analysis_delete(analysis=analysis)
     messages.success(request, "The analysis and its photos were deleted.")
     return redirect("analysis:history")
+
+
+@login_required
+@require_POST
+def photo_delete(request, pk):
+    """Delete the photo (and its overlay and aligned comparisons), keep the results."""
+    from privacy.services import photo_delete_for_user
+
+    try:
+        photo_delete_for_user(user=request.user, analysis_id=pk)
+    except NotFound as exc:
+        raise Http404("Analysis not found.") from exc
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "The photo is deleted for good. The results and the face map are kept.")
+    return redirect("analysis:detail", pk=pk)
 
 
 @login_required

@@ -4,6 +4,7 @@ Each script measures its own baseline in the same run and prints ratios against 
   admin_bench.py            admin changelists on 300k analyses / 600k notifications (PostgreSQL): before vs after
   analysis_bench.py         full skin analysis vs decode+landmarks; timm throughput (CPU, GPU if any)
   ingredients_bench.py      full label scan vs raw tesseract; parse+assess lists per second
+  privacy_bench.py          encryption/decryption per image vs plain storage; serving; retention sweep photos/s
   recommendations_bench.py  NDCG@10 hybrid vs popularity; latency at 10k products / 50k users
 """
 

@@ -226,6 +226,15 @@ class Batch(models.Model):
         return f"{self.product} #{self.batch_code}"
 
 
+def scan_image_path(instance, filename: str) -> str:
+    """Label photos are not kept today; if one is, it is encrypted with its owner's key (privacy.storage)."""
+    import os
+
+    from privacy.storage import owned_name
+
+    return owned_name(instance.user, "scans", os.path.splitext(filename)[1].lower() or ".jpg")
+
+
 class Scan(models.Model):
     """One ingredient-list analysis a user asked for (photo or pasted text)."""
 
@@ -234,7 +243,7 @@ class Scan(models.Model):
     source = models.CharField(max_length=10, choices=[("photo", "Photo"), ("text", "Text")], default="text")
     text = models.TextField(blank=True)
     result = models.JSONField(default=dict, blank=True)
-    image = models.ImageField(upload_to="scans/%Y/%m/", blank=True)
+    image = models.ImageField(upload_to=scan_image_path, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -18,7 +18,10 @@ def new_share_token() -> str:
 
 
 def aligned_image_path(instance, filename: str) -> str:
-    return f"progress/aligned/{uuid.uuid4().hex}.jpg"
+    """Encrypted with the owner's key, like the photos it is made from (privacy.storage)."""
+    from privacy.storage import owned_name
+
+    return owned_name(instance.user, "progress/aligned", ".jpg")
 
 
 class OwnedQuerySet(models.QuerySet):

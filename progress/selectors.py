@@ -249,3 +249,30 @@ def share_get_public(*, token: str) -> ShareLink:
         return ShareLink.objects.live().select_related("analysis", "before", "after").get(token=token)
     except (ShareLink.DoesNotExist, ValueError) as exc:
         raise NotFound("This shared page does not exist or is no longer available.") from exc
+
+
+def share_media_names(*, share: ShareLink) -> set[str]:
+    """The stored images a share link shows: the analysis' photo and overlay, or both photos of a comparison
+    and its aligned image."""
+    from .models import Comparison
+
+    if share.kind == ShareLink.Kind.ANALYSIS:
+        a = share.analysis
+        return {n for n in (a.image.name, a.overlay.name if a.overlay else "") if n}
+    names = {n for n in (share.before.image.name, share.after.image.name) if n}
+    aligned = (
+        Comparison.objects.filter(before_id=share.before_id, after_id=share.after_id)
+        .exclude(aligned_image="")
+        .values_list("aligned_image", flat=True)
+        .first()
+    )
+    if aligned:
+        names.add(aligned)
+    return names
+
+
+def share_shows_media(viewer, media) -> bool:
+    """privacy.media's check for viewer kind "share": the link is live (not expired, revoked or hidden), belongs
+    to the image's owner and shows that image."""
+    share = ShareLink.objects.live().select_related("analysis", "before", "after").filter(pk=viewer.ref).first()
+    return share is not None and share.user_id == media.owner_id and media.name in share_media_names(share=share)

@@ -269,6 +269,8 @@ def comparison_get_or_create(*, user, before, after) -> Comparison:
     try:
         from .alignment import AlignmentError, align_images
 
+        if not before.has_photo or not after.has_photo:
+            raise AlignmentError(PHOTO_DELETED)
         if not before.landmarks or not after.landmarks:
             raise AlignmentError("Face landmarks are missing on one of the photos.")
         before_img = _read_rgb(before.image.name)
@@ -294,6 +296,30 @@ def comparison_get_or_create(*, user, before, after) -> Comparison:
             default_storage.delete(comparison.aligned_image.name)
         return Comparison.objects.get(before=before, after=after)
     return comparison
+
+
+PHOTO_DELETED = "A photo was deleted: the scores are compared without pictures."
+
+
+def analysis_photo_deleted(*, analysis_ids: list) -> list[str]:
+    """Analyses' photos are being deleted (privacy.services.photos_delete, in its transaction): their aligned
+    comparisons lose their image (their numbers stay) and the shared cards drawn from them are dropped.
+    Returns the aligned images' names, for the caller to shred."""
+    from django.core.cache import cache
+    from django.db.models import Q
+
+    pairs = Comparison.objects.filter(Q(before_id__in=analysis_ids) | Q(after_id__in=analysis_ids))
+    names = [n for n in pairs.exclude(aligned_image="").values_list("aligned_image", flat=True) if n]
+    if names:
+        pairs.exclude(aligned_image="").update(aligned_image=None, failure=PHOTO_DELETED)
+    shares = ShareLink.objects.filter(
+        Q(analysis_id__in=analysis_ids) | Q(before_id__in=analysis_ids) | Q(after_id__in=analysis_ids)
+    )
+    keys = [f"progress:card:{pk}" for pk in shares.values_list("pk", flat=True)]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+    return names
 
 
 def _encode_jpeg(rgb) -> bytes:

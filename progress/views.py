@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from privacy.media import MediaDenied, Viewer, access_record, media_info, media_read, media_url
 from skincare.core.errors import DomainError, NotFound
 
 from . import charts, selectors, services
@@ -154,18 +154,24 @@ def compare(request):
         except DomainError as exc:
             context["error"] = exc.detail
         else:
-            context["payload"] = _compare_context(payload)
+            context["payload"] = _compare_context(payload, Viewer.owner(request.user))
     return render(request, "progress/compare.html", context)
 
 
-def _compare_context(payload: dict) -> dict:
+def _compare_context(payload: dict, viewer: Viewer) -> dict:
+    """Links for `viewer` (the owner, or a share link's visitor); a deleted photo has none and a face map."""
+    from analysis.facemap import face_map_svg
+
     comparison = payload["comparison"]
     aligned = comparison.aligned_image.name if comparison.aligned_image else None
+    before, after = payload["before"], payload["after"]
     return {
         **payload,
-        "before_url": default_storage.url(payload["before"].image.name) if payload["before"].image else None,
-        "after_url": default_storage.url(payload["after"].image.name) if payload["after"].image else None,
-        "aligned_url": default_storage.url(aligned) if aligned else None,
+        "before_url": media_url(before.image.name, viewer=viewer) if before.has_photo else None,
+        "after_url": media_url(after.image.name, viewer=viewer) if after.has_photo else None,
+        "aligned_url": media_url(aligned, viewer=viewer) if aligned else None,
+        "before_map": None if before.has_photo else face_map_svg(before, width=240),
+        "after_map": None if after.has_photo else face_map_svg(after, width=240),
         "concern_rows": [{**d, "label": _label(d["key"])} for d in payload["concerns"]],
     }
 
@@ -232,10 +238,11 @@ def _public_context(share) -> dict:
                 for c in a.concerns or []
                 if c.get("key")
             ],
-            "image_url": default_storage.url(a.image.name) if a.image else None,
+            "image_url": media_url(a.image.name, viewer=Viewer.share(share)) if a.has_photo else None,
+            "photo_deleted_at": a.photo_deleted_at,
         }
     payload = services.comparison_payload(user=share.user, before=share.before, after=share.after)
-    ctx = _compare_context(payload)
+    ctx = _compare_context(payload, Viewer.share(share))
     return {
         "kind": "compare",
         "days_between": payload["days_between"],
@@ -244,6 +251,10 @@ def _public_context(share) -> dict:
         "before_url": ctx["before_url"],
         "after_url": ctx["aligned_url"] or ctx["after_url"],
         "aligned": bool(ctx["aligned_url"]),
+        "before_map": ctx["before_map"],
+        "after_map": ctx["after_map"],
+        "before_deleted": share.before.photo_deleted_at,
+        "after_deleted": share.after.photo_deleted_at,
     }
 
 
@@ -266,33 +277,49 @@ def public(request, token: str):
 def public_card(request, token: str):
     share = _public_share(token)  # expiry, revocation and hiding are checked on every request
     key = f"progress:card:{share.pk}"
-    png = cache.get(key)
-    if png is None:
-        png = _card_png(share)
-        cache.set(key, png, CARD_CACHE_SECONDS)
+    cached = cache.get(key)
+    if isinstance(cached, dict):
+        png = cached["png"]
+        # The card shows the photos: each serving of it is recorded, from the cache too.
+        viewer = Viewer.share(share)
+        for name in cached["names"]:
+            info = media_info(name)
+            if info is not None:
+                access_record(media=info, viewer=viewer, via="card")
+    else:
+        used: list[str] = []
+        png = _card_png(share, used)
+        cache.set(key, {"png": png, "names": used}, CARD_CACHE_SECONDS)
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex"
     return response
 
 
-def _open_image(name: str | None):
+def _open_image(name: str | None, share, used: list[str]):
+    """A photo the share shows, read for its card: checked and recorded like any serving (privacy.media)."""
+    import io
+
     from PIL import Image, ImageOps
 
-    if not name or not default_storage.exists(name):
+    if not name:
         return None
-    with default_storage.open(name, "rb") as fh:
-        img = Image.open(fh)
-        img.load()
+    try:
+        data, _ = media_read(name, viewer=Viewer.share(share), via="card")
+    except MediaDenied:
+        return None
+    used.append(name)
+    img = Image.open(io.BytesIO(data))
+    img.load()
     return ImageOps.exif_transpose(img)
 
 
-def _card_png(share) -> bytes:
+def _card_png(share, used: list[str]) -> bytes:
     from .card import face_thumbnail, render_card
 
     if share.kind == "analysis":
         a = share.analysis
-        photo = _open_image(a.image.name if a.image else None)
+        photo = _open_image(a.image.name if a.has_photo else None, share, used)
         photos = [face_thumbnail(photo, a.face_box, (470, 560))] if photo else []
         concerns = sorted(
             ((_label(c["key"]), c.get("score"), None) for c in a.concerns or [] if c.get("key")),
@@ -307,9 +334,11 @@ def _card_png(share) -> bytes:
         )
     payload = services.comparison_payload(user=share.user, before=share.before, after=share.after)
     comparison = payload["comparison"]
-    before = _open_image(share.before.image.name if share.before.image else None)
+    before = _open_image(share.before.image.name if share.before.has_photo else None, share, used)
     aligned = comparison.aligned_image.name if comparison.aligned_image else None
-    after = _open_image(aligned) or _open_image(share.after.image.name if share.after.image else None)
+    after = _open_image(aligned, share, used) or _open_image(
+        share.after.image.name if share.after.has_photo else None, share, used
+    )
     box_after = share.before.face_box if aligned else share.after.face_box
     photos = []
     if before is not None and after is not None:

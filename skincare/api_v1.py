@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("progress.api.urls")),
     path("", include("recommendations.api.urls")),
     path("", include("consultations.api.urls")),
+    path("", include("privacy.api.urls")),
 ]

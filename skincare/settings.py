@@ -32,6 +32,26 @@ def _local_secret_key() -> str:
 
 
 SECRET_KEY = env("SECRET_KEY", default=None) or _local_secret_key()
+
+
+def _local_media_master_key() -> str:
+    """No MEDIA_MASTER_KEY in the environment: make one per installation in var/ (never in git, never in the
+    database). It wraps every person's data key: lose it and every stored photo is unreadable; set it in
+    production and keep it out of the backups of the database and the media (README: keys and retention)."""
+    import base64
+    import secrets
+
+    path = VAR_DIR / "media_master_key"
+    VAR_DIR.mkdir(exist_ok=True)
+    if not path.exists():
+        path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+MEDIA_MASTER_KEY_FROM_ENV = bool(env("MEDIA_MASTER_KEY", default=None))  # `check --deploy` warns when not
+MEDIA_MASTER_KEY = env("MEDIA_MASTER_KEY", default=None) or _local_media_master_key()
+MEDIA_MASTER_KEYS_PREVIOUS = env.list("MEDIA_MASTER_KEYS_PREVIOUS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -58,6 +78,7 @@ INSTALLED_APPS = [
     "progress",
     "recommendations",
     "consultations",
+    "privacy",
 ]
 if INSTALLED_APPS[0] == "daphne":
     INSTALLED_APPS.insert(1, "channels")
@@ -210,9 +231,12 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_QUERYSTRING_AUTH = True
     AWS_QUERYSTRING_EXPIRE = 600
     AWS_S3_FILE_OVERWRITE = False
-    DEFAULT_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage"}
+    _MEDIA_BACKEND = {"BACKEND": "storages.backends.s3.S3Storage"}
 else:
-    DEFAULT_STORAGE = {"BACKEND": "skincare.core.storage.SignedFileSystemStorage"}
+    _MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Every stored image is encrypted (privacy.storage): the real backend holds ciphertext only, and links are
+# signed, expiring /media/s/ links served by the app, which checks the viewer, records the access and decrypts.
+DEFAULT_STORAGE = {"BACKEND": "privacy.storage.EncryptedStorage", "OPTIONS": {"inner": _MEDIA_BACKEND}}
 STORAGES = {
     "default": DEFAULT_STORAGE,
     "staticfiles": {"BACKEND": env("STATICFILES_BACKEND", default="whitenoise.storage.CompressedStaticFilesStorage")},
@@ -284,6 +308,7 @@ SPECTACULAR_SETTINGS = {
         "ConsultationStatusEnum": "consultations.models.Consultation.Status",
         "AnalysisStatusEnum": "analysis.models.SkinAnalysis.Status",
         "CancelledByEnum": "consultations.models.Consultation.CancelledBy",
+        "PhotoRetentionEnum": "skincare.core.models.PhotoRetention",
     },
 }
 

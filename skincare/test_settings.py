@@ -8,6 +8,7 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "t" * 40)
+os.environ.setdefault("MEDIA_MASTER_KEY", "dGVzdC1tZWRpYS1tYXN0ZXIta2V5LTMyLWJ5dGVzISE=")  # 32 bytes, tests only
 
 from .settings import *  # noqa: F403,E402
 from .settings import REDIS_URL  # noqa: E402
@@ -19,7 +20,10 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="skincare-test-media-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "accounts.sms.LocmemSmsBackend"
 STORAGES = {
-    "default": {"BACKEND": "skincare.core.storage.SignedFileSystemStorage"},
+    "default": {
+        "BACKEND": "privacy.storage.EncryptedStorage",
+        "OPTIONS": {"inner": {"BACKEND": "django.core.files.storage.FileSystemStorage"}},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if REDIS_URL:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("skincare.api_v1")),
     path("admin/", admin.site.urls),
     path("", include("skincare.core.urls")),
+    path("", include("privacy.urls")),
     path("", include("accounts.urls")),
     path("analysis/", include("analysis.urls")),
     path("ingredients/", include("ingredients.urls")),

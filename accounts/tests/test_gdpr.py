@@ -23,7 +23,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def stored_file(user, monkeypatch):
     """A photo of `user` in default storage, declared by a test app through the gdpr convention."""
-    name = default_storage.save(f"test-gdpr/{user.pk}/selfie.jpg", ContentFile(b"\xff\xd8fake-jpeg-bytes"))
+    from privacy.storage import owned_name
+
+    name = default_storage.save(owned_name(user, "test-gdpr", ".jpg"), ContentFile(b"\xff\xd8fake-jpeg-bytes"))
     fake = types.SimpleNamespace(
         export=lambda u: {"photos": [name] if u.pk == user.pk else []},
         files=lambda u: [name] if u.pk == user.pk else [],

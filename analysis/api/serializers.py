@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
-from django.core.files.storage import default_storage
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from privacy.media import Viewer, media_url
 
 from ..models import SkinAnalysis
 from ..services import DISCLAIMER, SKIN_TYPES
 
 
-def _file_url(field, request) -> str | None:
+def _file_url(field, serializer, obj) -> str | None:
+    """A signed link for the viewer in the context ("viewer"), else for the owner when the request's user is the
+    owner; no link otherwise. Serving it records who saw the image (privacy.media)."""
     if not field or not field.name:
         return None
-    url = default_storage.url(field.name)
-    if request is not None and url.startswith("/"):
-        return request.build_absolute_uri(url)
-    return url
+    request = serializer.context.get("request")
+    viewer = serializer.context.get("viewer")
+    if viewer is None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.pk != obj.user_id:
+            return None
+        viewer = Viewer.owner(user)
+    return media_url(field.name, viewer=viewer, request=request)
+
+
+class PhotoSerializer(serializers.Serializer):
+    kept = serializers.BooleanField(help_text="The photo is stored (encrypted) and image_url opens it")
+    photo_free = serializers.BooleanField(help_text="Uploaded photo-free: the photo was discarded once measured")
+    deleted_at = serializers.DateTimeField(allow_null=True, help_text="When the photo was deleted")
+    deleted_reason = serializers.CharField(allow_null=True, help_text="person, retention, photo_free, after_analysis")
+    delete_on = serializers.DateTimeField(
+        allow_null=True, help_text="When the retention sweep will delete it (null: kept until you delete it)"
+    )
+    retention = serializers.CharField(help_text="The retention policy in words")
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -72,6 +90,7 @@ class AnalysisSerializer(serializers.ModelSerializer):
     model_version = serializers.SerializerMethodField()
     conditions = serializers.SerializerMethodField()
     disclaimer = serializers.SerializerMethodField()
+    photo = serializers.SerializerMethodField()
 
     class Meta:
         model = SkinAnalysis
@@ -99,6 +118,7 @@ class AnalysisSerializer(serializers.ModelSerializer):
             "processing_ms",
             "timings",
             "disclaimer",
+            "photo",
         ]
         read_only_fields = fields
 
@@ -109,10 +129,27 @@ class AnalysisSerializer(serializers.ModelSerializer):
         return {"code": obj.error_code, "detail": obj.error_detail}
 
     def get_image_url(self, obj) -> str | None:
-        return _file_url(obj.image, self.context.get("request"))
+        return _file_url(obj.image, self, obj)
 
     def get_overlay_url(self, obj) -> str | None:
-        return _file_url(obj.overlay, self.context.get("request"))
+        return _file_url(obj.overlay, self, obj)
+
+    @extend_schema_field(PhotoSerializer)
+    def get_photo(self, obj):
+        from privacy.retention import photo_delete_on, policy_for
+
+        policies = self.context.setdefault("_retention", {})  # one query per owner, not per row
+        if obj.user_id not in policies:
+            policies[obj.user_id] = policy_for(user_id=obj.user_id)
+        policy = policies[obj.user_id]
+        return {
+            "kept": obj.has_photo,
+            "photo_free": obj.photo_free,
+            "deleted_at": obj.photo_deleted_at,
+            "deleted_reason": obj.photo_deleted_reason or None,
+            "delete_on": photo_delete_on(obj, policy),
+            "retention": policy.label,
+        }
 
     @extend_schema_field(QualitySerializer(allow_null=True))
     def get_quality(self, obj):
@@ -173,6 +210,12 @@ class UploadSerializer(serializers.Serializer):
     image_data = serializers.CharField(required=False, help_text="The photo as base64, with or without a data: prefix.")
     consent = serializers.BooleanField(
         required=False, help_text="true records the person's consent to photo analysis (asked on the first upload)."
+    )
+    photo_free = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true: photo-free analysis. The photo is measured, then discarded in the same task; only the "
+        "measurements are stored and pages draw them on a neutral face outline.",
     )
 
 

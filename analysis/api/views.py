@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -12,7 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from skincare.core.errors import DomainError
+from skincare.core.errors import DomainError, NotFound
 from skincare.core.throttling import SCOPED_THROTTLES
 
 from .. import selectors, services
@@ -76,7 +77,12 @@ class UploadView(APIView):
             ).first()
             if existing is not None:
                 return Response(upload_payload(existing, request), status=status.HTTP_202_ACCEPTED)
-        analysis = services.analysis_create(user=request.user, data=read_upload(request), idempotency_key=key)
+        analysis = services.analysis_create(
+            user=request.user,
+            data=read_upload(request),
+            idempotency_key=key,
+            photo_free=str(request.data.get("photo_free", "")).lower() in ("true", "1", "on", "yes"),
+        )
         if str(request.data.get("consent", "")).lower() in ("true", "1", "on", "yes"):
             if not services.photo_consent_given(request.user):
                 services.photo_consent_record(user=request.user, ip_address=request.META.get("REMOTE_ADDR"))
@@ -96,6 +102,43 @@ class AnalysisDetailView(APIView):
         analysis = selectors.analysis_get(user=request.user, analysis_id=pk)
         services.analysis_delete(analysis=analysis)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PhotoView(APIView):
+    @extend_schema(
+        operation_id="analysis_photo_destroy",
+        responses={204: None, 400: ERROR, 404: ERROR},
+        summary="Delete the photo (and its overlay and aligned comparisons), keep the results",
+        description="The photo's key is destroyed (crypto-shredding: copies in backups are unreadable too) and the "
+        "files deleted. Scores, lesion boxes and landmarks stay; `photo.deleted_at` says when. Idempotent.",
+    )
+    def delete(self, request, pk):
+        from privacy.services import photo_delete_for_user
+
+        photo_delete_for_user(user=request.user, analysis_id=pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FaceMapView(APIView):
+    @extend_schema(
+        operation_id="analysis_face_map",
+        responses={(200, "image/svg+xml"): OpenApiTypes.STR, 404: ERROR},
+        summary="The face map: regions, lesion boxes and scores drawn on a neutral face outline (SVG)",
+        description="Drawn from the stored measurements, so it exists for photo-free analyses and after the photo "
+        "was deleted. 404 until the analysis is done.",
+    )
+    def get(self, request, pk):
+        from django.http import HttpResponse
+
+        from ..facemap import face_map_svg
+
+        analysis = selectors.analysis_get(user=request.user, analysis_id=pk)
+        svg = face_map_svg(analysis)
+        if svg is None:
+            raise NotFound("This analysis has no face map yet.", code="face_map_unavailable")
+        response = HttpResponse(svg, content_type="image/svg+xml")
+        response["Cache-Control"] = "private, max-age=300"
+        return response
 
 
 class HistoryView(ListAPIView):

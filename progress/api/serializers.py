@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from django.core.files.storage import default_storage
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from privacy.media import owner_media_url
 from skincare.core.context_processors import DISCLAIMER
 
 from ..models import Milestone, ProgressEntry, ShareLink, ShareReport
 
 
 def file_url(name: str | None, request=None) -> str | None:
-    """A short-lived signed link to a stored file (absolute when a request is at hand)."""
-    if not name:
-        return None
-    url = default_storage.url(name)
-    if request is not None and url.startswith("/"):
-        return request.build_absolute_uri(url)
-    return url
+    """A short-lived signed link to one of the signed-in person's own stored images (absolute)."""
+    return owner_media_url(name, user=getattr(request, "user", None), request=request)
 
 
 def scores_of(analysis, source: str) -> dict | None:
@@ -221,6 +216,9 @@ class CompareSideSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     overall_score = serializers.IntegerField(allow_null=True)
     image_url = serializers.CharField(allow_null=True)
+    photo_deleted_at = serializers.DateTimeField(
+        allow_null=True, help_text="When this photo was deleted (the scores stay; image_url is null)"
+    )
     width = serializers.IntegerField(allow_null=True)
     height = serializers.IntegerField(allow_null=True)
 
@@ -270,6 +268,7 @@ def compare_data(payload: dict, request=None) -> dict:
             "created_at": a.created_at,
             "overall_score": a.overall_score,
             "image_url": file_url(a.image.name if a.image else None, request),
+            "photo_deleted_at": a.photo_deleted_at,
             "width": a.image_width,
             "height": a.image_height,
         }

@@ -45,6 +45,15 @@ class SiteConfigAdmin(admin.ModelAdmin):
                 ],
             },
         ),
+        (
+            "Photo retention (default)",
+            {
+                "description": "For people who did not choose on their privacy page. Expired photos, their "
+                "overlays and aligned comparisons are deleted (and their keys destroyed) by the retention sweep "
+                "every few minutes; scores, lesion boxes and landmarks stay.",
+                "fields": ["photo_retention", "photo_retention_days"],
+            },
+        ),
         ("Last change", {"fields": ["updated_at", "updated_by"]}),
     ]
     readonly_fields = ["updated_at", "updated_by"]

@@ -23,7 +23,7 @@ from skincare.core.models import QUALITY_FIELDS, SiteConfig
 if TYPE_CHECKING:
     from ml.types import QualityThresholds
 
-CACHE_KEY = "core:site-config:v2"
+CACHE_KEY = "core:site-config:v3"
 CACHE_SECONDS = 300  # a bounded lifetime as well: a missed invalidation heals itself within 5 minutes
 
 SWITCH_FIELDS = ("otp_login_enabled", "sharing_enabled", "sms_enabled")
@@ -34,7 +34,8 @@ REMINDER_FIELDS = (
     "reminder_earliest",
     "reminder_latest",
 )
-CONFIG_FIELDS = QUALITY_FIELDS + SWITCH_FIELDS + REMINDER_FIELDS
+RETENTION_FIELDS = ("photo_retention", "photo_retention_days")
+CONFIG_FIELDS = QUALITY_FIELDS + SWITCH_FIELDS + REMINDER_FIELDS + RETENTION_FIELDS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,6 +53,8 @@ class Config:
     reminder_late_minutes: int
     reminder_earliest: datetime.time
     reminder_latest: datetime.time
+    photo_retention: str = "keep"  # the site's default: keep, days or after_analysis (privacy.retention)
+    photo_retention_days: int = 365
     reminders_changed_at: datetime.datetime | None = None  # when a reminder setting last changed
 
     @classmethod

@@ -16,6 +16,18 @@ from django.utils import timezone
 QUALITY_FIELDS = ("min_face_fraction", "max_yaw_degrees", "min_sharpness", "min_brightness", "max_brightness")
 
 
+class PhotoRetention(models.TextChoices):
+    """How long a photo (and every image made from it) is kept; the scores, lesion boxes and landmarks stay.
+    A person's choice (privacy.models.PrivacySettings) or, without one, the site's default below."""
+
+    KEEP = "keep", "Keep photos until they are deleted"
+    DAYS = "days", "Delete photos after a number of days"
+    AFTER_ANALYSIS = "after_analysis", "Delete each photo as soon as its analysis is done"
+
+
+RETENTION_MAX_DAYS = 3650
+
+
 def engine_quality_defaults() -> dict[str, float]:
     import dataclasses
 
@@ -89,6 +101,20 @@ class SiteConfig(models.Model):
         default=datetime.time(23, 0),
         help_text="No routine reminder is sent after this local time: a later chosen time is moved to the nearer "
         "edge of the window.",
+    )
+
+    # --- photo retention: the default for people who did not choose (privacy.retention) ---
+    photo_retention = models.CharField(
+        max_length=20,
+        choices=PhotoRetention.choices,
+        default=PhotoRetention.KEEP,
+        help_text="How long photos are kept for people who did not choose themselves. Scores, lesion boxes and "
+        "landmarks are always kept.",
+    )
+    photo_retention_days = models.PositiveSmallIntegerField(
+        default=365,
+        validators=[MinValueValidator(1), MaxValueValidator(RETENTION_MAX_DAYS)],
+        help_text="With 'delete after a number of days': that number (1-3650).",
     )
 
     reminders_changed_at = models.DateTimeField(

@@ -1,21 +1,16 @@
-"""Health checks, signed media and JSON error handlers."""
+"""Health checks and JSON error handlers (stored images are served by privacy.views.serve_media)."""
 
 from __future__ import annotations
 
-import mimetypes
-
-from django.conf import settings
 from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .errors import is_api_path, json_error_response
-from .storage import unsign_media_name
 
 
 @require_GET
@@ -63,19 +58,6 @@ def readyz(request):
     if not ok:
         body.update({"detail": _("A dependency is not reachable."), "code": "dependency_unavailable"})
     return JsonResponse(body, status=200 if ok else 503)
-
-
-@require_GET
-def signed_media(request, token: str):
-    """Serve a local media file only behind a valid, unexpired signature."""
-    name = unsign_media_name(token)
-    if not name or not default_storage.exists(name):
-        raise Http404
-    content_type, _encoding = mimetypes.guess_type(name)
-    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type or "application/octet-stream")
-    response["Cache-Control"] = f"private, max-age={settings.SIGNED_URL_MAX_AGE}"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _page_or_json(request, status_code: int, template: str):

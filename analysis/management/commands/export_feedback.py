@@ -3,7 +3,9 @@
     manage.py export_feedback /data/feedback-2026-11     then     manage.py train_model /data/feedback-2026-11
 
 Columns: path,skin_type,age,condition (path relative to the folder; condition left empty). The latest
-correction per analysis wins. Only analyses whose photo still exists are exported.
+correction per analysis wins. Only analyses whose photo still exists are exported. The photos are decrypted
+into the folder (keep it on an encrypted disk, delete it after training); each one is an access record the
+person sees on their privacy page ("the server's operators, training-data export").
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 
 from analysis.models import Feedback
+from privacy.media import MediaDenied, Viewer, media_read
 
 
 class Command(BaseCommand):
@@ -44,11 +46,14 @@ class Command(BaseCommand):
             writer.writerow(["path", "skin_type", "age", "condition"])
             for analysis_id, entry in latest.items():
                 name = entry["analysis"].image.name
-                if not name or not default_storage.exists(name):
+                if not name or not entry["analysis"].has_photo:
+                    continue
+                try:
+                    data, _ = media_read(name, viewer=Viewer(kind="operator", ref="export_feedback"), via="export")
+                except MediaDenied:
                     continue
                 rel = f"images/{analysis_id}.jpg"
-                with default_storage.open(name, "rb") as src, open(out / rel, "wb") as dst:
-                    dst.write(src.read())
+                (out / rel).write_bytes(data)
                 writer.writerow([rel, entry["skin_type"], entry["age"], ""])
                 written += 1
         self.stdout.write(self.style.SUCCESS(f"Wrote {written} labelled photo(s) to {out / 'labels.csv'}"))
