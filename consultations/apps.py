@@ -14,3 +14,11 @@ class ConsultationsConfig(AppConfig):
         from .reminders import consultation_reminder_message
 
         register_message("consultation", consultation_reminder_message)
+
+        # A dermatologist sees a person's photos only through privacy's serving path, for a consultation that
+        # shares them and while sharing is open; each serving is recorded for the person.
+        from privacy.media import register_viewer_check
+
+        from .material import VIEWER_KIND, may_see, viewer_label
+
+        register_viewer_check(VIEWER_KIND, may_see, label=viewer_label)

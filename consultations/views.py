@@ -284,7 +284,7 @@ def dermatologist_detail(request, pk):
             "local_start": _local(consultation.starts_at, request.dermatologist.timezone),
             "tz": request.dermatologist.timezone,
             "form": form,
-            "material": material_context(material),
+            "material": material_context(material, consultation, request),
             "had_material": selectors.has_shared_material(consultation),
             "cancel_form": CancelForm(),
         },

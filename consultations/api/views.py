@@ -197,7 +197,7 @@ class ScheduleDetailView(APIView):
     permission_classes = [IsAuthenticated, IsDermatologist]
 
     def _render(self, request, consultation) -> dict:
-        material = material_context(selectors.shared_material(consultation=consultation), request)
+        material = material_context(selectors.shared_material(consultation=consultation), consultation, request)
         context = {"tz": request.dermatologist.timezone, "material": material}
         return ScheduleDetailSerializer(consultation, context=context).data
 

@@ -95,7 +95,7 @@ def test_a_registered_viewer_kind_sees_what_its_check_allows(client, user, other
         assert client.get(wrong).status_code == 404
     finally:
         media._CHECKS.pop("placeholder_doctor", None)
-    # Unregistered kinds fail closed, whatever the link says.
+    # Unregistered kinds fail closed, whatever the link says; a dermatologist link without its consultation too.
     assert client.get(url).status_code == 404
     assert (
         client.get(media_url(a.image.name, viewer=Viewer(kind="dermatologist", user_id=str(other_user.pk)))).status_code
