@@ -55,7 +55,6 @@ def may_see(viewer: Viewer, media: MediaInfo) -> bool:
 
 def viewer_label(viewer: Viewer) -> str:
     from .models import Consultation
-
     from .selectors import parse_uuid
 
     consultation_id = parse_uuid(viewer.ref)

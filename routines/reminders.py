@@ -279,6 +279,7 @@ def _period_title(period: str) -> str:
         return gettext("Time for your evening routine")
     return gettext("Time for your routine")
 
+
 # Reminder kinds of other apps (e.g. consultations): kind → function(delivery) → (title, body, url) or None (nothing
 # to send any more). They claim with `delivery_claim` and are sent, retried and recorded per channel like the rest.
 MESSAGE_BUILDERS: dict[str, Callable[[ReminderDelivery], tuple[str, str, str] | None]] = {}

@@ -12,7 +12,16 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-PROJECT_APPS = ("accounts", "analysis", "ingredients", "routines", "progress", "recommendations", "consultations", "privacy")
+PROJECT_APPS = (
+    "accounts",
+    "analysis",
+    "ingredients",
+    "routines",
+    "progress",
+    "recommendations",
+    "consultations",
+    "privacy",
+)
 
 
 def _optional(module: str):
