@@ -7,12 +7,14 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
+from domain import vocabulary as vocab
 from skincare.core.errors import DomainError
 
 from . import selectors, services, validators
 from .clientip import client_ip
-from .models import BUDGETS, CONCERN_KEYS, PREFERENCES, SKIN_TYPES, User, _iana_zones
+from .models import BUDGETS, SKIN_TYPES, User, _iana_zones
 
 
 class NoColonForm(forms.Form):
@@ -21,10 +23,6 @@ class NoColonForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-
-
-def _label(key: str) -> str:
-    return key.replace("_", " ").capitalize()
 
 
 def _apply_domain_error(form: forms.Form, exc: DomainError) -> None:
@@ -146,7 +144,9 @@ class ProfileForm(NoColonForm):
         help_text="A skin analysis can suggest one.",
     )
     concerns = forms.MultipleChoiceField(
-        choices=[(k, _label(k)) for k in CONCERN_KEYS], required=False, widget=forms.CheckboxSelectMultiple
+        choices=[(c.key, gettext_lazy(c.label)) for c in vocab.CONCERNS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     allergies = forms.CharField(
         required=False,
@@ -157,7 +157,9 @@ class ProfileForm(NoColonForm):
     birth_year = forms.IntegerField(required=False, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     budget = forms.ChoiceField(choices=BUDGETS)
     preferences = forms.MultipleChoiceField(
-        choices=[(k, _label(k)) for k in PREFERENCES], required=False, widget=forms.CheckboxSelectMultiple
+        choices=[(k, gettext_lazy(label)) for k, label in vocab.PREFERENCES],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     timezone = forms.ChoiceField(choices=_timezone_choices, help_text="Reminders follow this time zone.")
     language = forms.ChoiceField(choices=settings.LANGUAGES)

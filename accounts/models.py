@@ -11,29 +11,15 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-SKIN_TYPES = [
-    ("normal", "Normal"),
-    ("dry", "Dry"),
-    ("oily", "Oily"),
-    ("combination", "Combination"),
-    ("sensitive", "Sensitive"),
-]
-CONCERN_KEYS = [
-    "acne",
-    "redness",
-    "oiliness",
-    "pores",
-    "texture",
-    "wrinkles",
-    "pigmentation",
-    "dark_circles",
-    "uneven_tone",
-    "dryness",
-    "sensitivity",
-]
-BUDGETS = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
-PREFERENCES = ["fragrance_free", "vegan", "cruelty_free", "alcohol_free", "minimal", "essential_oil_free"]
+from domain import vocabulary as vocab
+
+# The vocabulary lives in the domain package (one home); choices are translated where they are shown.
+SKIN_TYPES = [(key, _(label)) for key, label in vocab.SKIN_TYPE_CHOICES]
+CONCERN_KEYS = list(vocab.CONCERN_KEYS)
+BUDGETS = [(key, _(label)) for key, label in vocab.BUDGET_CHOICES]
+PREFERENCES = list(vocab.PREFERENCE_KEYS)
 
 
 @functools.cache

@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from domain import vocabulary as vocab
 from skincare.core.context_processors import DISCLAIMER as SITE_DISCLAIMER
 from skincare.core.errors import DomainError
 
@@ -48,7 +49,7 @@ logger = logging.getLogger(__name__)
 
 DISCLAIMER = SITE_DISCLAIMER
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF", "MPO"}  # MPO: multi-picture JPEGs from some phones
-SKIN_TYPES = ("normal", "dry", "oily", "combination", "sensitive")
+SKIN_TYPES = vocab.SKIN_TYPE_KEYS
 STALE_PROCESSING_SECONDS = 300  # a "processing" row older than this was left by a dead worker
 
 

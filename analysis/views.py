@@ -8,25 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from domain import vocabulary as vocab
 from skincare.core.errors import DomainError, NotFound
 
 from . import selectors, services
 from .api.serializers import AnalysisSerializer
 from .models import SkinAnalysis
 
-CONCERN_NAMES = {
-    "acne": "Blemishes",
-    "redness": "Redness",
-    "oiliness": "Shine",
-    "pores": "Pores",
-    "texture": "Texture",
-    "wrinkles": "Fine lines",
-    "pigmentation": "Dark spots",
-    "dark_circles": "Dark circles",
-    "uneven_tone": "Even tone",
-}
 SEVERITY_BADGE = {"none": "good", "mild": "green", "moderate": "warn", "severe": "bad"}
 
 
@@ -81,10 +72,11 @@ def detail(request, pk):
     concerns = [
         {
             **c,
-            "name": CONCERN_NAMES.get(c.get("key"), c.get("key", "").replace("_", " ").capitalize()),
+            "name": gettext(vocab.concern_label(c.get("key", ""))),
             "badge": SEVERITY_BADGE.get(c.get("severity"), ""),
             "region_items": [
-                (name.replace("_", " ").capitalize(), v) for name, v in sorted((c.get("regions") or {}).items())
+                (gettext(vocab.region_word(name)).capitalize(), v)
+                for name, v in sorted((c.get("regions") or {}).items())
             ],
         }
         for c in analysis.concerns or []

@@ -9,9 +9,11 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from domain import vocabulary as vocab
 from skincare.core.errors import DomainError, NotFound
 
 from . import charts, selectors, services
@@ -27,7 +29,7 @@ def _recent_analyses(user):
 
 
 def _label(key: str) -> str:
-    return key.replace("_", " ").capitalize()
+    return gettext(vocab.concern_label(key))
 
 
 @login_required

@@ -38,6 +38,9 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from domain import actives
+from domain import vocabulary as vocab
+
 # --- constants (documented, tuned once on the synthetic population, not per run) ------------------
 POSITION_DECAY = 0.25  # weight of the n-th ingredient (0-based) = 1 / (1 + 0.25 n): 1st 1.0, 5th 0.5, 13th 0.25
 KIND_WEIGHTS = {"view": 1.0, "favorite": 3.0, "shelf": 4.0, "routine": 5.0}
@@ -49,28 +52,9 @@ CATEGORY_WEIGHT = 0.35  # block weights inside the product vector (blocks are L2
 CONCERN_WEIGHT = 0.6
 SEVERITY_WEIGHTS = {"none": 0.0, "mild": 0.34, "moderate": 0.67, "severe": 1.0}
 PROFILE_CONCERN_WEIGHT = 0.6  # a concern the person listed but that no analysis measured
-SKIN_TYPE_CONCERNS = {
-    "oily": {"oiliness": 0.5, "pores": 0.3},
-    "combination": {"oiliness": 0.3},
-    "dry": {"dryness": 0.5},
-    "sensitive": {"sensitivity": 0.5, "redness": 0.3},
-}
+SKIN_TYPE_CONCERNS = vocab.USUAL_CONCERNS
 FRAGRANCE_ALLERGY_TERMS = frozenset({"fragrance", "fragrances", "parfum", "perfume", "aroma", "fragrance allergens"})
-PREGNANCY_BLOCKED = frozenset({"avoid", "caution"})  # "caution" means ask your doctor: never pushed by us
-REGION_WORDS = {
-    "forehead": "T-zone",
-    "nose": "T-zone",
-    "t_zone": "T-zone",
-    "chin": "chin",
-    "left_cheek": "cheeks",
-    "right_cheek": "cheeks",
-    "cheeks": "cheeks",
-    "cheek": "cheeks",
-    "under_eyes": "under-eye area",
-    "under_eye": "under-eye area",
-    "left_under_eye": "under-eye area",
-    "right_under_eye": "under-eye area",
-}
+REGION_WORDS = vocab.REGION_GROUP_WORDS
 
 _space = re.compile(r"\s+")
 
@@ -98,7 +82,7 @@ def interaction_weight(kind: str, value: float | None = None) -> float:
 
 
 def concern_label(key: str) -> str:
-    return key.replace("_", " ")
+    return vocab.concern_phrase(key)
 
 
 # --- records passed in by the Django layer (or the synthetic generator) ----------------------------
@@ -280,7 +264,9 @@ class ContentIndex:
             if ing.active_class:
                 self.key_terms.setdefault(normalize_name(ing.active_class), set()).add(j)
             self.fragrance_terms[j] = bool(ing.is_fragrance) or name in FRAGRANCE_ALLERGY_TERMS
-            self.pregnancy_terms[j] = (ing.pregnancy_caution or "none") in PREGNANCY_BLOCKED
+            # "caution" (sources differ: ask your doctor) is never pushed either: the builder and the
+            # scanner follow the same rule (domain.actives.pregnancy_allows)
+            self.pregnancy_terms[j] = not actives.pregnancy_allows(ing.pregnancy_caution)
         self.non_vegan = np.array([p.is_vegan is False for p in products], dtype=bool)
 
     def __len__(self) -> int:
