@@ -189,7 +189,7 @@ ACTIVE_CLASSES: tuple[ActiveClass, ...] = (
     ActiveClass(
         "aha",
         N_("AHA (alpha hydroxy acid)"),
-        N_("an AHA (glycolic or lactic acid)"),
+        N_("an AHA"),
         _c("Glycolic Acid", "Mandelic Acid", "Malic Acid", "Tartaric Acid", "Lactic Acid"),
         frozenset({"texture", "uneven_tone", "pigmentation"}),
         N_("Exfoliates the surface for smoother, brighter skin and more even tone."),
@@ -203,7 +203,7 @@ ACTIVE_CLASSES: tuple[ActiveClass, ...] = (
     ActiveClass(
         "bha",
         N_("BHA (salicylic acid)"),
-        N_("salicylic acid (BHA)"),
+        N_("salicylic acid"),
         _c("Salicylic Acid", "Betaine Salicylate", "Capryloyl Salicylic Acid", "Sodium Salicylate"),
         frozenset({"acne", "pores", "oiliness"}),
         N_("Exfoliates inside pores: fewer blackheads and breakouts."),
@@ -218,7 +218,7 @@ ACTIVE_CLASSES: tuple[ActiveClass, ...] = (
     ActiveClass(
         "pha",
         N_("PHA (polyhydroxy acid)"),
-        N_("a PHA (gentle acid)"),
+        N_("a PHA"),
         _c("Maltobionic Acid", "Gluconolactone", "Lactobionic Acid"),
         frozenset({"texture", "sensitivity"}),
         N_("Gentle exfoliation and hydration, suited to sensitive skin."),
@@ -630,7 +630,7 @@ def targets_of(keys: Iterable[str]) -> set[str]:
 # First-line actives per concern (dermatology consensus): preferred among products that target it.
 FIRST_LINE: dict[str, frozenset[str]] = {
     "wrinkles": frozenset({"retinoid"}),
-    "acne": frozenset({"bha", "benzoyl_peroxide", "azelaic_acid"}),
+    "acne": frozenset({"retinoid", "bha", "benzoyl_peroxide", "azelaic_acid"}),  # AAD acne guidelines
     "oiliness": frozenset({"niacinamide"}),
     "pores": frozenset({"niacinamide", "bha"}),
     "pigmentation": frozenset({"vitamin_c", "azelaic_acid"}),

@@ -610,17 +610,21 @@ def _choose_treatments(
             planned.role = _role(pick.actives)
             planned.period = period
             chosen.append(planned)
-    # A routine left without a treatment gets one for the most important concern it can serve (vitamin C
-    # in the morning and a retinoid at night for lines, rather than one of them).
+    # The main concern is treated morning and evening when a first-line active fits each (vitamin C in the
+    # morning and a retinoid at night for lines; benzoyl peroxide mornings and a retinoid for acne); a
+    # routine left without a treatment gets one for the most important concern it can serve.
     for period in ("am", "pm"):
-        if any(s.period == period for s in chosen):
-            continue
-        for concern in concerns:
+        empty = not any(s.period == period for s in chosen)
+        for k, concern in enumerate(concerns):
             lines = FIRST_LINE.get(concern, frozenset())
+            if not empty and (k > 0 or any(s.period == period and s.concern == concern for s in chosen)):
+                break
             options = [
                 c
                 for c in pools[period]["treat"]
-                if concern in c.effective_targets() and _admissible(c, period, chosen, ctx) is None
+                if concern in c.effective_targets()
+                and _admissible(c, period, chosen, ctx) is None
+                and (empty or c.actives & lines)
             ]
             pick = _pick(
                 options,
