@@ -11,7 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from domain import uploads as domain_uploads
 from domain import vocabulary as vocab
+from skincare.core import intake
 from skincare.core.errors import DomainError, NotFound
 
 from . import selectors, services
@@ -45,12 +47,10 @@ def capture(request):
                 consent_given = True
             upload = request.FILES.get("file")
             if upload is None:
-                raise DomainError("Choose or take a photo first.", code="no_image")
-            if upload.size and upload.size > settings.ANALYSIS_MAX_UPLOAD_BYTES:
-                raise services._too_large()
+                raise DomainError("Choose or take a photo first.", code=domain_uploads.NO_IMAGE)
             analysis = services.analysis_create(
                 user=request.user,
-                data=upload.read(settings.ANALYSIS_MAX_UPLOAD_BYTES + 1),
+                data=intake.image_bytes(upload=upload),
                 idempotency_key=request.POST.get("idempotency_key") or None,
             )
             return redirect("analysis:detail", pk=analysis.pk)

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from domain import vocabulary as vocab
+from skincare.core import intake
 from skincare.core.errors import DomainError, NotFound
 
 from . import charts, selectors, services
@@ -98,7 +99,7 @@ def log_entry(request):
             user=request.user,
             date=form.cleaned_data.get("date"),
             analysis_id=form.cleaned_data.get("analysis") or None,
-            photo=photo.read() if photo else None,
+            photo=intake.image_bytes(upload=photo) if photo else None,
             rating=form.cleaned_data.get("rating"),
             notes=form.cleaned_data.get("notes") or "",
         )

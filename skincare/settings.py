@@ -10,6 +10,8 @@ from pathlib import Path
 
 import environ
 
+from domain import uploads as domain_uploads
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -313,9 +315,11 @@ ML_MODELS_DIR = env.path("ML_MODELS_DIR", default=VAR_DIR / "models")
 
 # Admin lists: above this many rows (PostgreSQL's estimate), an unfiltered list shows the estimate, not COUNT(*).
 ADMIN_ESTIMATED_COUNT_ABOVE = env.int("ADMIN_ESTIMATED_COUNT_ABOVE", default=100_000)
-ANALYSIS_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-ANALYSIS_MAX_PIXELS = 50_000_000
-ANALYSIS_MAX_SIDE = 1920
+# Every photo upload (analysis, progress, label scans) goes through skincare/core/intake.py with these limits;
+# their values are the domain's (domain/uploads.py).
+ANALYSIS_MAX_UPLOAD_BYTES = domain_uploads.MAX_UPLOAD_BYTES
+ANALYSIS_MAX_PIXELS = domain_uploads.MAX_PIXELS
+ANALYSIS_MAX_SIDE = domain_uploads.MAX_SIDE
 
 LOGGING = {
     "version": 1,
