@@ -47,6 +47,7 @@ KIND_WEIGHTS = {"view": 1.0, "favorite": 3.0, "shelf": 4.0, "routine": 5.0}
 OWNED_KINDS = frozenset({"shelf", "routine"})
 CF_HALF_AT = 5.0  # with 5 interacted products, CF and content weigh the same
 POPULARITY_PRIOR = 0.05  # ε: a tie-breaker for people about whom nothing is known
+OVER_BUDGET_FACTOR = 0.5  # a product over the person's per-product budget cap keeps half its score
 HISTORY_SHARE = 0.3  # share of the content score that is similarity to what the person already uses
 CATEGORY_WEIGHT = 0.35  # block weights inside the product vector (blocks are L2-normalised first)
 CONCERN_WEIGHT = 0.6
@@ -102,6 +103,7 @@ class ProductInfo:
     category: str
     ingredients: tuple[str, ...]  # ordered as on the label
     is_vegan: bool | None = None
+    price: float | None = None
 
 
 @dataclass
@@ -114,6 +116,17 @@ class UserNeeds:
     preferences: tuple[str, ...] = ()
     allergies: tuple[str, ...] = ()
     pregnant: bool = False
+    budget: str | None = None  # low | medium | high: products over its per-product cap rank lower
+
+    @property
+    def budget_cap(self) -> float | None:
+        cap = vocab.BUDGET_CAPS.get(self.budget or "")
+        return float(cap) if cap is not None else None
+
+    @property
+    def personal(self) -> bool:
+        """Something about the person to match against (measured or listed concerns, or the skin type's)."""
+        return bool(self.concerns)
 
 
 def needs_from(
@@ -125,6 +138,7 @@ def needs_from(
     allergies: Iterable[str] = (),
     pregnant: bool = False,
     concern_keys: Iterable[str] | None = None,
+    budget: str | None = None,
 ) -> UserNeeds:
     """Build `UserNeeds`: measured concerns (latest done analysis: severity → weight, regions → words)
     first; concerns listed in the profile fill in what was not measured; skin type adds its usual
@@ -164,6 +178,7 @@ def needs_from(
         preferences=tuple(preferences),
         allergies=tuple(allergies),
         pregnant=bool(pregnant),
+        budget=budget,
     )
 
 
@@ -268,6 +283,7 @@ class ContentIndex:
             # scanner follow the same rule (domain.actives.pregnancy_allows)
             self.pregnancy_terms[j] = not actives.pregnancy_allows(ing.pregnancy_caution)
         self.non_vegan = np.array([p.is_vegan is False for p in products], dtype=bool)
+        self.prices = np.array([np.nan if p.price is None else float(p.price) for p in products], dtype=np.float64)
 
     def __len__(self) -> int:
         return len(self.product_ids)
@@ -525,6 +541,11 @@ class Recommender:
         score, content, cf, alpha = self.score_all(needs, history)
         score = score.astype(np.float64)
         blocked, _ = self.content.blocked_mask(needs, allergen_terms)
+        cap = needs.budget_cap
+        over = np.zeros(len(self.content), dtype=bool)
+        if cap is not None and len(self.content):
+            over = np.nan_to_num(self.content.prices, nan=0.0) > cap
+            score[over] *= OVER_BUDGET_FACTOR
         score[blocked] = -np.inf
         for r in exclude_rows:
             score[r] = -np.inf
@@ -534,6 +555,11 @@ class Recommender:
         out = []
         for r in rows:
             reasons = self.explain(r, needs, history, content=content, cf=cf, alpha=alpha) if explain else []
+            if explain and cap is not None and not np.isnan(self.content.prices[r]):
+                if over[r]:
+                    reasons.append({"code": "budget", "text": f"over your {needs.budget} budget (up to {cap:g})"})
+                else:
+                    reasons.append({"code": "budget", "text": f"within your {needs.budget} budget (up to {cap:g})"})
             out.append(
                 Recommendation(
                     row=r,
@@ -601,8 +627,11 @@ class Recommender:
             )
         if needs.pregnant:
             reasons.append({"code": "safe", "text": "no actives to avoid during pregnancy"})
-        if not any(r["code"] in {"concern", "similar_users", "similar_ingredients"} for r in reasons):
-            reasons.insert(0, {"code": "popular", "text": "popular with people here"})
+        users = int(self.popularity[row]) if len(self.popularity) else 0
+        if users > 0 and not any(r["code"] in {"concern", "similar_users", "similar_ingredients"} for r in reasons):
+            # only with people to count, and the number said: never "popular" on a site nobody has used yet
+            who = "1 person here uses it" if users == 1 else f"{users} people here use it"
+            reasons.insert(0, {"code": "popular", "text": who, "count": users})
         return reasons
 
 
