@@ -98,6 +98,7 @@ def today_checklist(*, user, day: date | None = None) -> list[dict]:
         out.append(
             {
                 "routine": routine,
+                "day": routine_day(routine=routine, day=day, zone=zone),
                 "steps": [{"step": s, "done": s.id in done} for s in steps],
                 "done": sum(1 for s in steps if s.id in done),
                 "total": len(steps),

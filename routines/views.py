@@ -99,6 +99,9 @@ def builder(request):
 @login_required
 def proposal(request, pks: str):
     routines = [_routine(request, pk) for pk in pks.split(",")[:2]]
+    zone, today_ = selectors.user_zone(request.user), selectors.local_today(request.user)
+    for routine in routines:
+        routine.week_view = selectors.routine_week(routine=routine, day=today_, zone=zone)
     return render(request, "routines/proposal.html", {"routines": routines, "weekdays": WEEKDAYS})
 
 
@@ -114,6 +117,7 @@ def detail(request, pk):
             "weekdays": list(enumerate(WEEKDAYS)),
             "categories": STEP_CATEGORIES,
             "adherence": adherence,
+            "week": selectors.routine_week(routine=routine),
         },
     )
 
