@@ -641,5 +641,7 @@ FIRST_LINE: dict[str, frozenset[str]] = {
     "sensitivity": frozenset({"soothing", "ceramide"}),
     "dark_circles": frozenset({"brightening"}),
 }
+# Classes that earn a morning a small bonus: antioxidants under sunscreen.
+MORNING_CLASSES = frozenset({"vitamin_c", "vitamin_c_derivative", "antioxidant"})
 # What is used instead during pregnancy (DOMAIN.md: azelaic acid acceptable).
 PREGNANCY_ALTERNATIVES = ("azelaic_acid", "niacinamide", "bakuchiol", "vitamin_c_derivative")

@@ -378,7 +378,7 @@ def _score(candidate: Candidate, ctx: _Context, period: str) -> float:
     score += _skin_fit(candidate, ctx.profile.skin_type)
     if candidate.owned:
         score += 1.0  # what you own comes first among equals
-    if period == "am" and candidate.actives & {"vitamin_c", "vitamin_c_derivative", "antioxidant"}:
+    if period == "am" and candidate.actives & A.MORNING_CLASSES:
         score += 0.5
     if ctx.profile.reactive and candidate.actives & STRONG:
         score -= 0.5  # fewer actives for reactive skin
@@ -640,7 +640,7 @@ def _choose_treatments(
                 planned.concern, planned.role = concern, _role(pick.actives)
                 chosen.append(planned)
                 break
-    if ctx.profile.pregnant and any(k in ctx.weights for k in ("wrinkles", "pigmentation", "texture")):
+    if ctx.profile.pregnant and A.ACTIVE_BY_KEY["retinoid"].targets & set(ctx.weights):
         swapped = [s for s in chosen if s.product and s.product.actives & {"azelaic_acid", "bakuchiol"}]
         if swapped:
             first = swapped[0]
