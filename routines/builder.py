@@ -434,7 +434,8 @@ def _reason(
         if key in targets:
             actives = sorted(a for a in product.actives if key in ACTIVE_TARGETS.get(a, set()))
             first_line = [a for a in actives if a in FIRST_LINE.get(key, set())]
-            active = (first_line or actives or [None])[0]
+            candidates_: list[str] = first_line or actives
+            active = candidates_[0] if candidates_ else None
             noun = CATEGORY_NOUNS.get(product.category, product.category.replace("_", " "))
             subject = ACTIVE_WORDS.get(active, active) if active else f"this {noun}"
             verb = "target" if subject in PLURAL_SUBJECTS else "targets"
@@ -501,6 +502,15 @@ def _role(actives: Iterable[str]) -> str:
     if "benzoyl_peroxide" in classes:
         return "benzoyl_peroxide"
     return "treatment"
+
+
+def _first_line_bonus(lines: frozenset[str]) -> Callable[[Candidate], float]:
+    """A negative penalty (a bonus) for a product carrying a first-line active for the concern."""
+
+    def bonus(c: Candidate) -> float:
+        return -2.0 if c.actives & lines else 0.0
+
+    return bonus
 
 
 def _treat_category(c: Candidate) -> str:
@@ -590,7 +600,7 @@ def _choose_treatments(
                     local,
                     "treat",
                     allow_over=allow_over,
-                    penalty=lambda c, lines=lines: -2.0 if c.actives & lines else 0.0,
+                    penalty=_first_line_bonus(lines),
                 )
                 if pick is None:
                     continue
@@ -633,7 +643,7 @@ def _choose_treatments(
                 [],
                 "treat",
                 allow_over=False,
-                penalty=lambda c, lines=lines: -2.0 if c.actives & lines else 0.0,
+                penalty=_first_line_bonus(lines),
             )
             if pick is not None:
                 planned = _make_step(_treat_category(pick), pick, ctx, period)

@@ -122,7 +122,7 @@ def image_clean(data: bytes, *, side: int | None = None) -> CleanImage:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data))
+            img: Image.Image = Image.open(io.BytesIO(data))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise error(U.IMAGE_TOO_LARGE) from exc
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
