@@ -5,6 +5,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from domain import vocabulary as vocab
+
 from ..models import PERIODS, STEP_CATEGORIES
 
 
@@ -117,7 +119,7 @@ class RoutineDetailSerializer(RoutineSerializer):
 
 class RoutineCreateSerializer(serializers.Serializer):
     period = serializers.ChoiceField(choices=["am", "pm", "both"], required=False, default="both")
-    budget = serializers.ChoiceField(choices=["low", "medium", "high"], required=False, allow_null=True)
+    budget = serializers.ChoiceField(choices=list(vocab.BUDGET_KEYS), required=False, allow_null=True)
     max_steps = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=12)
 
 
