@@ -48,6 +48,9 @@ OWNED_KINDS = frozenset({"shelf", "routine"})
 CF_HALF_AT = 5.0  # with 5 interacted products, CF and content weigh the same
 POPULARITY_PRIOR = 0.05  # ε: a tie-breaker for people about whom nothing is known
 OVER_BUDGET_FACTOR = 0.5  # a product over the person's per-product budget cap keeps half its score
+# For someone about whom nothing is known (no concerns, no history) there is no match to score: the list
+# starts with the basics every routine needs, gentle ones first (an order, not a score: scores are null).
+BASICS = ("sunscreen", "moisturizer", "cleanser")
 HISTORY_SHARE = 0.3  # share of the content score that is similarity to what the person already uses
 CATEGORY_WEIGHT = 0.35  # block weights inside the product vector (blocks are L2-normalised first)
 CONCERN_WEIGHT = 0.6
@@ -268,6 +271,7 @@ class ContentIndex:
         self.key_terms: dict[str, set[int]] = {}
         self.fragrance_terms = np.zeros(len(vocab), dtype=bool)
         self.pregnancy_terms = np.zeros(len(vocab), dtype=bool)
+        self.strong_terms = np.zeros(len(vocab), dtype=bool)
         for name, j in vocab.items():
             self.key_terms.setdefault(name, set()).add(j)
             self.fragrance_terms[j] = name in FRAGRANCE_ALLERGY_TERMS
@@ -282,6 +286,8 @@ class ContentIndex:
             # "caution" (sources differ: ask your doctor) is never pushed either: the builder and the
             # scanner follow the same rule (domain.actives.pregnancy_allows)
             self.pregnancy_terms[j] = not actives.pregnancy_allows(ing.pregnancy_caution)
+            self.strong_terms[j] = (ing.active_class or "") in actives.STRONG
+        self.strong = self._contains_any(self.strong_terms) if len(self.terms) else np.zeros(n, dtype=bool)
         self.non_vegan = np.array([p.is_vegan is False for p in products], dtype=bool)
         self.prices = np.array([np.nan if p.price is None else float(p.price) for p in products], dtype=np.float64)
 
@@ -546,6 +552,17 @@ class Recommender:
         if cap is not None and len(self.content):
             over = np.nan_to_num(self.content.prices, nan=0.0) > cap
             score[over] *= OVER_BUDGET_FACTOR
+        basics = not needs.personal and not history
+        if basics and len(self.content):
+            # one of each basic in turn (a sunscreen, a moisturiser, a cleanser, then the next of each),
+            # gentle ones only; inside a category the most used first (ε popularity), then catalogue order
+            order = np.zeros(len(self.content), dtype=np.float64)
+            for i, cat in enumerate(BASICS):
+                rows = np.flatnonzero((self.content.categories == cat) & ~self.content.strong)
+                rows = rows[np.lexsort((rows, -score[rows]))]
+                order[rows] = 1000.0 - 10.0 * np.arange(len(rows)) + (len(BASICS) - i)
+            order[over] -= 500.0  # within the budget first
+            score = score + order
         score[blocked] = -np.inf
         for r in exclude_rows:
             score[r] = -np.inf
@@ -555,6 +572,8 @@ class Recommender:
         out = []
         for r in rows:
             reasons = self.explain(r, needs, history, content=content, cf=cf, alpha=alpha) if explain else []
+            if explain and basics and self.content.categories[r] in BASICS and not self.content.strong[r]:
+                reasons.insert(0, {"code": "basics", "text": "a gentle basic every routine needs"})
             if explain and cap is not None and not np.isnan(self.content.prices[r]):
                 if over[r]:
                     reasons.append({"code": "budget", "text": f"over your {needs.budget} budget (up to {cap:g})"})
@@ -564,7 +583,7 @@ class Recommender:
                 Recommendation(
                     row=r,
                     product_id=self.content.product_ids[r],
-                    score=float(np.clip(score[r], 0.0, 1.0)),
+                    score=float(np.clip(score[r], 0.0, 1.0)) if not basics else 0.0,
                     content=float(content[r]),
                     cf=float(cf[r]),
                     reasons=reasons,

@@ -5,7 +5,7 @@ from ..models import INTERACTION_KINDS, Interaction
 
 class ReasonSerializer(serializers.Serializer):
     code = serializers.CharField(
-        help_text="concern, similar_users, similar_ingredients, preference, safe, budget, popular (only with "
+        help_text="concern, similar_users, similar_ingredients, preference, safe, budget, basics, popular (only with "
         "people to count: `count`)"
     )
     text = serializers.CharField()

@@ -261,3 +261,23 @@ def test_interaction_weights():
     assert engine.interaction_weight("rating", 5) == 5
     assert engine.interaction_weight("rating", 3) == 0
     assert engine.interaction_weight("view", 10) > engine.interaction_weight("view", 1)
+
+
+def test_nothing_known_starts_with_gentle_basics_and_no_score():
+    infos = {
+        **INGREDIENTS,
+        "retinol": IngredientInfo("retinol", targets=("wrinkles",), pregnancy_caution="avoid", active_class="retinoid"),
+    }
+    products = [
+        ProductInfo("r", "serum", ("aqua", "retinol")),
+        ProductInfo("c", "cleanser", ("aqua",)),
+        ProductInfo("m", "moisturizer", ("aqua",)),
+        ProductInfo("s", "sunscreen", ("aqua",)),
+        ProductInfo("s2", "sunscreen", ("aqua", "retinol")),
+    ]
+    idx = ContentIndex(products, infos, CONCERNS)
+    out = Recommender(idx).recommend(UserNeeds(), {}, k=5)
+    assert [r.product_id for r in out][:3] == ["s", "m", "c"]  # one of each basic, gentle ones only
+    assert {r.product_id for r in out[3:]} == {"r", "s2"}
+    assert all(r.score == 0.0 for r in out)
+    assert out[0].reasons[0]["code"] == "basics" and not any(d["code"] == "popular" for d in out[0].reasons)
