@@ -1148,4 +1148,5 @@ def day_entry(steps: Sequence[tuple], weekday: int, period: str) -> dict:
         "steps": [s[0] for s in today],
         "categories": [s[1] for s in today],
         "actives": sorted({a for s in today for a in s[2] if a in STRONG | TREATMENTS}),
+        "active_labels": [A.class_label(a) for a in sorted({a for s in today for a in s[2] if a in STRONG})],
     }

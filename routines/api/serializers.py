@@ -40,7 +40,8 @@ class DaySerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True)
     step_ids = serializers.ListField(child=serializers.UUIDField(), help_text="The steps due that day, in order")
     categories = serializers.ListField(child=serializers.CharField())
-    actives = serializers.ListField(child=serializers.CharField())
+    actives = serializers.ListField(child=serializers.CharField(), help_text="Treatment active classes that day")
+    active_labels = serializers.ListField(child=serializers.CharField(), help_text="Its scheduled actives, in words")
 
 
 class WeekSerializer(serializers.Serializer):
