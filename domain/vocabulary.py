@@ -153,3 +153,16 @@ USUAL_CONCERNS: dict[str, dict[str, float]] = {
     "dry": {"dryness": 0.5},
     "sensitive": {"sensitivity": 0.5, "redness": 0.3},
 }
+
+# Label words that mean "fragrance" (INCI "Parfum", "Aroma", and what people write), and the allergy terms
+# that cover every fragrance ingredient (the scanner, the builder and the recommender read the same sets).
+FRAGRANCE_WORDS = frozenset(
+    {"fragrance", "fragrances", "parfum", "perfume", "perfumes", "scent", "aroma", "fragrance mix"}
+)
+FRAGRANCE_ALLERGY_WORDS = FRAGRANCE_WORDS | {"fragrance allergens", "perfume allergens"}
+
+
+def is_fragrance_name(name: str) -> bool:
+    """An ingredient name that is a fragrance word, or has one as a word ("Parfum (Fragrance)")."""
+    text = " ".join(str(name).lower().replace("(", " ").replace(")", " ").replace("/", " ").split())
+    return text in FRAGRANCE_WORDS or any(word in FRAGRANCE_WORDS for word in text.split())

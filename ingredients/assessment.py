@@ -23,7 +23,7 @@ COMEDOGENIC_CAVEAT = (
     "Comedogenic ratings come from rabbit-ear tests (Fulton 1989); the formula changes results, so this is a "
     "hint, not a verdict."
 )
-FRAGRANCE_TERMS = {"fragrance", "fragrances", "parfum", "perfume", "perfumes", "scent", "aroma", "fragrance mix"}
+FRAGRANCE_TERMS = vocab.FRAGRANCE_WORDS
 ALCOHOL_NAMES = {"alcohol denat", "alcohol", "sd alcohol", "sd alcohol 40", "ethanol", "isopropyl alcohol"}
 ANIMAL_DERIVED = {
     "lanolin",
@@ -104,7 +104,7 @@ def allergy_hits(allergy: str, fact: dict, allergy_match_id: str | None) -> bool
         return False
     if allergy_match_id and allergy_match_id == str(fact["id"]):
         return True
-    if term in FRAGRANCE_TERMS or term in {"fragrance allergens", "perfume allergens", "essential oils"}:
+    if term in vocab.FRAGRANCE_ALLERGY_WORDS or term == "essential oils":
         return bool(fact["is_fragrance"] or fact["is_allergen"])
     names = [fact["inci_name"], *(fact.get("synonyms") or [])]
     if term in {"paraben", "parabens"}:

@@ -57,7 +57,7 @@ CONCERN_WEIGHT = 0.6
 SEVERITY_WEIGHTS = {"none": 0.0, "mild": 0.34, "moderate": 0.67, "severe": 1.0}
 PROFILE_CONCERN_WEIGHT = 0.6  # a concern the person listed but that no analysis measured
 SKIN_TYPE_CONCERNS = vocab.USUAL_CONCERNS
-FRAGRANCE_ALLERGY_TERMS = frozenset({"fragrance", "fragrances", "parfum", "perfume", "aroma", "fragrance allergens"})
+FRAGRANCE_ALLERGY_TERMS = vocab.FRAGRANCE_ALLERGY_WORDS
 REGION_WORDS = vocab.REGION_GROUP_WORDS
 
 _space = re.compile(r"\s+")

@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from domain import actives as domain_actives
+from domain import vocabulary as domain_vocab
 from skincare.core.errors import DomainError, NotFound
 
 from . import builder
@@ -33,7 +34,6 @@ from .selectors import (
 logger = logging.getLogger(__name__)
 
 CATALOG_LIMIT_PER_CATEGORY = 200  # bounded: the builder never loads the whole catalog
-FRAGRANCE_NAMES = ("parfum", "fragrance", "aroma")
 
 
 # --- builder inputs ---------------------------------------------------------------------------------
@@ -83,7 +83,7 @@ def _candidate(product, *, owned: bool, profile) -> builder.Candidate:
         names.append(pi.raw_name.lower())
         ing = pi.ingredient
         if ing is None:
-            fragrance |= any(f in pi.raw_name.lower() for f in FRAGRANCE_NAMES)
+            fragrance |= domain_vocab.is_fragrance_name(pi.raw_name)
             continue
         names.append(ing.inci_name.lower())
         names.extend(str(s).lower() for s in ing.synonyms or [])
@@ -94,7 +94,7 @@ def _candidate(product, *, owned: bool, profile) -> builder.Candidate:
         targets.update(ing.targets or [])
         suits.update(ing.suits_skin_types or [])
         bothers.update(ing.bothers_skin_types or [])
-        fragrance |= ing.is_fragrance or any(f in ing.inci_name.lower() for f in FRAGRANCE_NAMES)
+        fragrance |= ing.is_fragrance or domain_vocab.is_fragrance_name(ing.inci_name)
     memo: list = []
 
     def check() -> tuple[bool, list[str]]:
