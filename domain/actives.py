@@ -528,11 +528,12 @@ ANNEX_VI_CLASS = "spf_filter"
 EXFOLIANTS = frozenset(a.key for a in ACTIVE_CLASSES if a.exfoliating)
 STRONG = frozenset(a.key for a in ACTIVE_CLASSES if a.strong)
 TREATMENTS = frozenset(a.key for a in ACTIVE_CLASSES if a.kind == "treatment")
+# Every active class counts against redundancy except UV filters (a sunscreen is several filters by design).
+COUNTED = frozenset(a.key for a in ACTIVE_CLASSES if a.kind != "uv_filter")
 PM_ONLY = frozenset(a.key for a in ACTIVE_CLASSES if a.period == "pm")
 AM_ONLY = frozenset(a.key for a in ACTIVE_CLASSES if a.period == "am" and a.kind != "uv_filter")
-# Several steps of a routine may carry a supporting class (hydration, barrier lipids, soothing agents,
-# formulation antioxidants): repeating them irritates nothing. A treatment class appears in at most two
-# steps, and a strong (scheduled) class in one.
+# An active class appears in at most two steps of a routine, a strong (scheduled) one in one: the same
+# active layered in several products adds irritation, not effect (UV filters excepted: a sunscreen).
 MAX_STEPS_PER_TREATMENT = 2
 MAX_STEPS_PER_STRONG = 1
 
@@ -591,16 +592,16 @@ def family_of(key: str) -> str:
 
 
 def redundancy_counts(steps_actives: Iterable[Iterable[str]]) -> dict[str, int]:
-    """Steps per treatment family in a routine (support classes and UV filters are not counted)."""
+    """Steps per active family in a routine (UV filters are not counted)."""
     out: dict[str, int] = {}
     for classes in steps_actives:
-        for fam in {family_of(c) for c in classes if c in TREATMENTS}:
+        for fam in {family_of(c) for c in classes if c in COUNTED}:
             out[fam] = out.get(fam, 0) + 1
     return out
 
 
 def family_limit(family: str, present_classes: Iterable[str]) -> int:
-    """How many steps of a routine may carry a treatment family: one when a strong member is in the
+    """How many steps of a routine may carry an active family: one when a strong member is in the
     routine (or the family is strong), else two."""
     members = {a.key for a in ACTIVE_CLASSES if (a.family or a.key) == family}
     if members & STRONG & set(present_classes) or family in STRONG:

@@ -11,7 +11,8 @@ Every rule comes from the domain package (`domain.actives`, `domain.conflicts`, 
 (tests/test_builder_properties.py checks each over random profiles and catalogues):
 
 - at most one step per strong (scheduled) active class in a routine, one retinoid and one exfoliant in the
-  whole plan, and no treatment class in more than two steps of a routine (redundancy is not a benefit);
+  whole plan, one treatment product per active class, and no active class (UV filters excepted) in more
+  than two steps of a routine (redundancy is not a benefit);
 - exfoliating acids at most 3 evenings a week, starting at 2 (2 at most for dry or sensitive skin, and
   while a retinoid is in the plan), never on a retinoid evening; retinoids start at 2 evenings a week and
   ramp up over weeks (AAD); at least two recovery evenings a week with cleanser and moisturiser only
@@ -965,15 +966,15 @@ def _base_steps(
         classes_now = {a for s in steps for a in s.actives}
 
         def fits(c: Candidate, present=present, classes_now=classes_now) -> bool:
-            for fam in {A.family_of(a) for a in c.actives & TREATMENTS}:
+            for fam in {A.family_of(a) for a in c.actives & A.COUNTED}:
                 if present.get(fam, 0) + 1 > A.family_limit(fam, classes_now | c.actives):
                     return False
             return not conflicts(c.actives, classes_now)
 
         options = [c for c in pool[step] if fits(c)]
-        crowded = [c for c in pool[step] if not fits(c) and c.actives & TREATMENTS]
+        crowded = [c for c in pool[step] if not fits(c) and c.actives & A.COUNTED]
         if crowded and not options:
-            repeated = sorted({A.family_of(a) for c in crowded for a in c.actives & TREATMENTS} & set(present))
+            repeated = sorted({A.family_of(a) for c in crowded for a in c.actives & A.COUNTED} & set(present))
             if repeated:
                 notes.append(
                     f"{_cap(ACTIVE_WORDS.get(repeated[0], repeated[0]))} is already in this routine as often as "
@@ -981,7 +982,7 @@ def _base_steps(
                 )
 
         def penalty(c: Candidate, present=present) -> float:
-            fams = {A.family_of(a) for a in c.actives & TREATMENTS}
+            fams = {A.family_of(a) for a in c.actives & A.COUNTED}
             return 1.0 * len(fams & set(present))  # prefer not to repeat an active
 
         if step in ("tone", "eye"):
