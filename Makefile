@@ -47,6 +47,7 @@ bench: install
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports --no-cache
 
 fmt: install
 	.venv/bin/ruff check --fix .

@@ -12,56 +12,18 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-SKIN_TYPES = [
-    ("normal", pgettext_lazy("skin type", "Normal")),
-    ("dry", pgettext_lazy("skin type", "Dry")),
-    ("oily", pgettext_lazy("skin type", "Oily")),
-    ("combination", pgettext_lazy("skin type", "Combination")),
-    ("sensitive", pgettext_lazy("skin type", "Sensitive")),
-]
-CONCERN_KEYS = [
-    "acne",
-    "redness",
-    "oiliness",
-    "pores",
-    "texture",
-    "wrinkles",
-    "pigmentation",
-    "dark_circles",
-    "uneven_tone",
-    "dryness",
-    "sensitivity",
-]
-# The one home of the concerns' names as people read them (keys stay English in data and the API).
-CONCERN_LABELS = {
-    "acne": _("Acne"),
-    "redness": _("Redness"),
-    "oiliness": _("Oiliness"),
-    "pores": _("Pores"),
-    "texture": _("Texture"),
-    "wrinkles": _("Wrinkles"),
-    "pigmentation": _("Pigmentation"),
-    "dark_circles": _("Dark circles"),
-    "uneven_tone": _("Uneven tone"),
-    "dryness": _("Dryness"),
-    "sensitivity": _("Sensitivity"),
-}
-BUDGETS = [
-    ("low", pgettext_lazy("budget", "Low")),
-    ("medium", pgettext_lazy("budget", "Medium")),
-    ("high", pgettext_lazy("budget", "High")),
-]
-PREFERENCES = ["fragrance_free", "vegan", "cruelty_free", "alcohol_free", "minimal", "essential_oil_free"]
-PREFERENCE_LABELS = {
-    "fragrance_free": _("Fragrance-free"),
-    "vegan": _("Vegan"),
-    "cruelty_free": _("Cruelty-free"),
-    "alcohol_free": _("Alcohol-free"),
-    "minimal": pgettext_lazy("preference", "Minimal"),
-    "essential_oil_free": _("No essential oils"),
-}
+from domain import vocabulary as vocab
+
+# The vocabulary lives in the domain package (one home); choices are translated where they are shown.
+SKIN_TYPES = [(key, _(label)) for key, label in vocab.SKIN_TYPE_CHOICES]
+CONCERN_KEYS = list(vocab.CONCERN_KEYS)
+BUDGETS = [(key, _(label)) for key, label in vocab.BUDGET_CHOICES]
+PREFERENCES = list(vocab.PREFERENCE_KEYS)
+# The concerns' and preferences' names as people read them, translated where shown (keys stay English in data
+# and the API).
+CONCERN_LABELS = {c.key: _(c.label) for c in vocab.CONCERNS}
+PREFERENCE_LABELS = {key: _(label) for key, label in vocab.PREFERENCES}
 
 
 @functools.cache

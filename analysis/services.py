@@ -7,25 +7,24 @@ the training command.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import io
 import logging
 import threading
 import time
-import warnings
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import async_to_sync
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
+from domain import uploads as domain_uploads
+from domain import vocabulary as vocab
+from skincare.core import intake
 from skincare.core.context_processors import DISCLAIMER as SITE_DISCLAIMER
 from skincare.core.errors import DomainError
 
@@ -36,19 +35,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ml.types import QualityThresholds
 
-try:  # HEIC/HEIF photos from phones: pillow-heif registers an opener with Pillow.
-    import pillow_heif
-
-    pillow_heif.register_heif_opener()
-    HEIF_SUPPORTED = True
-except ImportError:  # pragma: no cover - the package is in requirements
-    HEIF_SUPPORTED = False
-
 logger = logging.getLogger(__name__)
 
 DISCLAIMER = SITE_DISCLAIMER
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF", "MPO"}  # MPO: multi-picture JPEGs from some phones
-SKIN_TYPES = ("normal", "dry", "oily", "combination", "sensitive")
+SKIN_TYPES = vocab.SKIN_TYPE_KEYS
 STALE_PROCESSING_SECONDS = 300  # a "processing" row older than this was left by a dead worker
 
 
@@ -66,98 +56,16 @@ def analysis_group(analysis_id) -> str:
     return f"analysis.{analysis_id}"
 
 
-# --- image validation ----------------------------------------------------------------------------
-@dataclass
-class PreparedImage:
-    content: bytes  # clean JPEG: orientation applied, no metadata, at most ANALYSIS_MAX_SIDE px
-    width: int
-    height: int
-    source_format: str
-
-
-def decode_base64_image(value: str) -> bytes:
-    """A base64 string, with or without a `data:image/...;base64,` prefix → bytes (400 on garbage)."""
-    if not isinstance(value, str) or not value.strip():
-        raise DomainError("Send the photo in `file` (multipart) or `image_data` (base64).", code="no_image")
-    text = value.strip()
-    if text.startswith("data:"):
-        _, _, text = text.partition(",")
-    text = "".join(text.split())
-    # Refuse before decoding when the decoded size would exceed the limit.
-    if len(text) * 3 // 4 > settings.ANALYSIS_MAX_UPLOAD_BYTES + 3:
-        raise _too_large()
-    try:
-        return base64.b64decode(text + "=" * (-len(text) % 4), validate=False)
-    except (binascii.Error, ValueError) as exc:
-        raise DomainError("`image_data` is not valid base64.", code="not_an_image") from exc
+# --- image validation: the one intake service (skincare/core/intake.py), under the names used here ---------
+PreparedImage = intake.CleanImage
+decode_base64_image = intake.decode_base64
+prepare_image = intake.image_clean
+ALLOWED_FORMATS = domain_uploads.ALLOWED_FORMATS
+HEIF_SUPPORTED = intake.HEIF_SUPPORTED
 
 
 def _too_large() -> DomainError:
-    mb = settings.ANALYSIS_MAX_UPLOAD_BYTES // (1024 * 1024)
-    return DomainError(f"The photo is larger than {mb} MB. Send a smaller one.", code="file_too_large", status_code=413)
-
-
-def prepare_image(data: bytes) -> PreparedImage:
-    """Validate an upload by its content and re-encode it clean.
-
-    Checks size in bytes, then reads only the header to check the format and the pixel count (so a
-    decompression bomb is refused before its pixels are decoded), then decodes, applies the EXIF
-    orientation, drops every metadata block (EXIF/GPS, ICC, XMP) by copying pixels into a new image,
-    downscales to at most ANALYSIS_MAX_SIDE px and re-encodes as JPEG.
-    """
-    if len(data) > settings.ANALYSIS_MAX_UPLOAD_BYTES:
-        raise _too_large()
-    if not data:
-        raise DomainError("The file is empty.", code="not_an_image")
-    not_an_image = DomainError("This file is not a photo we can read (JPEG, PNG, WebP or HEIC).", code="not_an_image")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data))
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise _too_many_pixels() from exc
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-        raise not_an_image from exc
-    fmt = (img.format or "").upper()
-    if fmt not in ALLOWED_FORMATS:
-        raise DomainError(
-            f"{fmt or 'This'} images are not supported: send a JPEG, PNG, WebP or HEIC photo.",
-            code="unsupported_image_type",
-            status_code=415,
-        )
-    width, height = img.size
-    if width * height > settings.ANALYSIS_MAX_PIXELS or width <= 0 or height <= 0:
-        raise _too_many_pixels()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img.load()
-            img = ImageOps.exif_transpose(img)
-            if img.mode not in ("RGB", "L"):
-                if "A" in img.getbands() or img.mode == "P":
-                    rgba = img.convert("RGBA")
-                    background = Image.new("RGB", rgba.size, (255, 255, 255))
-                    background.paste(rgba, mask=rgba.getchannel("A"))
-                    img = background
-                else:
-                    img = img.convert("RGB")
-            img = img.convert("RGB")
-            img.thumbnail((settings.ANALYSIS_MAX_SIDE, settings.ANALYSIS_MAX_SIDE), Image.Resampling.LANCZOS)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise _too_many_pixels() from exc
-    except (OSError, ValueError, SyntaxError, Image.UnidentifiedImageError) as exc:
-        raise not_an_image from exc
-    # A brand-new image carries pixels only: no EXIF, GPS, ICC profile, XMP or comments.
-    clean = Image.new("RGB", img.size)
-    clean.paste(img)
-    out = io.BytesIO()
-    clean.save(out, format="JPEG", quality=92, optimize=True)
-    return PreparedImage(content=out.getvalue(), width=clean.width, height=clean.height, source_format=fmt)
-
-
-def _too_many_pixels() -> DomainError:
-    mp = settings.ANALYSIS_MAX_PIXELS // 1_000_000
-    return DomainError(f"The photo has more than {mp} megapixels. Send a smaller one.", code="image_too_large")
+    return intake.error(domain_uploads.FILE_TOO_LARGE)
 
 
 def _rgb_array(content: bytes) -> np.ndarray:

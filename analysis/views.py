@@ -8,25 +8,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from domain import uploads as domain_uploads
+from domain import vocabulary as vocab
+from skincare.core import intake
 from skincare.core.errors import DomainError, NotFound
 
 from . import selectors, services
 from .api.serializers import AnalysisSerializer
 from .models import SkinAnalysis
 
-CONCERN_NAMES = {
-    "acne": "Blemishes",
-    "redness": "Redness",
-    "oiliness": "Shine",
-    "pores": "Pores",
-    "texture": "Texture",
-    "wrinkles": "Fine lines",
-    "pigmentation": "Dark spots",
-    "dark_circles": "Dark circles",
-    "uneven_tone": "Even tone",
-}
 SEVERITY_BADGE = {"none": "good", "mild": "green", "moderate": "warn", "severe": "bad"}
 
 
@@ -54,12 +47,10 @@ def capture(request):
                 consent_given = True
             upload = request.FILES.get("file")
             if upload is None:
-                raise DomainError("Choose or take a photo first.", code="no_image")
-            if upload.size and upload.size > settings.ANALYSIS_MAX_UPLOAD_BYTES:
-                raise services._too_large()
+                raise DomainError("Choose or take a photo first.", code=domain_uploads.NO_IMAGE)
             analysis = services.analysis_create(
                 user=request.user,
-                data=upload.read(settings.ANALYSIS_MAX_UPLOAD_BYTES + 1),
+                data=intake.image_bytes(upload=upload),
                 idempotency_key=request.POST.get("idempotency_key") or None,
                 photo_free=request.POST.get("photo_free") == "on",
             )
@@ -82,10 +73,11 @@ def detail(request, pk):
     concerns = [
         {
             **c,
-            "name": CONCERN_NAMES.get(c.get("key"), c.get("key", "").replace("_", " ").capitalize()),
+            "name": gettext(vocab.concern_label(c.get("key", ""))),
             "badge": SEVERITY_BADGE.get(c.get("severity"), ""),
             "region_items": [
-                (name.replace("_", " ").capitalize(), v) for name, v in sorted((c.get("regions") or {}).items())
+                (gettext(vocab.region_word(name)).capitalize(), v)
+                for name, v in sorted((c.get("regions") or {}).items())
             ],
         }
         for c in analysis.concerns or []

@@ -30,6 +30,8 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from domain.vocabulary import MEASURED_CONCERN_KEYS  # noqa: E402
+
 BENCH_DB = "skincare_bench_admin"
 
 
@@ -184,9 +186,7 @@ SEED_CONCERNS = [
         "regions": {"forehead": 55, "left_cheek": 61, "right_cheek": 63, "nose": 50, "chin": 58},
         "explanation": "Mean of the measure over the region's skin, lighting-normalised.",
     }
-    for i, key in enumerate(
-        ["acne", "redness", "oiliness", "pores", "texture", "wrinkles", "pigmentation", "dark_circles", "uneven_tone"]
-    )
+    for i, key in enumerate(MEASURED_CONCERN_KEYS)
 ]
 
 

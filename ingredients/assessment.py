@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from domain import actives
+from domain import vocabulary as vocab
+
 from . import inci, rules
 
 DISCLAIMER = (
@@ -20,7 +23,7 @@ COMEDOGENIC_CAVEAT = (
     "Comedogenic ratings come from rabbit-ear tests (Fulton 1989); the formula changes results, so this is a "
     "hint, not a verdict."
 )
-FRAGRANCE_TERMS = {"fragrance", "fragrances", "parfum", "perfume", "perfumes", "scent", "aroma", "fragrance mix"}
+FRAGRANCE_TERMS = vocab.FRAGRANCE_WORDS
 ALCOHOL_NAMES = {"alcohol denat", "alcohol", "sd alcohol", "sd alcohol 40", "ethanol", "isopropyl alcohol"}
 ANIMAL_DERIVED = {
     "lanolin",
@@ -43,6 +46,17 @@ ANIMAL_DERIVED = {
     "milk protein",
     "lactis proteinum",
 }
+
+
+def pregnancy_note(name: str, active_class: str | None, level: str) -> str:
+    """The domain's sentence for this ingredient's pregnancy rule (with its source), or a generic one when
+    staff set a level of their own in the admin."""
+    rule = actives.pregnancy_rule(name, active_class=active_class or "")
+    if rule.level == level and rule.note:
+        return f"{rule.note} ({rule.source.citation})"
+    if level == "avoid":
+        return "Commonly advised to avoid during pregnancy and breastfeeding."
+    return "Sources differ on use in pregnancy and breastfeeding: ask your doctor."
 
 
 @dataclass
@@ -90,7 +104,7 @@ def allergy_hits(allergy: str, fact: dict, allergy_match_id: str | None) -> bool
         return False
     if allergy_match_id and allergy_match_id == str(fact["id"]):
         return True
-    if term in FRAGRANCE_TERMS or term in {"fragrance allergens", "perfume allergens", "essential oils"}:
+    if term in vocab.FRAGRANCE_ALLERGY_WORDS or term == "essential oils":
         return bool(fact["is_fragrance"] or fact["is_allergen"])
     names = [fact["inci_name"], *(fact.get("synonyms") or [])]
     if term in {"paraben", "parabens"}:
@@ -173,10 +187,7 @@ def assess_rows(rows: list[Row], facts: dict[str, dict], profile: ProfileFacts |
             notes.append(f"Irritancy {fact['irritancy']}/5: may sting or redden, especially on sensitive skin.")
         if fact["pregnancy_caution"] != "none":
             flags.append("pregnancy_caution")
-            if fact["pregnancy_caution"] == "avoid":
-                notes.append("Commonly advised to avoid during pregnancy and breastfeeding.")
-            else:
-                notes.append("Sources differ on use in pregnancy: ask your doctor.")
+            notes.append(pregnancy_note(name, fact["active_class"], fact["pregnancy_caution"]))
         if fact["eu_status"] == "prohibited":
             flags.append("prohibited")
             notes.append(f"EU Annex II: prohibited in cosmetic products. {fact['eu_limits']}".strip())
@@ -202,6 +213,8 @@ def assess_rows(rows: list[Row], facts: dict[str, dict], profile: ProfileFacts |
                 rating = "red"
                 warn("pregnancy_avoid", "Contains ingredients commonly advised against in pregnancy.", name)
             elif profile.pregnant and fact["pregnancy_caution"] == "caution":
+                if rating == "green":
+                    rating = "yellow"  # not chosen by the routine builder or the recommender either
                 warn("pregnancy_caution", "Sources differ on some ingredients in pregnancy: ask your doctor.", name)
             if "fragrance_free" in profile.preferences and (fact["is_fragrance"] or fact["is_allergen"]):
                 warn("fragrance_preference", "You prefer fragrance-free products; this one has fragrance.", name)
@@ -214,7 +227,7 @@ def assess_rows(rows: list[Row], facts: dict[str, dict], profile: ProfileFacts |
             for concern in fact["targets"] or []:
                 if concern in profile.concerns:
                     good_for.setdefault(concern, []).append(name)
-                    notes.append(f"Targets one of your concerns: {concern.replace('_', ' ')}.")
+                    notes.append(f"Targets one of your concerns: {vocab.concern_phrase(concern)}.")
         if fact["eu_status"] == "prohibited":
             warn("prohibited", "Contains an ingredient prohibited in EU cosmetics.", name)
         if fact["active_class"]:

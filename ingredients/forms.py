@@ -1,5 +1,8 @@
 from django import forms
 
+from domain import uploads
+from skincare.core import intake
+
 from .models import PRODUCT_CATEGORIES
 
 
@@ -17,8 +20,8 @@ class ScanForm(forms.Form):
         if not data.get("photo") and not (data.get("text") or "").strip():
             raise forms.ValidationError("Add a photo of the label or paste the ingredient list.")
         photo = data.get("photo")
-        if photo and photo.size > 10 * 1024 * 1024:
-            raise forms.ValidationError("The photo is larger than 10 MB.")
+        if photo and photo.size > intake.max_bytes():
+            raise forms.ValidationError(intake.error(uploads.FILE_TOO_LARGE).detail)
         return data
 
 

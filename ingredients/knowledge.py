@@ -4,9 +4,11 @@ Data (ingredients/data/kb/*.psv, one ingredient per line, `|`-separated):
 
     inci_name | synonyms (;) | CAS | functions (;) | comedogenic 0-5 | irritancy 0-5 | tags (;)
 
-tags: `c=<active class>`, `p=avoid|caution` (pregnancy), `t=<concern,...>` (targets), `s=<skin types it
-suits>`, `b=<skin types it may bother>`, `f` (fragrance), `a` (EU labelled fragrance allergen),
-`d=<description>` (otherwise one is written from the main function).
+tags: `t=<concern,...>` (targets), `s=<skin types it suits>`, `b=<skin types it may bother>`, `f`
+(fragrance), `a` (EU labelled fragrance allergen), `d=<description>` (otherwise one is written from the
+main function). The active class and the pregnancy level are not in the files: they come from the domain
+package (`domain.actives`: the INCI names that make each class, and the pregnancy policy with its
+source), so the knowledge base, the scanner, the builder and the recommender share one rule.
 
 On top of the hand-curated files, the EU CosIng annexes shipped by the `on-the-list` package (CC BY 4.0)
 give each ingredient its EU status (II prohibited, III restricted with limits, IV colorant, V preservative,
@@ -27,6 +29,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from domain import actives
+from domain import vocabulary as vocab
+
 from . import inci, rules
 from .models import INGREDIENT_FACT_FIELDS
 
@@ -39,24 +44,9 @@ SRC_CAS = "CosIng"
 SRC_FULTON = "Fulton 1989 (J Soc Cosmet Chem 40:321), as compiled in comedogenicity tables"
 SRC_IRRITANCY = "KB editors' estimate from CIR/SCCS opinions and patch-test literature (0-5)"
 SRC_ANNEX = "on-the-list (EU CosIng annexes, CC BY 4.0)"
-SRC_DOMAIN = "DOMAIN.md / AAD"
-SRC_PREGNANCY = "DOMAIN.md; Chien et al., J Am Board Fam Med 2016"
+SRC_DOMAIN = "domain.actives (DOMAIN.md)"
 SRC_RULES = "computed: ingredients.rules.hazard_score"
 
-SKIN_TYPES = ["normal", "dry", "oily", "combination", "sensitive"]
-CONCERNS = [
-    "acne",
-    "redness",
-    "oiliness",
-    "pores",
-    "texture",
-    "wrinkles",
-    "pigmentation",
-    "dark_circles",
-    "uneven_tone",
-    "dryness",
-    "sensitivity",
-]
 
 FUNCTION_TEXT = {
     "solvent": "dissolves the other ingredients and forms the base of the formula",
@@ -101,28 +91,7 @@ FUNCTION_TEXT = {
     "anti-acne (medicinal)": "is an acne medicine",
     "antidandruff": "fights dandruff",
 }
-CLASS_BENEFITS = {
-    "retinoid": "Speeds cell turnover: softens fine lines, refines texture and unclogs pores over months.",
-    "aha": "Exfoliates the surface for smoother, brighter skin and more even tone.",
-    "bha": "Exfoliates inside pores: fewer blackheads and breakouts.",
-    "pha": "Gentle exfoliation and hydration, suited to sensitive skin.",
-    "vitamin_c": "Antioxidant that brightens and supports collagen.",
-    "vitamin_c_derivative": "A more stable form of vitamin C that brightens gently.",
-    "benzoyl_peroxide": "Kills acne bacteria and reduces inflamed breakouts.",
-    "niacinamide": "Supports the barrier, evens tone and reduces the look of pores and oil.",
-    "hydroquinone": "Fades dark spots (prescription use).",
-    "azelaic_acid": "Calms redness, treats acne and fades marks.",
-    "peptide": "Signal peptides studied for firmness and fine lines.",
-    "ceramide": "Restores the skin barrier's lipids.",
-    "hyaluronic_acid": "Holds water in the skin for plumper, hydrated skin.",
-    "spf_filter": "Protects from sunburn, UV ageing and dark spots.",
-    "antioxidant": "Protects skin from oxidative stress (UV, pollution).",
-    "brightening": "Fades dark spots and evens skin tone.",
-    "soothing": "Calms redness and irritation.",
-    "exfoliant_enzyme": "Dissolves dead-cell protein for gentle exfoliation.",
-    "sulfur": "Dries out blemishes and reduces oil.",
-}
-PREGNANCY_CLASS = {"retinoid": "avoid", "hydroquinone": "avoid", "bha": "caution", "benzoyl_peroxide": "caution"}
+FORBIDDEN_TAGS = {"c": "active class", "p": "pregnancy level"}  # domain.actives holds them
 
 
 @dataclass
@@ -166,6 +135,10 @@ def read_curated() -> list[dict]:
             if len(parts) != 7:
                 raise ValueError(f"{path.name}: expected 7 fields: {line!r}")
             name, syns, cas, funcs, comedo, irrit, tags = (p.strip() for p in parts)
+            parsed = parse_tags(tags)
+            for tag, what in FORBIDDEN_TAGS.items():
+                if tag in parsed:
+                    raise ValueError(f"{path.name}: {name}: the {what} comes from domain.actives, not a `{tag}=` tag")
             rows.append(
                 {
                     "file": path.name,
@@ -175,7 +148,7 @@ def read_curated() -> list[dict]:
                     "functions": _split(funcs),
                     "comedogenic_rating": int(comedo) if comedo.isdigit() else None,
                     "irritancy": int(irrit) if irrit.isdigit() else None,
-                    "tags": parse_tags(tags),
+                    "tags": parsed,
                 }
             )
     return rows
@@ -335,8 +308,7 @@ def _annex_extras(known_keys: set[str]) -> list[dict]:
                     "functions": [func],
                     "comedogenic_rating": None,
                     "irritancy": None,
-                    "tags": ({"f": True, "a": True} if e.annex == "III" else {})
-                    | ({"c": "spf_filter"} if e.annex == "VI" else {}),
+                    "tags": {"f": True, "a": True} if e.annex == "III" else {},
                     "from_annex": e.annex,
                     "color": (rec.get("Color") or "").strip(),
                     "chemical_name": " ".join(e.chemical_name.split())[:200],
@@ -387,11 +359,10 @@ def _description(row: dict) -> str:
     return f"{label}: it {text}." if text else f"{label}."
 
 
-def _benefits(row: dict, targets: list[str]) -> str:
-    cls = row["tags"].get("c", "")
+def _benefits(active_class: str, targets: list[str]) -> str:
     parts = []
-    if cls in CLASS_BENEFITS:
-        parts.append(CLASS_BENEFITS[cls])
+    if active_class in actives.ACTIVE_BY_KEY:
+        parts.append(actives.ACTIVE_BY_KEY[active_class].benefit)
     if targets:
         parts.append("Used for: " + ", ".join(t.replace("_", " ") for t in targets) + ".")
     return " ".join(parts)
@@ -411,11 +382,12 @@ def build_records() -> list[dict]:
         annex_src = row.get("from_annex")
         names = [row["inci_name"], *row["synonyms"]]
         info = annex_info(names)
-        targets = [t for t in _split(tags.get("t", ""), ",") if t in CONCERNS]
-        suits = [t for t in _split(tags.get("s", ""), ",") if t in SKIN_TYPES]
-        bothers = [t for t in _split(tags.get("b", ""), ",") if t in SKIN_TYPES]
-        active_class = tags.get("c", "")
-        pregnancy = tags.get("p") or PREGNANCY_CLASS.get(active_class, "none")
+        targets = [t for t in _split(tags.get("t", ""), ",") if t in vocab.CONCERN_KEYS]
+        suits = [t for t in _split(tags.get("s", ""), ",") if t in vocab.SKIN_TYPE_KEYS]
+        bothers = [t for t in _split(tags.get("b", ""), ",") if t in vocab.SKIN_TYPE_KEYS]
+        active_class = actives.active_class_of(*names) or (actives.ANNEX_VI_CLASS if annex_src == "VI" else "")
+        pregnancy_rule = actives.pregnancy_rule(*names, active_class=active_class)
+        pregnancy = pregnancy_rule.level
         is_allergen = bool(tags.get("a")) or bool(info and info.allergen)
         is_fragrance = bool(tags.get("f")) or is_allergen
         eu_status = info.status if info else "none"
@@ -440,9 +412,14 @@ def build_records() -> list[dict]:
         if suits or bothers:
             sources["skin_types"] = SRC_CURATED
         if active_class:
-            sources["active_class"] = SRC_DOMAIN
+            cls = actives.ACTIVE_BY_KEY[active_class]
+            sources["active_class"] = (
+                f"{SRC_ANNEX} (Annex VI)" if annex_src == "VI" and not actives.active_class_of(*names) else SRC_DOMAIN
+            )
+            if cls.source is not actives.S.KB_EDITORS:
+                sources["active_class"] += f"; {cls.source.citation}"
         if pregnancy != "none":
-            sources["pregnancy_caution"] = SRC_PREGNANCY
+            sources["pregnancy_caution"] = f"{SRC_DOMAIN}: {pregnancy_rule.source.citation}"
         if is_allergen:
             sources["is_allergen"] = SRC_ANNEX if info and info.allergen else "DOMAIN.md (EU 26 + Regulation 2023/1545)"
         if is_fragrance:
@@ -471,7 +448,7 @@ def build_records() -> list[dict]:
                 "cas_number": cas[:120],
                 "functions": row["functions"],
                 "description": _description(row),
-                "benefits": _benefits(row, targets),
+                "benefits": _benefits(active_class, targets),
                 "targets": targets,
                 "comedogenic_rating": row["comedogenic_rating"],
                 "irritancy": row["irritancy"],

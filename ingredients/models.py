@@ -11,21 +11,11 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-CONCERN_CHOICES = [
-    "acne",
-    "redness",
-    "oiliness",
-    "pores",
-    "texture",
-    "wrinkles",
-    "pigmentation",
-    "dark_circles",
-    "uneven_tone",
-    "dryness",
-    "sensitivity",
-]
-SKIN_TYPE_KEYS = ["normal", "dry", "oily", "combination", "sensitive"]
+from domain import actives
+
+# Vocabulary and rules live in the domain package (one home); labels are translated where shown.
 
 EU_STATUSES = [
     ("none", "Not in an annex"),
@@ -35,29 +25,8 @@ EU_STATUSES = [
     ("preservative", "Allowed preservative (Annex V)"),
     ("uv_filter", "Allowed UV filter (Annex VI)"),
 ]
-PREGNANCY = [("none", "No known concern"), ("caution", "Ask your doctor"), ("avoid", "Avoid")]
-ACTIVE_CLASSES = [
-    ("", "None"),
-    ("retinoid", "Retinoid"),
-    ("aha", "AHA (alpha hydroxy acid)"),
-    ("bha", "BHA (salicylic acid)"),
-    ("pha", "PHA (polyhydroxy acid)"),
-    ("vitamin_c", "Vitamin C (L-ascorbic acid)"),
-    ("vitamin_c_derivative", "Vitamin C derivative"),
-    ("benzoyl_peroxide", "Benzoyl peroxide"),
-    ("niacinamide", "Niacinamide"),
-    ("hydroquinone", "Hydroquinone"),
-    ("azelaic_acid", "Azelaic acid"),
-    ("peptide", "Peptide"),
-    ("ceramide", "Ceramide"),
-    ("hyaluronic_acid", "Hyaluronic acid"),
-    ("spf_filter", "UV filter"),
-    ("antioxidant", "Antioxidant"),
-    ("brightening", "Brightening agent"),
-    ("soothing", "Soothing agent"),
-    ("exfoliant_enzyme", "Enzyme exfoliant"),
-    ("sulfur", "Sulfur"),
-]
+PREGNANCY = [(key, _(label)) for key, label in actives.PREGNANCY_LEVELS]
+ACTIVE_CLASSES = [(key, _(label)) for key, label in actives.ACTIVE_CHOICES]
 # The facts an Ingredient carries besides its name: one list for the loader, the CSV import/export and
 # the API, so a new fact is added in one place.
 INGREDIENT_FACT_FIELDS = [

@@ -10,13 +10,13 @@ and a timeout. Errors: `not_an_image` (400), `no_text_found` (400), `ocr_timeout
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from collections.abc import Iterator, Mapping
 
 import numpy as np
 
+from domain import uploads
 from skincare.core.errors import DomainError
 
 
@@ -47,7 +47,6 @@ def _use_tesseract_environ() -> None:
 
 
 OCR_TIMEOUT_S = 20
-MAX_PIXELS = 40_000_000
 TARGET_CHAR_HEIGHT = 20  # median blob height ≈ x-height; tesseract reads best around 20-30 px
 DOWNSCALE_ABOVE = 50  # px of x-height
 UPSCALE_BELOW = 0.65  # upscale only when the x-height is under 13 px: above that it reads fine and faster
@@ -55,26 +54,13 @@ TESSERACT_CONFIG = "--psm 6 --oem 1"
 
 
 def decode(image_bytes: bytes):
-    """Bytes → greyscale uint8 array. Raises not_an_image."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    """Bytes → greyscale uint8 array, through the one photo intake (same size, pixel and format limits and
+    codes as every upload; orientation applied, metadata dropped), keeping LABEL_MAX_SIDE pixels for small
+    print. Raises not_an_image, image_too_large, unsupported_image_type, file_too_large."""
+    from skincare.core import intake
 
-    try:
-        try:
-            import pillow_heif
-
-            pillow_heif.register_heif_opener()
-        except Exception:  # noqa: BLE001,S110 - HEIC support is optional
-            pass
-        img = Image.open(io.BytesIO(image_bytes))
-        if img.width * img.height > MAX_PIXELS:
-            raise DomainError("The image is too large to read.", code="image_too_large", status_code=400)
-        img = ImageOps.exif_transpose(img)
-        img = img.convert("L")
-    except DomainError:
-        raise
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise DomainError("The file is not an image we can read.", code="not_an_image") from exc
-    return np.asarray(img, dtype=np.uint8)
+    clean = intake.image_clean(image_bytes, side=uploads.LABEL_MAX_SIDE)
+    return np.asarray(clean.pil().convert("L"), dtype=np.uint8)
 
 
 def _flatten_light(grey: np.ndarray) -> np.ndarray:

@@ -27,6 +27,8 @@ else green at score ≥ 75, yellow at 50-74, red below 50. "May contain" coloran
 
 from __future__ import annotations
 
+from domain import conflicts as domain_conflicts
+
 RED_HAZARD = 7
 YELLOW_HAZARD = 3
 RED_CAP = 25
@@ -104,28 +106,10 @@ RULE_TEXT = (
     "the product is green from 75, yellow from 50 and red below 50."
 )
 
-# Pairs of active classes to keep apart (DOMAIN.md: AAD / dermatology reviews).
-CONFLICTS: list[tuple[str, str, str]] = [
-    ("retinoid", "aha", "Retinoids with AHAs irritate: use them on alternate nights or different routines."),
-    ("retinoid", "bha", "Retinoids with BHA (salicylic acid) irritate: alternate nights or split AM/PM."),
-    ("retinoid", "benzoyl_peroxide", "Benzoyl peroxide can inactivate some retinoids: apply at different times."),
-    ("benzoyl_peroxide", "vitamin_c", "Benzoyl peroxide oxidises L-ascorbic acid: use vitamin C in the morning."),
-    ("benzoyl_peroxide", "hydroquinone", "Benzoyl peroxide with hydroquinone can stain skin: keep them apart."),
-    ("aha", "bha", "Several exfoliating acids together raise irritation: limit to one per routine."),
-    ("aha", "pha", "Several exfoliating acids together raise irritation: limit to one per routine."),
-    ("bha", "pha", "Several exfoliating acids together raise irritation: limit to one per routine."),
-    ("vitamin_c", "aha", "Low-pH vitamin C with AHAs can sting: consider alternating."),
-]
-
 
 def conflicts_between(classes_a: set[str], classes_b: set[str] | None = None) -> list[dict]:
-    """Conflicting pairs within one set of active classes (classes_b None) or across two sets."""
-    out = []
-    for a, b, advice in CONFLICTS:
-        if classes_b is None:
-            hit = a in classes_a and b in classes_a
-        else:
-            hit = (a in classes_a and b in classes_b) or (b in classes_a and a in classes_b)
-        if hit:
-            out.append({"classes": [a, b], "advice": advice})
-    return out
+    """Conflicting pairs (domain.conflicts: the one list the builder uses too) within one set of active
+    classes (classes_b None) or across two sets: {classes, advice, apart, source}."""
+    return [
+        {**c.as_dict(), "source": c.source.citation} for c in domain_conflicts.conflicts_between(classes_a, classes_b)
+    ]

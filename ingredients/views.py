@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.selectors import profile_for_user
+from skincare.core import intake
 from skincare.core.errors import DomainError, NotFound
 
 from . import selectors, services
@@ -35,7 +36,9 @@ def scan(request):
         try:
             if form.cleaned_data.get("photo"):
                 result = services.scan_photo(
-                    user=request.user, image_bytes=form.cleaned_data["photo"].read(), profile=profile
+                    user=request.user,
+                    image_bytes=intake.image_bytes(upload=form.cleaned_data["photo"]),
+                    profile=profile,
                 )
                 return redirect("ingredients:scan_result", scan_id=result["scan_id"])
             text = form.cleaned_data["text"]

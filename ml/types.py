@@ -7,17 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-CONCERN_KEYS: tuple[str, ...] = (
-    "acne",
-    "redness",
-    "oiliness",
-    "pores",
-    "texture",
-    "wrinkles",
-    "pigmentation",
-    "dark_circles",
-    "uneven_tone",
-)
+from domain import vocabulary as vocab
+
+# The vocabulary has one home, the Django-free `domain` package: the concerns the engine measures, the
+# face regions it reports, severities and the skin types a photo can show ("sensitive" only the person
+# can tell).
+CONCERN_KEYS: tuple[str, ...] = vocab.MEASURED_CONCERN_KEYS
 QUALITY_CODES: tuple[str, ...] = (
     "no_face_found",
     "multiple_faces",
@@ -27,18 +22,9 @@ QUALITY_CODES: tuple[str, ...] = (
     "image_too_dark",
     "image_too_bright",
 )
-REGION_KEYS: tuple[str, ...] = (
-    "forehead",
-    "left_cheek",
-    "right_cheek",
-    "nose",
-    "chin",
-    "left_under_eye",
-    "right_under_eye",
-    "t_zone",
-)
-SEVERITIES: tuple[str, ...] = ("none", "mild", "moderate", "severe")
-SKIN_TYPES: tuple[str, ...] = ("normal", "dry", "oily", "combination")
+REGION_KEYS: tuple[str, ...] = vocab.REGION_KEYS
+SEVERITIES: tuple[str, ...] = vocab.SEVERITIES
+SKIN_TYPES: tuple[str, ...] = vocab.MEASURED_SKIN_TYPE_KEYS
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from domain import vocabulary as vocab
+
 VERDICT_COLOURS = {
     "improving": "var(--good)",
     "worsening": "var(--bad)",
@@ -41,7 +43,7 @@ def trend_svg(
 
     points = [(date.fromisoformat(p["date"]), p["score"]) for p in trend.get("series", [])]
     colour = VERDICT_COLOURS.get(trend.get("verdict"), "var(--brand)")
-    label = escape(trend.get("key", "").replace("_", " "))
+    label = escape(vocab.concern_label(trend.get("key", "")))
     parts = [
         f'<svg class="trend-chart" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{label} {escape(label_suffix)}" xmlns="http://www.w3.org/2000/svg">'

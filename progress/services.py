@@ -15,6 +15,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from domain import vocabulary as vocab
 from skincare.core.errors import DomainError
 from skincare.core.i18n import speaks_to
 
@@ -214,12 +215,12 @@ def detect_milestones(*, user) -> list[Milestone]:
     latest = analyses.last()
     if first is not None and latest is not None and first.pk != latest.pk:
         for key, level, delta in stats.improvements(first.concerns or [], latest.concerns or [], IMPROVEMENT_STEP):
-            label = key.replace("_", " ")
+            label = vocab.concern_label(key)
             m, new = milestone_record(
                 user=user,
                 kind=Milestone.Kind.CONCERN_IMPROVED,
                 key=f"{key}:{level}",
-                title=f"{label.capitalize()} improved by {level}+ points",
+                title=f"{label} improved by {level}+ points",
                 data={
                     "concern": key,
                     "level": level,

@@ -8,10 +8,13 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from domain import vocabulary as vocab
 from privacy.media import MediaDenied, Viewer, access_record, media_info, media_read, media_url
+from skincare.core import intake
 from skincare.core.errors import DomainError, NotFound
 
 from . import charts, selectors, services
@@ -27,7 +30,7 @@ def _recent_analyses(user):
 
 
 def _label(key: str) -> str:
-    return key.replace("_", " ").capitalize()
+    return gettext(vocab.concern_label(key))
 
 
 @login_required
@@ -126,7 +129,7 @@ def log_entry(request):
             user=request.user,
             date=form.cleaned_data.get("date"),
             analysis_id=form.cleaned_data.get("analysis") or None,
-            photo=photo.read() if photo else None,
+            photo=intake.image_bytes(upload=photo) if photo else None,
             rating=form.cleaned_data.get("rating"),
             notes=form.cleaned_data.get("notes") or "",
         )

@@ -38,39 +38,27 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from domain import actives
+from domain import vocabulary as vocab
+
 # --- constants (documented, tuned once on the synthetic population, not per run) ------------------
 POSITION_DECAY = 0.25  # weight of the n-th ingredient (0-based) = 1 / (1 + 0.25 n): 1st 1.0, 5th 0.5, 13th 0.25
 KIND_WEIGHTS = {"view": 1.0, "favorite": 3.0, "shelf": 4.0, "routine": 5.0}
 OWNED_KINDS = frozenset({"shelf", "routine"})
 CF_HALF_AT = 5.0  # with 5 interacted products, CF and content weigh the same
 POPULARITY_PRIOR = 0.05  # ε: a tie-breaker for people about whom nothing is known
+OVER_BUDGET_FACTOR = 0.5  # a product over the person's per-product budget cap keeps half its score
+# For someone about whom nothing is known (no concerns, no history) there is no match to score: the list
+# starts with the basics every routine needs, gentle ones first (an order, not a score: scores are null).
+BASICS = ("sunscreen", "moisturizer", "cleanser")
 HISTORY_SHARE = 0.3  # share of the content score that is similarity to what the person already uses
 CATEGORY_WEIGHT = 0.35  # block weights inside the product vector (blocks are L2-normalised first)
 CONCERN_WEIGHT = 0.6
 SEVERITY_WEIGHTS = {"none": 0.0, "mild": 0.34, "moderate": 0.67, "severe": 1.0}
 PROFILE_CONCERN_WEIGHT = 0.6  # a concern the person listed but that no analysis measured
-SKIN_TYPE_CONCERNS = {
-    "oily": {"oiliness": 0.5, "pores": 0.3},
-    "combination": {"oiliness": 0.3},
-    "dry": {"dryness": 0.5},
-    "sensitive": {"sensitivity": 0.5, "redness": 0.3},
-}
-FRAGRANCE_ALLERGY_TERMS = frozenset({"fragrance", "fragrances", "parfum", "perfume", "aroma", "fragrance allergens"})
-PREGNANCY_BLOCKED = frozenset({"avoid", "caution"})  # "caution" means ask your doctor: never pushed by us
-REGION_WORDS = {
-    "forehead": "T-zone",
-    "nose": "T-zone",
-    "t_zone": "T-zone",
-    "chin": "chin",
-    "left_cheek": "cheeks",
-    "right_cheek": "cheeks",
-    "cheeks": "cheeks",
-    "cheek": "cheeks",
-    "under_eyes": "under-eye area",
-    "under_eye": "under-eye area",
-    "left_under_eye": "under-eye area",
-    "right_under_eye": "under-eye area",
-}
+SKIN_TYPE_CONCERNS = vocab.USUAL_CONCERNS
+FRAGRANCE_ALLERGY_TERMS = vocab.FRAGRANCE_ALLERGY_WORDS
+REGION_WORDS = vocab.REGION_GROUP_WORDS
 
 _space = re.compile(r"\s+")
 
@@ -98,7 +86,7 @@ def interaction_weight(kind: str, value: float | None = None) -> float:
 
 
 def concern_label(key: str) -> str:
-    return key.replace("_", " ")
+    return vocab.concern_phrase(key)
 
 
 # --- records passed in by the Django layer (or the synthetic generator) ----------------------------
@@ -118,6 +106,7 @@ class ProductInfo:
     category: str
     ingredients: tuple[str, ...]  # ordered as on the label
     is_vegan: bool | None = None
+    price: float | None = None
 
 
 @dataclass
@@ -130,6 +119,17 @@ class UserNeeds:
     preferences: tuple[str, ...] = ()
     allergies: tuple[str, ...] = ()
     pregnant: bool = False
+    budget: str | None = None  # low | medium | high: products over its per-product cap rank lower
+
+    @property
+    def budget_cap(self) -> float | None:
+        cap = vocab.BUDGET_CAPS.get(self.budget or "")
+        return float(cap) if cap is not None else None
+
+    @property
+    def personal(self) -> bool:
+        """Something about the person to match against (measured or listed concerns, or the skin type's)."""
+        return bool(self.concerns)
 
 
 def needs_from(
@@ -141,6 +141,7 @@ def needs_from(
     allergies: Iterable[str] = (),
     pregnant: bool = False,
     concern_keys: Iterable[str] | None = None,
+    budget: str | None = None,
 ) -> UserNeeds:
     """Build `UserNeeds`: measured concerns (latest done analysis: severity → weight, regions → words)
     first; concerns listed in the profile fill in what was not measured; skin type adds its usual
@@ -180,6 +181,7 @@ def needs_from(
         preferences=tuple(preferences),
         allergies=tuple(allergies),
         pregnant=bool(pregnant),
+        budget=budget,
     )
 
 
@@ -269,6 +271,7 @@ class ContentIndex:
         self.key_terms: dict[str, set[int]] = {}
         self.fragrance_terms = np.zeros(len(vocab), dtype=bool)
         self.pregnancy_terms = np.zeros(len(vocab), dtype=bool)
+        self.strong_terms = np.zeros(len(vocab), dtype=bool)
         for name, j in vocab.items():
             self.key_terms.setdefault(name, set()).add(j)
             self.fragrance_terms[j] = name in FRAGRANCE_ALLERGY_TERMS
@@ -280,8 +283,13 @@ class ContentIndex:
             if ing.active_class:
                 self.key_terms.setdefault(normalize_name(ing.active_class), set()).add(j)
             self.fragrance_terms[j] = bool(ing.is_fragrance) or name in FRAGRANCE_ALLERGY_TERMS
-            self.pregnancy_terms[j] = (ing.pregnancy_caution or "none") in PREGNANCY_BLOCKED
+            # "caution" (sources differ: ask your doctor) is never pushed either: the builder and the
+            # scanner follow the same rule (domain.actives.pregnancy_allows)
+            self.pregnancy_terms[j] = not actives.pregnancy_allows(ing.pregnancy_caution)
+            self.strong_terms[j] = (ing.active_class or "") in actives.STRONG
+        self.strong = self._contains_any(self.strong_terms) if len(self.terms) else np.zeros(n, dtype=bool)
         self.non_vegan = np.array([p.is_vegan is False for p in products], dtype=bool)
+        self.prices = np.array([np.nan if p.price is None else float(p.price) for p in products], dtype=np.float64)
 
     def __len__(self) -> int:
         return len(self.product_ids)
@@ -539,6 +547,22 @@ class Recommender:
         score, content, cf, alpha = self.score_all(needs, history)
         score = score.astype(np.float64)
         blocked, _ = self.content.blocked_mask(needs, allergen_terms)
+        cap = needs.budget_cap
+        over = np.zeros(len(self.content), dtype=bool)
+        if cap is not None and len(self.content):
+            over = np.nan_to_num(self.content.prices, nan=0.0) > cap
+            score[over] *= OVER_BUDGET_FACTOR
+        basics = not needs.personal and not history
+        if basics and len(self.content):
+            # one of each basic in turn (a sunscreen, a moisturiser, a cleanser, then the next of each),
+            # gentle ones only; inside a category the most used first (ε popularity), then catalogue order
+            order = np.zeros(len(self.content), dtype=np.float64)
+            for i, cat in enumerate(BASICS):
+                rows = np.flatnonzero((self.content.categories == cat) & ~self.content.strong)
+                rows = rows[np.lexsort((rows, -score[rows]))]
+                order[rows] = 1000.0 - 10.0 * np.arange(len(rows)) + (len(BASICS) - i)
+            order[over] -= 500.0  # within the budget first
+            score = score + order
         score[blocked] = -np.inf
         for r in exclude_rows:
             score[r] = -np.inf
@@ -548,11 +572,18 @@ class Recommender:
         out = []
         for r in rows:
             reasons = self.explain(r, needs, history, content=content, cf=cf, alpha=alpha) if explain else []
+            if explain and basics and self.content.categories[r] in BASICS and not self.content.strong[r]:
+                reasons.insert(0, {"code": "basics", "text": "a gentle basic every routine needs"})
+            if explain and cap is not None and not np.isnan(self.content.prices[r]):
+                if over[r]:
+                    reasons.append({"code": "budget", "text": f"over your {needs.budget} budget (up to {cap:g})"})
+                else:
+                    reasons.append({"code": "budget", "text": f"within your {needs.budget} budget (up to {cap:g})"})
             out.append(
                 Recommendation(
                     row=r,
                     product_id=self.content.product_ids[r],
-                    score=float(np.clip(score[r], 0.0, 1.0)),
+                    score=float(np.clip(score[r], 0.0, 1.0)) if not basics else 0.0,
                     content=float(content[r]),
                     cf=float(cf[r]),
                     reasons=reasons,
@@ -615,8 +646,11 @@ class Recommender:
             )
         if needs.pregnant:
             reasons.append({"code": "safe", "text": "no actives to avoid during pregnancy"})
-        if not any(r["code"] in {"concern", "similar_users", "similar_ingredients"} for r in reasons):
-            reasons.insert(0, {"code": "popular", "text": "popular with people here"})
+        users = int(self.popularity[row]) if len(self.popularity) else 0
+        if users > 0 and not any(r["code"] in {"concern", "similar_users", "similar_ingredients"} for r in reasons):
+            # only with people to count, and the number said: never "popular" on a site nobody has used yet
+            who = "1 person here uses it" if users == 1 else f"{users} people here use it"
+            reasons.insert(0, {"code": "popular", "text": who, "count": users})
         return reasons
 
 

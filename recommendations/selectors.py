@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models import Count, FloatField, Value
 from django.db.models.functions import Cast
 
+from domain import vocabulary as vocab
 from skincare.core.errors import DomainError
 
 from . import engine
@@ -85,7 +86,6 @@ FACT_FIELDS = (
 
 def build_catalog() -> Catalog:
     """Read the whole catalogue (3 queries) and build the content index."""
-    from accounts.models import CONCERN_KEYS
     from ingredients.models import Ingredient, Product, ProductIngredient
 
     facts_by_id = {str(f["id"]): f for f in Ingredient.objects.values(*FACT_FIELDS)}
@@ -98,8 +98,14 @@ def build_catalog() -> Catalog:
         fact = facts_by_id.get(str(ing_id)) if ing_id else None
         names.setdefault(pid, []).append(fact["inci_name"] if fact else raw)
     products = [
-        engine.ProductInfo(id=str(pid), category=cat, ingredients=tuple(names.get(pid, ())), is_vegan=vegan)
-        for pid, cat, vegan in Product.objects.order_by("id").values_list("id", "category", "is_vegan")
+        engine.ProductInfo(
+            id=str(pid),
+            category=cat,
+            ingredients=tuple(names.get(pid, ())),
+            is_vegan=vegan,
+            price=float(price) if price is not None else None,
+        )
+        for pid, cat, vegan, price in Product.objects.order_by("id").values_list("id", "category", "is_vegan", "price")
     ]
     infos = {}
     for f in facts_by_id.values():
@@ -112,7 +118,7 @@ def build_catalog() -> Catalog:
             pregnancy_caution=f["pregnancy_caution"] or "none",
             active_class=f["active_class"] or "",
         )
-    index = engine.ContentIndex(products, infos, CONCERN_KEYS)
+    index = engine.ContentIndex(products, infos, vocab.CONCERN_KEYS)
     by_name = {engine.normalize_name(f["inci_name"]): f for f in facts_by_id.values()}
     facts = [
         by_name.get(term) or {"id": "", "inci_name": term, "synonyms": [], "is_fragrance": False, "is_allergen": False}
@@ -202,10 +208,11 @@ class Person:
     owned: set  # product ids (str) on the shelf or used in a routine
     analysis: dict | None  # {id, completed_at} of the analysis the needs come from
     interactions: int = 0
+    missing: list = field(default_factory=list)  # (code, sentence): what would make the list more personal
 
 
 def person_for(*, user) -> Person:
-    from accounts.models import CONCERN_KEYS, Profile
+    from accounts.models import Profile
     from analysis.models import SkinAnalysis
     from ingredients.models import Favorite
     from routines.models import ShelfItem, StepCompletion
@@ -226,7 +233,8 @@ def person_for(*, user) -> Person:
         preferences=(profile.preferences or []) if profile else (),
         allergies=(profile.allergies or []) if profile else (),
         pregnant=bool(profile and profile.pregnant_or_nursing),
-        concern_keys=CONCERN_KEYS,
+        concern_keys=vocab.CONCERN_KEYS,
+        budget=(profile.budget if profile else None) or None,
     )
     history: dict[str, float] = {}
     kinds: dict[tuple, float] = {}
@@ -263,14 +271,23 @@ def person_for(*, user) -> Person:
         if kind in engine.OWNED_KINDS:
             owned.add(pid)
     analysis = {"id": str(latest["id"]), "completed_at": latest["completed_at"]} if latest else None
-    return Person(needs=needs, history=history, owned=owned, analysis=analysis, interactions=len(kinds))
+    missing = []
+    if latest is None:
+        missing.append(("take_analysis", "Take a skin analysis: the list then matches what is measured on your skin."))
+    if not (profile and profile.concerns):
+        missing.append(("add_concerns", "Add your concerns to your profile (breakouts, dark spots, fine lines…)."))
+    if not (profile and profile.skin_type):
+        missing.append(("add_skin_type", "Tell us your skin type in your profile."))
+    return Person(
+        needs=needs, history=history, owned=owned, analysis=analysis, interactions=len(kinds), missing=missing
+    )
 
 
 # --- the list ----------------------------------------------------------------------------------
 @dataclass
 class Item:
     product: object
-    score: int  # 0-100
+    score: int | None  # 0-100; None when nothing is known to match (no concerns, no history): no invented number
     reasons: list[str]
     details: list[dict]
 
@@ -324,6 +341,7 @@ def recommendations_for(
     recs = rec.recommend(
         person.needs, history, k=limit, category=category, exclude_rows=exclude, allergen_terms=allergen
     )
+    personal = person.needs.personal or bool(history)
     wanted = {r.product_id for r in recs}
     wanted |= {d["because_of"] for r in recs for d in r.reasons if d.get("because_of")}
     products = {str(p.pk): p for p in Product.objects.filter(pk__in=wanted)} if wanted else {}
@@ -341,7 +359,10 @@ def recommendations_for(
             details.append(d)
         items.append(
             Item(
-                product=product, score=int(round(100 * r.score)), reasons=[d["text"] for d in details], details=details
+                product=product,
+                score=int(round(100 * r.score)) if personal else None,
+                reasons=[d["text"] for d in details],
+                details=details,
             )
         )
     basis = {
@@ -351,5 +372,8 @@ def recommendations_for(
         "collaborative_weight": round(engine.cf_weight(len(history)) if rec.factors is not None else 0.0, 3),
         "model_version": version,
         "excluded_owned": len(exclude),
+        "personal": personal,
+        "to_personalise": [{"code": code, "text": text} for code, text in person.missing],
+        "budget": person.needs.budget,
     }
     return Result(items=items, basis=basis)

@@ -29,6 +29,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from domain import actives
+from domain import vocabulary as vocab
+
 from .engine import (
     KIND_WEIGHTS,
     ContentIndex,
@@ -39,43 +42,31 @@ from .engine import (
     needs_from,
 )
 
-CONCERN_KEYS = [
-    "acne",
-    "redness",
-    "oiliness",
-    "pores",
-    "texture",
-    "wrinkles",
-    "pigmentation",
-    "dark_circles",
-    "uneven_tone",
-    "dryness",
-    "sensitivity",
-]
+CONCERN_KEYS = list(vocab.CONCERN_KEYS)
 CATEGORIES = ["cleanser", "toner", "serum", "moisturizer", "sunscreen", "eye_cream", "mask", "exfoliant"]
 
-# name: (targets, pregnancy_caution, active_class)
-ACTIVES: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "niacinamide": (("oiliness", "pores", "redness", "uneven_tone"), "none", "vitamin b3"),
-    "salicylic acid": (("acne", "pores", "oiliness"), "caution", "bha"),
-    "retinol": (("wrinkles", "texture", "pigmentation", "acne"), "avoid", "retinoid"),
-    "retinal": (("wrinkles", "texture"), "avoid", "retinoid"),
-    "adapalene": (("acne",), "avoid", "retinoid"),
-    "sodium hyaluronate": (("dryness",), "none", "humectant"),
-    "ceramide np": (("dryness", "sensitivity"), "none", "ceramide"),
-    "ascorbic acid": (("pigmentation", "uneven_tone"), "none", "vitamin c"),
-    "azelaic acid": (("redness", "acne", "pigmentation"), "none", "azelaic acid"),
-    "benzoyl peroxide": (("acne",), "caution", "benzoyl peroxide"),
-    "centella asiatica extract": (("redness", "sensitivity"), "none", "soothing"),
-    "caffeine": (("dark_circles",), "none", "caffeine"),
-    "glycolic acid": (("texture", "uneven_tone", "pigmentation"), "none", "aha"),
-    "lactic acid": (("texture", "dryness"), "none", "aha"),
-    "zinc pca": (("oiliness", "acne"), "none", "zinc"),
-    "panthenol": (("sensitivity", "dryness"), "none", "soothing"),
-    "palmitoyl tripeptide-1": (("wrinkles",), "none", "peptide"),
-    "tranexamic acid": (("pigmentation", "redness"), "none", "tranexamic acid"),
-    "allantoin": (("sensitivity",), "none", "soothing"),
-    "kaolin": (("oiliness", "pores"), "none", "clay"),
+# name: the concerns it targets; its active class and pregnancy level come from the domain rules.
+ACTIVES: dict[str, tuple[str, ...]] = {
+    "niacinamide": ("oiliness", "pores", "redness", "uneven_tone"),
+    "salicylic acid": ("acne", "pores", "oiliness"),
+    "retinol": ("wrinkles", "texture", "pigmentation", "acne"),
+    "retinal": ("wrinkles", "texture"),
+    "adapalene": ("acne",),
+    "sodium hyaluronate": ("dryness",),
+    "ceramide np": ("dryness", "sensitivity"),
+    "ascorbic acid": ("pigmentation", "uneven_tone"),
+    "azelaic acid": ("redness", "acne", "pigmentation"),
+    "benzoyl peroxide": ("acne",),
+    "centella asiatica extract": ("redness", "sensitivity"),
+    "caffeine": ("dark_circles",),
+    "glycolic acid": ("texture", "uneven_tone", "pigmentation"),
+    "lactic acid": ("texture", "dryness"),
+    "zinc pca": ("oiliness", "acne"),
+    "panthenol": ("sensitivity", "dryness"),
+    "palmitoyl tripeptide-1": ("wrinkles",),
+    "tranexamic acid": ("pigmentation", "redness"),
+    "allantoin": ("sensitivity",),
+    "kaolin": ("oiliness", "pores"),
 }
 BASE = [
     "glycerin",
@@ -117,9 +108,13 @@ def ingredient_table() -> dict[str, IngredientInfo]:
     table: dict[str, IngredientInfo] = {"aqua": IngredientInfo("aqua", synonyms=SYNONYMS["aqua"])}
     for name in BASE + [n for names in STYLES.values() for n in names]:
         table[name] = IngredientInfo(name, synonyms=SYNONYMS.get(name, ()))
-    for name, (targets, preg, cls) in ACTIVES.items():
+    for name, targets in ACTIVES.items():
         table[name] = IngredientInfo(
-            name, synonyms=SYNONYMS.get(name, ()), targets=targets, pregnancy_caution=preg, active_class=cls
+            name,
+            synonyms=SYNONYMS.get(name, ()),
+            targets=targets,
+            pregnancy_caution=actives.pregnancy_rule(name).level,
+            active_class=actives.active_class_of(name),
         )
     table["parfum"] = IngredientInfo("parfum", synonyms=SYNONYMS["parfum"], is_fragrance=True)
     for name in FRAGRANCE:

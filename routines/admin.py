@@ -8,7 +8,7 @@ from .models import PERIODS, ChannelDelivery, ReminderDelivery, Routine, Routine
 class RoutineStepInline(admin.TabularInline):
     model = RoutineStep
     extra = 0
-    fields = ("order", "category", "product", "product_name", "days", "wait_seconds", "actives")
+    fields = ("order", "category", "product", "product_name", "days", "schedule", "wait_seconds", "actives")
     raw_id_fields = ("product",)
 
 

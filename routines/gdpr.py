@@ -21,6 +21,7 @@ def export(user) -> dict:
                 "started_at": _iso(r.started_at),
                 "created_at": _iso(r.created_at),
                 "warnings": r.warnings,
+                "rules": r.rules,
                 "basis": r.basis,
                 "steps": [
                     {
@@ -33,6 +34,8 @@ def export(user) -> dict:
                         "instructions": s.instructions,
                         "wait_seconds": s.wait_seconds,
                         "days": s.days,
+                        "schedule": s.schedule,
+                        "timing": s.timing,
                     }
                     for s in r.steps.all()
                 ],

@@ -7,22 +7,21 @@ freshness in freshness.py.
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, date
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-PERIODS = [("am", "Morning"), ("pm", "Evening")]
-STEP_CATEGORIES = [
-    ("cleanse", "Cleanse"),
-    ("tone", "Tone / essence"),
-    ("treat", "Treat"),
-    ("eye", "Eye"),
-    ("moisturize", "Moisturize"),
-    ("protect", "Protect (SPF)"),
-]
-CATEGORY_ORDER = {key: i for i, (key, _) in enumerate(STEP_CATEGORIES)}
-ALL_DAYS = [0, 1, 2, 3, 4, 5, 6]  # Monday = 0 … Sunday = 6 (Python's weekday())
+from domain import routine as routine_rules
+
+# The shape of a routine is a domain rule (domain.routine); labels are translated where shown.
+PERIODS = [(key, _(label)) for key, label in routine_rules.PERIODS]
+STEP_CATEGORIES = [(key, _(label)) for key, label in routine_rules.STEPS]
+CATEGORY_ORDER = {key: i for i, (key, _label) in enumerate(STEP_CATEGORIES)}
+ALL_DAYS = list(routine_rules.ALL_DAYS)  # Monday = 0 … Sunday = 6 (Python's weekday())
 
 
 def all_days() -> list[int]:
@@ -44,6 +43,9 @@ class Routine(models.Model):
     is_active = models.BooleanField(default=False)
     started_at = models.DateTimeField(null=True, blank=True)
     warnings = models.JSONField(default=list, blank=True, help_text="Sentences: conflicts and how they were resolved")
+    rules = models.JSONField(
+        default=list, blank=True, help_text="The rules the routine follows: [{code, text, source, url}]"
+    )
     basis = models.JSONField(default=dict, blank=True, help_text="What the builder used: analysis, profile, budget")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -67,6 +69,14 @@ class Routine(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.period})"
 
+    def plan_start(self, zone=None) -> date:
+        """The local date the plan's week 1 begins: when the routine was first started, else created."""
+        moment = self.started_at or self.created_at or timezone.now()
+        return moment.astimezone(zone or UTC).date()
+
+    def plan_week(self, day: date, zone=None) -> int:
+        return routine_rules.plan_week(self.plan_start(zone), day)
+
 
 class RoutineStep(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -80,8 +90,15 @@ class RoutineStep(models.Model):
     reason = models.TextField(blank=True)
     instructions = models.TextField(blank=True)
     wait_seconds = models.PositiveIntegerField(default=0)
-    days = models.JSONField(default=all_days, blank=True, help_text="Weekdays, Monday = 0")
+    days = models.JSONField(default=all_days, blank=True, help_text="Weekdays, Monday = 0 (the first phase's)")
     actives = models.JSONField(default=list, blank=True)
+    schedule = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Phases by plan week, e.g. [{"week": 1, "days": [0, 3]}, {"week": 3, "days": [0, 3, 5]}]; '
+        "empty: `days` every week",
+    )
+    timing = models.TextField(blank=True, help_text="When it goes on and why, in words")
 
     class Meta:
         ordering = ["routine", "order"]
@@ -96,7 +113,20 @@ class RoutineStep(models.Model):
         return "Every day" if days == ALL_DAYS else ", ".join(names[d] for d in days)
 
     def runs_on(self, weekday: int) -> bool:
-        return weekday in (self.days or ALL_DAYS)
+        """On this weekday in the first week of the plan (see `runs_on_date` for the plan's later weeks)."""
+        return weekday in self.days_in_week(1)
+
+    def days_in_week(self, week: int) -> tuple[int, ...]:
+        return routine_rules.days_in_week(self.schedule, self.days, week)
+
+    def runs_on_date(self, day: date, zone=None) -> bool:
+        """Scheduled on this local date: its phase for the routine's plan week that day, and that weekday."""
+        return day.weekday() in self.days_in_week(self.routine.plan_week(day, zone))
+
+    @property
+    def starts_week(self) -> int:
+        weeks = [int(p["week"]) for p in self.schedule or [] if p.get("days")]
+        return min(weeks) if weeks else 1
 
 
 class StepCompletion(models.Model):

@@ -298,8 +298,11 @@ def _message(delivery: ReminderDelivery) -> tuple[str, str, str] | None:
         routine = delivery.routine
         if routine is None or not routine.is_active:
             return None
-        weekday = delivery.local_date.weekday()
-        steps = [s for s in routine.steps.all().order_by("order") if s.runs_on(weekday)]
+        from .selectors import routine_day, user_zone
+
+        # The week plan decides what is due that local date: retinoid, exfoliation or recovery evening.
+        day = routine_day(routine=routine, day=delivery.local_date, zone=user_zone(delivery.user))
+        steps = day["steps"]
         names = ", ".join(str(s.get_category_display()).lower() for s in steps)
         if steps:
             body = ngettext("%(count)d step today: %(names)s.", "%(count)d steps today: %(names)s.", len(steps)) % {
@@ -308,6 +311,8 @@ def _message(delivery: ReminderDelivery) -> tuple[str, str, str] | None:
             }
         else:
             body = gettext("Open your routine for today.")
+        if day["note"]:
+            body = f"{day['note']} {body}"
         return _period_title(routine.period), body, reverse("routines:today")
     item = delivery.shelf_item
     if item is None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from skincare.core.errors import NotFound
 
 from .freshness import Freshness, freshness
-from .models import ALL_DAYS, Routine, RoutineStep, ShelfItem, StepCompletion
+from .models import Routine, RoutineStep, ShelfItem, StepCompletion
 from .schedule import get_zone
 
 
@@ -91,12 +91,14 @@ def today_checklist(*, user, day: date | None = None) -> list[dict]:
     """Active routines with the steps due on `day` (the user's local today by default) and their state."""
     day = day or local_today(user)
     done = completions_on(user=user, day=day)
+    zone = user_zone(user)
     out = []
     for routine in routines_for_user(user=user).filter(is_active=True).order_by("period", "-created_at"):
-        steps = [s for s in routine.steps.all() if s.runs_on(day.weekday())]
+        steps = [s for s in routine.steps.all() if s.runs_on_date(day, zone)]
         out.append(
             {
                 "routine": routine,
+                "day": routine_day(routine=routine, day=day, zone=zone),
                 "steps": [{"step": s, "done": s.id in done} for s in steps],
                 "done": sum(1 for s in steps if s.id in done),
                 "total": len(steps),
@@ -105,8 +107,43 @@ def today_checklist(*, user, day: date | None = None) -> list[dict]:
     return out
 
 
+def routine_day(*, routine: Routine, day: date, zone=None) -> dict:
+    """One routine on one local date, following its week plan: the steps due, in order, and what kind of
+    day it is (retinoid, exfoliation or recovery evening, or a daily routine) with its note."""
+    from .builder import day_entry
+
+    zone = zone or user_zone(routine.user)
+    week = routine.plan_week(day, zone)
+    steps = sorted(routine.steps.all(), key=lambda s: s.order)
+    entry = day_entry(
+        [(s, s.category, s.actives or [], s.days_in_week(week)) for s in steps], day.weekday(), routine.period
+    )
+    return {**entry, "week": week, "date": day}
+
+
+def routine_week(*, routine: Routine, day: date | None = None, zone=None) -> dict:
+    """The per-day view of a routine for the plan week that contains `day` (local today by default)."""
+    from .builder import day_entry
+
+    zone = zone or user_zone(routine.user)
+    day = day or local_today(routine.user)
+    steps = sorted(routine.steps.all(), key=lambda s: s.order)
+    monday = day - timedelta(days=day.weekday())
+    days = []
+    for weekday in range(7):
+        date_ = monday + timedelta(days=weekday)
+        week = routine.plan_week(date_, zone)  # a plan week may begin mid-calendar-week
+        rows = [(s, s.category, s.actives or [], s.days_in_week(week)) for s in steps]
+        entry = day_entry(rows, weekday, routine.period)
+        entry["step_ids"] = [str(s.id) for s in entry.pop("steps")]
+        days.append({"weekday": weekday, "date": date_, "plan_week": week, **entry})
+    last = max((int(p["week"]) for s in steps for p in s.schedule or []), default=1)
+    return {"week": routine.plan_week(day, zone), "settles_in_week": last, "days": days}
+
+
 def day_completion(*, routine: Routine, day: date) -> dict:
-    steps = [s for s in routine.steps.all() if s.runs_on(day.weekday())]
+    zone = user_zone(routine.user)
+    steps = [s for s in routine.steps.all() if s.runs_on_date(day, zone)]
     done = set(StepCompletion.objects.filter(routine=routine, date=day).values_list("step_id", flat=True))
     completed = [str(s.id) for s in steps if s.id in done]
     return {
@@ -143,7 +180,7 @@ def adherence(*, user, start: date, end: date, routine: Routine | None = None) -
         for r in routine_list:
             if r.started_at.astimezone(zone).date() > day:
                 continue
-            due += sum(1 for s in r.steps.all() if day.weekday() in (s.days or ALL_DAYS))
+            due += sum(1 for s in r.steps.all() if s.runs_on_date(day, zone))
         scheduled += due
         by_day[day.isoformat()] = {"scheduled": due, "completed": min(done_by_day.get(day, 0), due)}
         day += timedelta(days=1)

@@ -16,16 +16,24 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from domain import actives as domain_actives
+from domain import vocabulary as domain_vocab
 from skincare.core.errors import DomainError, NotFound
 
 from . import builder
 from .models import ALL_DAYS, CATEGORY_ORDER, STEP_CATEGORIES, Routine, RoutineStep, ShelfItem, StepCompletion
-from .selectors import day_completion, latest_done_analysis, local_today, profile_of, shelf_owned_product_ids
+from .selectors import (
+    day_completion,
+    latest_done_analysis,
+    local_today,
+    profile_of,
+    shelf_owned_product_ids,
+    user_zone,
+)
 
 logger = logging.getLogger(__name__)
 
 CATALOG_LIMIT_PER_CATEGORY = 200  # bounded: the builder never loads the whole catalog
-FRAGRANCE_NAMES = ("parfum", "fragrance", "aroma")
 
 
 # --- builder inputs ---------------------------------------------------------------------------------
@@ -69,22 +77,24 @@ def _candidate(product, *, owned: bool, profile) -> builder.Candidate:
     suits: set[str] = set()
     bothers: set[str] = set()
     fragrance = False
+    pregnancy = "none"
+    forms: dict[str, set[bool]] = {}  # strong class → {is its form gentle?} over the ingredients carrying it
     for pi in product.product_ingredients.all():
         names.append(pi.raw_name.lower())
         ing = pi.ingredient
         if ing is None:
-            fragrance |= any(f in pi.raw_name.lower() for f in FRAGRANCE_NAMES)
+            fragrance |= domain_vocab.is_fragrance_name(pi.raw_name)
             continue
         names.append(ing.inci_name.lower())
         names.extend(str(s).lower() for s in ing.synonyms or [])
         if ing.active_class:
             actives.add(ing.active_class)
-        if "bakuchiol" in ing.inci_name.lower():
-            actives.add("bakuchiol")
+            forms.setdefault(ing.active_class, set()).add(domain_actives.is_gentle_form(ing.inci_name))
+        pregnancy = _stricter(pregnancy, ing.pregnancy_caution or "none")
         targets.update(ing.targets or [])
         suits.update(ing.suits_skin_types or [])
         bothers.update(ing.bothers_skin_types or [])
-        fragrance |= ing.is_fragrance or any(f in ing.inci_name.lower() for f in FRAGRANCE_NAMES)
+        fragrance |= ing.is_fragrance or domain_vocab.is_fragrance_name(ing.inci_name)
     memo: list = []
 
     def check() -> tuple[bool, list[str]]:
@@ -109,8 +119,15 @@ def _candidate(product, *, owned: bool, profile) -> builder.Candidate:
         suits_skin_types=frozenset(suits - bothers),
         bothers_skin_types=frozenset(bothers),
         owned=owned,
+        pregnancy_level=pregnancy,
+        gentle_classes=frozenset(c for c, gentle in forms.items() if gentle == {True}),
         check=check,
     )
+
+
+def _stricter(a: str, b: str) -> str:
+    order = [level for level, _ in domain_actives.PREGNANCY_LEVELS]
+    return max(a, b, key=lambda level: order.index(level) if level in order else 0)
 
 
 def catalog_candidates(*, user, profile) -> tuple[list[builder.Candidate], dict]:
@@ -175,7 +192,9 @@ def routine_plan(
 
 @transaction.atomic
 def routine_create_from_plan(*, user, plan: builder.PlannedRoutine, products: dict, basis: dict) -> Routine:
-    routine = Routine.objects.create(user=user, name=plan.name, period=plan.period, warnings=plan.warnings, basis=basis)
+    routine = Routine.objects.create(
+        user=user, name=plan.name, period=plan.period, warnings=plan.warnings, rules=plan.rules, basis=basis
+    )
     RoutineStep.objects.bulk_create(
         [
             RoutineStep(
@@ -189,6 +208,8 @@ def routine_create_from_plan(*, user, plan: builder.PlannedRoutine, products: di
                 wait_seconds=s.wait_seconds,
                 days=list(s.days),
                 actives=list(s.actives),
+                schedule=[{"week": week, "days": list(days)} for week, days in s.schedule],
+                timing=s.timing,
             )
             for s in plan.steps
         ]
@@ -242,7 +263,8 @@ def routine_conflict_warnings(routine: Routine) -> list[str]:
     for i, a in enumerate(steps):
         for b in steps[i + 1 :]:
             pairs = builder.conflicts(a.actives or [], b.actives or [])
-            shared = set(a.days or ALL_DAYS) & set(b.days or ALL_DAYS)
+            weeks = {1} | {int(p["week"]) for p in (a.schedule or []) + (b.schedule or [])}
+            shared = set().union(*(set(a.days_in_week(w)) & set(b.days_in_week(w)) for w in weeks))
             if pairs and shared:
                 x, y = pairs[0]
                 warnings.append(
@@ -299,7 +321,10 @@ def routine_update(
             if "wait_seconds" in data:
                 step.wait_seconds = max(0, int(data["wait_seconds"] or 0))
             if "days" in data or step._state.adding:
-                step.days = _clean_days(data.get("days"))
+                days = _clean_days(data.get("days"))
+                if step.schedule and days != sorted(step.days or ALL_DAYS):
+                    step.schedule, step.timing = [], ""  # the person set the days: they hold every week
+                step.days = days
             step.save()
             keep.append(step.id)
         routine.steps.exclude(id__in=keep).delete()
@@ -366,7 +391,7 @@ def step_complete(*, routine: Routine, step_id, day: date | None = None, now: da
     step = next((s for s in routine.steps.all() if str(s.id) == str(step_id)), None)
     if step is None:
         raise NotFound("No such step in this routine.", code="step_not_found")
-    if not step.runs_on(day.weekday()):
+    if not step.runs_on_date(day, user_zone(routine.user)):
         raise DomainError("This step is not scheduled on that day.", code="step_not_scheduled")
     try:
         with transaction.atomic():

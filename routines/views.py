@@ -10,8 +10,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from domain import vocabulary as vocab
 from skincare.core.errors import DomainError, NotFound
 
 from . import selectors, services
@@ -19,19 +21,20 @@ from .builder import WEEKDAYS
 from .models import STEP_CATEGORIES
 
 
+def _budget_choices() -> list[tuple[str, str]]:
+    """The domain's budgets with their per-product caps (domain.vocabulary.BUDGETS)."""
+    out = [("", gettext("From my profile"))]
+    for b in vocab.BUDGETS:
+        cap = f" (≤ {b.cap:g} per product)" if b.cap is not None else ""
+        out.append((b.key, f"{gettext(b.label)}{cap}"))
+    return out
+
+
 class BuilderForm(forms.Form):
     period = forms.ChoiceField(
         choices=[("both", "Morning and evening"), ("am", "Morning only"), ("pm", "Evening only")], initial="both"
     )
-    budget = forms.ChoiceField(
-        choices=[
-            ("", "From my profile"),
-            ("low", "Low (≤ 20 per product)"),
-            ("medium", "Medium (≤ 45)"),
-            ("high", "High"),
-        ],
-        required=False,
-    )
+    budget = forms.ChoiceField(choices=_budget_choices, required=False)
     max_steps = forms.IntegerField(
         min_value=1, max_value=12, required=False, help_text="How many steps you have time for (optional)."
     )
@@ -99,6 +102,9 @@ def builder(request):
 @login_required
 def proposal(request, pks: str):
     routines = [_routine(request, pk) for pk in pks.split(",")[:2]]
+    zone, today_ = selectors.user_zone(request.user), selectors.local_today(request.user)
+    for routine in routines:
+        routine.week_view = selectors.routine_week(routine=routine, day=today_, zone=zone)
     return render(request, "routines/proposal.html", {"routines": routines, "weekdays": WEEKDAYS})
 
 
@@ -114,6 +120,7 @@ def detail(request, pk):
             "weekdays": list(enumerate(WEEKDAYS)),
             "categories": STEP_CATEGORIES,
             "adherence": adherence,
+            "week": selectors.routine_week(routine=routine),
         },
     )
 

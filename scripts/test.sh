@@ -7,6 +7,7 @@ out=$(.venv/bin/python manage.py makemigrations --check --dry-run --settings=ski
   echo "makemigrations --check: a model change has no migration"; echo "$out"; exit 1; }
 .venv/bin/ruff check --quiet . || { echo "ruff found problems"; exit 1; }
 .venv/bin/mypy || { echo "mypy found problems (files: [tool.mypy] in pyproject.toml)"; exit 1; }
+.venv/bin/lint-imports --no-cache || { echo "an architecture contract is broken ([tool.importlinter] in pyproject.toml)"; exit 1; }
 .venv/bin/pytest --durations=15 "$@"
 rc=$?
 # pytest exits 5 when it collected no tests: not a failure of the code, but say so.

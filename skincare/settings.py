@@ -10,6 +10,8 @@ from pathlib import Path
 
 import environ
 
+from domain import uploads as domain_uploads
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -368,7 +370,11 @@ ML_MODELS_DIR = env.path("ML_MODELS_DIR", default=VAR_DIR / "models")
 
 # Admin lists: above this many rows (PostgreSQL's estimate), an unfiltered list shows the estimate, not COUNT(*).
 ADMIN_ESTIMATED_COUNT_ABOVE = env.int("ADMIN_ESTIMATED_COUNT_ABOVE", default=100_000)
-ANALYSIS_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Every photo upload (analysis, progress, label scans) goes through skincare/core/intake.py with these limits;
+# their values are the domain's (domain/uploads.py).
+ANALYSIS_MAX_UPLOAD_BYTES = domain_uploads.MAX_UPLOAD_BYTES
+ANALYSIS_MAX_PIXELS = domain_uploads.MAX_PIXELS
+ANALYSIS_MAX_SIDE = domain_uploads.MAX_SIDE
 # POST /api/v1/analysis/analyze (the original mobile client's synchronous upload) waits this long for the worker,
 # then answers 202 with the status URL.
 SEED_ANALYZE_WAIT_SECONDS = env.float("SEED_ANALYZE_WAIT_SECONDS", default=30.0)
@@ -379,8 +385,6 @@ CONSULTATION_CANCEL_NOTICE_HOURS = env.int("CONSULTATION_CANCEL_NOTICE_HOURS", d
 CONSULTATION_REMINDER_MINUTES = env.list("CONSULTATION_REMINDER_MINUTES", cast=int, default=[1440, 60])
 CONSULTATION_SHARE_GRACE_MINUTES = env.int("CONSULTATION_SHARE_GRACE_MINUTES", default=60)
 CONSULTATION_MAX_UPCOMING = env.int("CONSULTATION_MAX_UPCOMING", default=3)
-ANALYSIS_MAX_PIXELS = 50_000_000
-ANALYSIS_MAX_SIDE = 1920
 
 LOGGING = {
     "version": 1,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -13,7 +11,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from skincare.core.errors import DomainError, NotFound
+from skincare.core import intake
+from skincare.core.errors import NotFound
 from skincare.core.throttling import SCOPED_THROTTLES
 
 from .. import selectors, services
@@ -30,23 +29,8 @@ ERROR = OpenApiResponse(description="Error envelope {detail, code, errors?}")
 
 
 def read_upload(request) -> bytes:
-    """The photo bytes from multipart `file` or JSON/form `image_data` (400/413 with a code)."""
-    try:
-        upload = request.FILES.get("file")
-        image_data = request.data.get("image_data") if hasattr(request.data, "get") else None
-    except RequestDataTooBig as exc:  # a JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE
-        raise services._too_large() from exc
-    if upload is not None:
-        if upload.size is not None and upload.size > settings.ANALYSIS_MAX_UPLOAD_BYTES:
-            raise services._too_large()
-        return upload.read(settings.ANALYSIS_MAX_UPLOAD_BYTES + 1)
-    if image_data:
-        return services.decode_base64_image(image_data)
-    raise DomainError(
-        "Send the photo in `file` (multipart) or `image_data` (base64).",
-        code="no_image",
-        errors={"file": ["No photo was sent."]},
-    )
+    """The photo bytes from multipart `file` or JSON/form `image_data` (the one intake: 400/413 with a code)."""
+    return intake.request_image_bytes(request)
 
 
 def upload_payload(analysis, request) -> dict:

@@ -5,6 +5,7 @@ from django.core.files.base import ContentFile
 
 from accounts.tests.factories import UserFactory
 from analysis.models import Feedback, Lesion, ModelVersion, SkinAnalysis
+from domain.vocabulary import MEASURED_CONCERN_KEYS
 
 from .images import encode
 
@@ -15,17 +16,7 @@ def _small_jpeg() -> bytes:
     return encode(np.full((32, 32, 3), 180, dtype=np.uint8))
 
 
-CONCERNS = [
-    "acne",
-    "redness",
-    "oiliness",
-    "pores",
-    "texture",
-    "wrinkles",
-    "pigmentation",
-    "dark_circles",
-    "uneven_tone",
-]
+CONCERNS = list(MEASURED_CONCERN_KEYS)
 
 
 class SkinAnalysisFactory(factory.django.DjangoModelFactory):

@@ -73,7 +73,7 @@ def test_result_page_without_model(page_client):
     a = SkinAnalysisFactory(user=page_client.user, done=True)
     LesionFactory(analysis=a)
     html = page_client.get(reverse("analysis:detail", args=[a.pk])).content.decode()
-    assert "Blemishes" in html and "acne measured" in html
+    assert "Acne" in html and "acne measured" in html
     assert "no age model is installed" in html
     assert 'id="lesion-count">1' in html
     assert "not a medical diagnosis" in html

@@ -32,6 +32,8 @@ class IngredientWarningSerializer(serializers.Serializer):
 class ActiveConflictSerializer(serializers.Serializer):
     classes = serializers.ListField(child=serializers.CharField())
     advice = serializers.CharField()
+    apart = serializers.CharField(required=False, help_text="day: never on the same day; routine: not in one routine")
+    source = serializers.CharField(required=False, help_text="Where the rule comes from")
 
 
 class IngredientAnalysisSerializer(serializers.Serializer):

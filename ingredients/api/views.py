@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-
-from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -15,35 +11,17 @@ from rest_framework.views import APIView
 
 from accounts.selectors import profile_for_user
 from ingredients import selectors, services
+from skincare.core import intake
 from skincare.core.errors import DomainError
 from skincare.core.throttling import SCOPED_THROTTLES
 
 from . import serializers as s
 
-MAX_UPLOAD = getattr(settings, "ANALYSIS_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
-
 
 def _image_bytes(request) -> bytes:
-    upload = request.FILES.get("file")
-    if upload is not None:
-        if upload.size > MAX_UPLOAD:
-            raise DomainError("The photo is larger than 10 MB.", code="file_too_large", status_code=413)
-        return upload.read()
-    data = request.data.get("image_data") if hasattr(request.data, "get") else None
-    if data:
-        if len(data) > MAX_UPLOAD * 4 // 3 + 100:
-            raise DomainError("The photo is larger than 10 MB.", code="file_too_large", status_code=413)
-        if "," in data[:100] and data.startswith("data:"):
-            data = data.split(",", 1)[1]
-        try:
-            return base64.b64decode(data, validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise DomainError("image_data is not valid base64.", code="invalid_image_data") from exc
-    raise DomainError(
-        "Send the label photo in the `file` field.",
-        code="file_required",
-        errors={"file": ["This field is required."]},
-    )
+    """The label photo: multipart `file` or base64 `image_data` (the one intake: same limits and codes as every
+    upload; no photo → 400 `no_image`)."""
+    return intake.request_image_bytes(request)
 
 
 class ScanView(APIView):

@@ -84,19 +84,18 @@ def test_scan_photo_multipart_and_base64(kb, auth_client, user):
 
 
 def test_scan_errors(kb, auth_client):
-    assert _code(auth_client.post(SCAN, {}, format="multipart"), 400) == "file_required"
+    # one intake for every upload: the same code for a missing photo as the analysis upload
+    assert _code(auth_client.post(SCAN, {}, format="multipart"), 400) == "no_image"
     assert _code(auth_client.post(SCAN, {"file": _upload(b"not an image at all")}, format="multipart"), 400) == (
         "not_an_image"
     )
     blank = _blank_png()
     assert _code(auth_client.post(SCAN, {"file": _upload(blank)}, format="multipart"), 400) == "no_text_found"
-    assert _code(auth_client.post(SCAN, {"image_data": "@@notbase64@@"}, format="json"), 400) == "invalid_image_data"
+    assert _code(auth_client.post(SCAN, {"image_data": "@@notbase64@@"}, format="json"), 400) == "not_an_image"
 
 
-def test_scan_too_large(kb, auth_client, settings, monkeypatch):
-    from ingredients.api import views
-
-    monkeypatch.setattr(views, "MAX_UPLOAD", 100)
+def test_scan_too_large(kb, auth_client, settings):
+    settings.ANALYSIS_MAX_UPLOAD_BYTES = 100  # the one limit of every upload
     r = auth_client.post(SCAN, {"file": _upload(render_label(["Aqua"]))}, format="multipart")
     assert _code(r, 413) == "file_too_large"
 

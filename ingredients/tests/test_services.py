@@ -248,3 +248,40 @@ def test_gdpr_export_and_files(kb, user, other_user):
     assert len(data["favorites"]) == 1 and len(data["scans"]) == 1
     assert data["scans"][0]["result"]["verdict"] == "green"
     assert gdpr.files(user) == []
+
+
+@pytest.mark.parametrize(
+    "inci", ["Retinol", "Hydroquinone", "Salicylic Acid", "Benzoyl Peroxide", "Azelaic Acid", "Niacinamide"]
+)
+def test_pregnancy_policy_is_one_for_scanner_builder_and_recommender(kb, inci):
+    """One policy (domain.actives.pregnancy_allows): what the scanner flags for a pregnant person is exactly
+    what the routine builder never chooses and the recommender never shows."""
+    from domain import actives
+    from recommendations import selectors as reco
+    from routines import services as routines
+
+    fact = Ingredient.objects.get(inci_name=inci)
+    allowed = actives.pregnancy_allows(fact.pregnancy_caution)
+    # the scanner: avoid → red, caution → at least yellow with "ask your doctor"; none → no warning
+    result = services.assess_ingredients(names=["Aqua", inci], profile={"pregnant_or_nursing": True})
+    warned = {w["code"] for w in result["warnings"]} & {"pregnancy_avoid", "pregnancy_caution"}
+    assert bool(warned) == (not allowed)
+    if fact.pregnancy_caution == "caution":
+        assert _item(result, inci)["rating"] != "green"
+    # the builder and the recommender, on a product made of it
+    product, _created = services.product_upsert(
+        brand="Test", name=f"{inci} Serum", category="serum", ingredients_text=f"Aqua, {inci}"
+    )
+    from accounts.tests.factories import UserFactory
+
+    user = UserFactory()
+    user.profile.pregnant_or_nursing = True
+    user.profile.save()
+    candidates, _ = routines.catalog_candidates(user=user, profile=user.profile)
+    cand = next(c for c in candidates if c.id == str(product.pk))
+    from routines.builder import eligible
+
+    assert eligible(cand, routines.builder_profile(user.profile))[0] == allowed
+    reco.reset_cache()
+    shown = {str(i.product.pk) for i in reco.recommendations_for(user=user, limit=50).items}
+    assert (str(product.pk) in shown) == allowed

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ml.types import REGION_KEYS
 from ml.vision import landmarks as lm
 
 CANON_IPD = 200.0  # pixels between the pupils in the canonical crop
@@ -20,16 +21,7 @@ CANON_W, CANON_H = 640, 800
 CANON_EYES = (CANON_W / 2, 310.0)  # the midpoint between the pupils
 MM_PER_CANON_PX = lm.PUPIL_DISTANCE_MM / CANON_IPD
 
-REGIONS: tuple[str, ...] = (
-    "forehead",
-    "left_cheek",
-    "right_cheek",
-    "nose",
-    "chin",
-    "left_under_eye",
-    "right_under_eye",
-    "t_zone",
-)
+REGIONS: tuple[str, ...] = REGION_KEYS  # the one list (domain.vocabulary, via ml.types)
 
 
 @dataclass

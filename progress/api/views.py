@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -13,7 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from skincare.core.errors import DomainError
+from skincare.core import intake
 from skincare.core.throttling import DEFAULT_THROTTLES
 
 from .. import selectors, services
@@ -45,18 +44,11 @@ ERROR = OpenApiResponse(description="Error envelope {detail, code, errors?}")
 
 
 def _read_photo(request) -> bytes | None:
-    """A photo from multipart `photo` (or `file`), or base64 in `photo` / `image_data`; None when absent."""
-    upload = request.FILES.get("photo") or request.FILES.get("file")
-    if upload is not None:
-        if upload.size is not None and upload.size > settings.ANALYSIS_MAX_UPLOAD_BYTES:
-            raise DomainError("The photo is larger than 10 MB.", code="file_too_large", status_code=413)
-        return upload.read(settings.ANALYSIS_MAX_UPLOAD_BYTES + 1)
-    raw = request.data.get("photo") or request.data.get("image_data") if hasattr(request.data, "get") else None
-    if raw and isinstance(raw, str):
-        from analysis.services import decode_base64_image
-
-        return decode_base64_image(raw)
-    return None
+    """A photo from multipart `photo` (or `file`), or base64 in `photo` / `image_data`; None when absent (the one
+    intake: same limits and codes as the analysis upload)."""
+    return intake.request_image_bytes(
+        request, file_fields=("photo", "file"), base64_fields=("photo", "image_data"), required=False
+    )
 
 
 class LogView(APIView):

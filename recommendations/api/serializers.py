@@ -4,12 +4,16 @@ from ..models import INTERACTION_KINDS, Interaction
 
 
 class ReasonSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="concern, similar_users, similar_ingredients, preference, safe, popular")
+    code = serializers.CharField(
+        help_text="concern, similar_users, similar_ingredients, preference, safe, budget, basics, popular (only with "
+        "people to count: `count`)"
+    )
     text = serializers.CharField()
     ingredient = serializers.CharField(required=False)
     concern = serializers.CharField(required=False)
     concerns = serializers.ListField(child=serializers.CharField(), required=False)
     because_of = serializers.CharField(required=False, help_text="Id of a product of yours it is often used with")
+    count = serializers.IntegerField(required=False, help_text="popular: how many people here use it")
 
 
 class RecommendationSerializer(serializers.Serializer):
@@ -24,9 +28,18 @@ class RecommendationSerializer(serializers.Serializer):
     is_vegan = serializers.BooleanField(source="product.is_vegan")
     is_demo = serializers.BooleanField(source="product.is_demo", help_text="Demo catalogue data, not a real listing")
     spf = serializers.IntegerField(source="product.spf", allow_null=True)
-    score = serializers.IntegerField(help_text="0-100 match with your needs and with what people like you use")
+    score = serializers.IntegerField(
+        allow_null=True,
+        help_text="0-100 match with your needs and with what people like you use; null while nothing is known to "
+        "match (no concerns, analysis or history): see basis.to_personalise",
+    )
     reasons = serializers.ListField(child=serializers.CharField())
     reason_details = ReasonSerializer(many=True, source="details")
+
+
+class PersonaliseSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["take_analysis", "add_concerns", "add_skin_type"])
+    text = serializers.CharField()
 
 
 class BasisSerializer(serializers.Serializer):
@@ -36,6 +49,9 @@ class BasisSerializer(serializers.Serializer):
     collaborative_weight = serializers.FloatField(help_text="Share of the score from people with similar shelves")
     model_version = serializers.IntegerField(allow_null=True)
     excluded_owned = serializers.IntegerField()
+    personal = serializers.BooleanField(help_text="Whether the list is matched to you (else scores are null)")
+    to_personalise = PersonaliseSerializer(many=True, help_text="What would make the list (more) personal")
+    budget = serializers.CharField(allow_null=True, help_text="The profile's budget: products over its cap rank lower")
 
 
 class RecommendationListSerializer(serializers.Serializer):

@@ -39,7 +39,7 @@ def test_products_with_score_and_reasons(auth_client):
     first = body["results"][0]
     assert set(first) >= {"id", "brand", "name", "category", "price", "score", "reasons", "reason_details"}
     assert isinstance(first["score"], int) and 0 <= first["score"] <= 100
-    assert first["reasons"][0] == "contains niacinamide, which targets the oiliness you listed in your profile"
+    assert first["reasons"][0] == "contains niacinamide, which targets the shine you listed in your profile"
     assert first["reason_details"][0]["code"] == "concern"
     scented = {str(p.pk) for i, p in enumerate(products) if i % 3 == 0}
     assert not scented & {r["id"] for r in body["results"]}

@@ -136,7 +136,7 @@ def test_content_ranks_products_targeting_the_measured_need_first_with_a_reason(
     needs = needs_from(analysis_concerns=[{"key": "oiliness", "severity": "moderate", "regions": ["forehead"]}])
     out = rec.recommend(needs, k=3)
     assert out[0].product_id == "oil-serum"  # niacinamide 2nd on the label
-    assert out[0].reasons[0]["text"] == "contains niacinamide, which targets the oiliness measured in your T-zone"
+    assert out[0].reasons[0]["text"] == "contains niacinamide, which targets the shine measured in your T-zone"
     scores = [r.score for r in out]
     assert scores == sorted(scores, reverse=True)
     assert all(0 <= s <= 1 for s in scores)
@@ -147,13 +147,13 @@ def test_one_ingredient_for_several_needs_is_one_reason(index):
     (top,) = Recommender(index).recommend(needs, k=1)
     assert top.product_id == "acne-gel"  # salicylic acid 2nd: acne and oiliness
     assert top.reasons[0]["text"] == (
-        "contains salicylic acid, which targets the acne and oiliness you listed in your profile"
+        "contains salicylic acid, which targets the breakouts and shine you listed in your profile"
     )
     assert top.reasons[0]["concerns"] == ["acne", "oiliness"]
     (top,) = Recommender(index).recommend(needs_from(profile_concerns=["acne"], skin_type="oily"), k=1)
     assert top.reasons[0]["text"] == (
-        "contains salicylic acid, which targets the acne you listed in your profile, "
-        "and the oiliness common with oily skin"
+        "contains salicylic acid, which targets the breakouts you listed in your profile, "
+        "and the shine common with oily skin"
     )
 
 
@@ -261,3 +261,23 @@ def test_interaction_weights():
     assert engine.interaction_weight("rating", 5) == 5
     assert engine.interaction_weight("rating", 3) == 0
     assert engine.interaction_weight("view", 10) > engine.interaction_weight("view", 1)
+
+
+def test_nothing_known_starts_with_gentle_basics_and_no_score():
+    infos = {
+        **INGREDIENTS,
+        "retinol": IngredientInfo("retinol", targets=("wrinkles",), pregnancy_caution="avoid", active_class="retinoid"),
+    }
+    products = [
+        ProductInfo("r", "serum", ("aqua", "retinol")),
+        ProductInfo("c", "cleanser", ("aqua",)),
+        ProductInfo("m", "moisturizer", ("aqua",)),
+        ProductInfo("s", "sunscreen", ("aqua",)),
+        ProductInfo("s2", "sunscreen", ("aqua", "retinol")),
+    ]
+    idx = ContentIndex(products, infos, CONCERNS)
+    out = Recommender(idx).recommend(UserNeeds(), {}, k=5)
+    assert [r.product_id for r in out][:3] == ["s", "m", "c"]  # one of each basic, gentle ones only
+    assert {r.product_id for r in out[3:]} == {"r", "s2"}
+    assert all(r.score == 0.0 for r in out)
+    assert out[0].reasons[0]["code"] == "basics" and not any(d["code"] == "popular" for d in out[0].reasons)

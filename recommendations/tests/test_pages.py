@@ -28,7 +28,7 @@ def test_cards_show_reasons_and_scores(logged_in, user):
     assert res.status_code == 200
     html = res.content.decode()
     assert "Balance Serum" in html
-    assert "Contains niacinamide, which targets the oiliness you listed in your profile" in html
+    assert "Contains niacinamide, which targets the shine you listed in your profile" in html
     assert f'data-product="{p.pk}"' in html
     assert reverse("ingredients:product", kwargs={"pk": p.pk}) in html
     assert reverse("ingredients:favorite_toggle", kwargs={"pk": p.pk}) in html
@@ -71,3 +71,16 @@ def test_admin_pages_render(client, django_user_model):
         {"action": "train_now", "_selected_action": []},
     )
     assert res.status_code in (200, 302)
+
+
+def test_a_new_account_on_a_fresh_site_sees_no_zero_badges_and_what_would_make_it_personal(logged_in):
+    # Given products, but nobody has used the site and the profile is empty
+    make_product("Aqua", "Niacinamide", category="serum", name="Balance Serum")
+    make_product("Aqua", "Glycerin", category="moisturizer", name="Plain Cream")
+    html = logged_in.get(reverse("recommendations:list")).content.decode()
+    # Then no "0 / 100" match and no "popular" claim: nothing was measured, nobody was counted
+    assert "Balance Serum" in html
+    assert "/ 100 match" not in html and "popular" not in html.lower()
+    # and the page says what would make the list personal, with links to do it
+    assert "To make this list personal" in html
+    assert reverse("analysis:capture") in html and reverse("accounts:profile") in html

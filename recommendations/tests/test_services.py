@@ -200,7 +200,7 @@ def test_measured_concerns_drive_the_ranking_and_the_reasons(user, catalogue):
     result = selectors.recommendations_for(user=user, limit=5)
     top = result.items[0]
     assert "niacinamide" in names_of(top.product)
-    assert top.reasons[0] == "contains niacinamide, which targets the oiliness measured in your T-zone"
+    assert top.reasons[0] == "contains niacinamide, which targets the shine measured in your T-zone"
     assert result.basis["concerns"][0] == "oiliness"
     assert result.basis["analysis"] is not None
     assert [i.score for i in result.items] == sorted((i.score for i in result.items), reverse=True)
@@ -254,10 +254,25 @@ def test_people_with_similar_shelves_after_training(user, catalogue):
     assert result.basis["model_version"] == 1
 
 
-def test_a_new_person_gets_content_and_popularity_only(user, catalogue):
+def test_a_new_person_on_a_fresh_site_gets_no_invented_match_and_is_told_what_would_help(user, catalogue):
+    # Given a new account with nothing in the profile, no analysis, and nobody has used the site yet
     result = selectors.recommendations_for(user=user, limit=3)
-    assert result.basis["collaborative_weight"] == 0
-    assert result.items and all(i.reasons for i in result.items)
+    # Then there is no match score to show and no "popular" claim without people behind it
+    assert result.basis["collaborative_weight"] == 0 and result.basis["personal"] is False
+    assert result.items and all(i.score is None for i in result.items)
+    assert not any(d["code"] == "popular" for i in result.items for d in i.details)
+    # and the list says what would make it personal
+    codes = [m["code"] for m in result.basis["to_personalise"]]
+    assert codes == ["take_analysis", "add_concerns", "add_skin_type"]
+
+
+def test_without_an_analysis_the_profile_is_matched(user, catalogue):
+    set_profile(user, concerns=["oiliness"], skin_type="oily")
+    result = selectors.recommendations_for(user=user, limit=3)
+    assert result.basis["personal"] is True and result.basis["analysis"] is None
+    assert all(i.score is not None and i.score > 0 for i in result.items)
+    assert [m["code"] for m in result.basis["to_personalise"]] == ["take_analysis"]
+    assert "you listed in your profile" in result.items[0].reasons[0]
 
 
 def test_catalogue_changes_are_picked_up(user, catalogue):

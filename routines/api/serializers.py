@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from domain import vocabulary as vocab
 
 from ..models import PERIODS, STEP_CATEGORIES
 
@@ -16,6 +19,37 @@ class ProductRefSerializer(serializers.Serializer):
     spf = serializers.IntegerField(allow_null=True)
 
 
+class PhaseSerializer(serializers.Serializer):
+    week = serializers.IntegerField(min_value=1)
+    days = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=6))
+
+
+class RuleSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable key of the rule, e.g. retinoid_ramp, recovery_nights")
+    text = serializers.CharField()
+    source = serializers.CharField(help_text="Where the rule comes from")
+    url = serializers.CharField(allow_blank=True)
+
+
+class DaySerializer(serializers.Serializer):
+    weekday = serializers.IntegerField(help_text="Monday = 0 … Sunday = 6")
+    date = serializers.DateField()
+    plan_week = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=["retinoid", "exfoliation", "recovery", "treatment", "daily"])
+    label = serializers.CharField()
+    note = serializers.CharField(allow_blank=True)
+    step_ids = serializers.ListField(child=serializers.UUIDField(), help_text="The steps due that day, in order")
+    categories = serializers.ListField(child=serializers.CharField())
+    actives = serializers.ListField(child=serializers.CharField(), help_text="Treatment active classes that day")
+    active_labels = serializers.ListField(child=serializers.CharField(), help_text="Its scheduled actives, in words")
+
+
+class WeekSerializer(serializers.Serializer):
+    week = serializers.IntegerField(help_text="The plan week today falls in")
+    settles_in_week = serializers.IntegerField(help_text="From this plan week on, the schedule no longer changes")
+    days = DaySerializer(many=True)
+
+
 class StepSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     order = serializers.IntegerField()
@@ -25,8 +59,17 @@ class StepSerializer(serializers.Serializer):
     reason = serializers.CharField()
     instructions = serializers.CharField()
     wait_seconds = serializers.IntegerField()
-    days = serializers.ListField(child=serializers.IntegerField(), help_text="Weekdays, Monday = 0 … Sunday = 6")
+    days = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Weekdays, Monday = 0 … Sunday = 6 (the first phase's)"
+    )
     actives = serializers.ListField(child=serializers.CharField())
+    schedule = PhaseSerializer(
+        many=True,
+        help_text="Phases by plan week (week 1 = the routine's first seven days): a new active starts slowly and "
+        "ramps up; empty: `days` every week",
+    )
+    starts_week = serializers.IntegerField(help_text="The plan week this step begins (one new active at a time)")
+    timing = serializers.CharField(help_text="When it goes on and why, in words")
 
 
 class RoutineSerializer(serializers.Serializer):
@@ -40,10 +83,20 @@ class RoutineSerializer(serializers.Serializer):
     next_reminder_at = serializers.DateTimeField(allow_null=True)
     steps = serializers.SerializerMethodField()
     warnings = serializers.ListField(child=serializers.CharField())
+    rules = RuleSerializer(many=True, help_text="The rules this routine follows, each with its source")
+    week = serializers.SerializerMethodField(help_text="The plan as a week: which day has which active")
     basis = serializers.DictField()
 
     def get_steps(self, routine) -> list[dict]:
         return StepSerializer(routine.steps.all(), many=True).data
+
+    @extend_schema_field(WeekSerializer)
+    def get_week(self, routine) -> dict:
+        from ..selectors import routine_week
+
+        return WeekSerializer(
+            routine_week(routine=routine, day=self.context.get("today"), zone=self.context.get("zone"))
+        ).data
 
 
 class AdherenceSerializer(serializers.Serializer):
@@ -67,7 +120,7 @@ class RoutineDetailSerializer(RoutineSerializer):
 
 class RoutineCreateSerializer(serializers.Serializer):
     period = serializers.ChoiceField(choices=["am", "pm", "both"], required=False, default="both")
-    budget = serializers.ChoiceField(choices=["low", "medium", "high"], required=False, allow_null=True)
+    budget = serializers.ChoiceField(choices=list(vocab.BUDGET_KEYS), required=False, allow_null=True)
     max_steps = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=12)
 
 

@@ -24,6 +24,11 @@ from .serializers import (
 ERROR = OpenApiResponse(description="Error envelope {detail, code, errors?}")
 
 
+def _week_context(request) -> dict:
+    """The person's zone and local today, read once per request for every routine's week view."""
+    return {"zone": selectors.user_zone(request.user), "today": selectors.local_today(request.user)}
+
+
 class RoutineCreateView(APIView):
     @extend_schema(
         request=RoutineCreateSerializer,
@@ -34,15 +39,15 @@ class RoutineCreateView(APIView):
         data = RoutineCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         # 200, not 201: the original mobile client asserts 200 (API.md).
-        return Response({"routines": generate_routines(request.user, data.validated_data)})
+        return Response({"routines": generate_routines(request, data.validated_data)})
 
 
-def generate_routines(user, options: dict) -> list[dict]:
+def generate_routines(request, options: dict) -> list[dict]:
     """Build and save the routine(s) for validated RoutineCreateSerializer options; serialized, am before pm."""
-    routines = services.routine_generate(user=user, **options)
-    routines = list(selectors.routines_for_user(user=user).filter(pk__in=[r.pk for r in routines]))
+    routines = services.routine_generate(user=request.user, **options)
+    routines = list(selectors.routines_for_user(user=request.user).filter(pk__in=[r.pk for r in routines]))
     routines.sort(key=lambda r: r.period)
-    return RoutineSerializer(routines, many=True).data
+    return RoutineSerializer(routines, many=True, context=_week_context(request)).data
 
 
 class MyRoutinesView(GenericAPIView):
@@ -54,7 +59,7 @@ class MyRoutinesView(GenericAPIView):
     @extend_schema(operation_id="routine_my_routines_list", summary="The user's routines, newest first (paginated)")
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(RoutineSerializer(page, many=True).data)
+        return self.get_paginated_response(RoutineSerializer(page, many=True, context=_week_context(request)).data)
 
 
 class RoutineDetailView(APIView):
@@ -62,7 +67,7 @@ class RoutineDetailView(APIView):
         return selectors.routine_get_for_user(user=request.user, routine_id=pk)
 
     def _render(self, request, pk):
-        return Response(RoutineDetailSerializer(self._get(request, pk)).data)
+        return Response(RoutineDetailSerializer(self._get(request, pk), context=_week_context(request)).data)
 
     @extend_schema(responses={200: RoutineDetailSerializer, 404: ERROR}, summary="One routine, with adherence")
     def get(self, request, pk):
@@ -105,7 +110,7 @@ class RoutineStartView(APIView):
     def post(self, request, pk):
         routine = selectors.routine_get_for_user(user=request.user, routine_id=pk)
         services.routine_start(routine=routine)
-        return Response(RoutineDetailSerializer(routine).data)
+        return Response(RoutineDetailSerializer(routine, context=_week_context(request)).data)
 
 
 class RoutineCompleteView(APIView):

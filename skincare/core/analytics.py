@@ -9,9 +9,10 @@ looked up lazily, so a page whose app has no table yet shows nothing instead of 
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -19,6 +20,8 @@ from django.db import connection
 from django.db.models import Aggregate, Count, FloatField, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+
+from domain import routine as routine_rules
 
 MAX_DAYS = 366
 MAX_ROWS = 200_000  # the most rows any Python-side computation reads
@@ -249,13 +252,13 @@ def routine_adherence(days: int = 30) -> list[dict]:
         return []
     first = span[0]
     due_steps = step_model.objects.filter(routine__is_active=True).values_list(
-        "days", "routine__started_at", "routine__created_at"
+        "days", "schedule", "routine__started_at", "routine__created_at"
     )
-    by_start: list[tuple[datetime.date, frozenset[int]]] = []
-    for step_days, started_at, created_at in due_steps.order_by()[:MAX_ROWS].iterator():
+    # (plan start, weekdays per plan week): a step's schedule (retinoid ramp-up, a new active from week 3)
+    by_start: list[tuple[datetime.date, Callable[[int], tuple[int, ...]]]] = []
+    for step_days, schedule, started_at, created_at in due_steps.order_by()[:MAX_ROWS].iterator():
         start = (started_at or created_at).astimezone(datetime.UTC).date()
-        runs_on = frozenset(step_days) if step_days else frozenset(range(7))
-        by_start.append((start, runs_on))
+        by_start.append((start, functools.partial(routine_rules.days_in_week, schedule or [], step_days or [])))
     # Completions count for the day they are for (`date`), not for when they were ticked.
     done_by_date, people_by_date = {}, {}
     for row in (
@@ -269,7 +272,9 @@ def routine_adherence(days: int = 30) -> list[dict]:
     out = []
     for day in span:
         weekday = day.weekday()
-        due = sum(1 for start, runs_on in by_start if start <= day and weekday in runs_on)
+        due = sum(
+            1 for start, days_of in by_start if start <= day and weekday in days_of(routine_rules.plan_week(start, day))
+        )
         completed = done_by_date.get(day, 0)
         out.append(
             {

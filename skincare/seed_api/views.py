@@ -332,7 +332,7 @@ class RoutineCreateView(routine_views.RoutineCreateView):
                     errors={"time_commitment": ["Minutes, or quick / moderate / extensive."]},
                 ) from exc
         options = valid(RoutineCreateSerializer, options)
-        routines = [mapping.routine_payload(r) for r in routine_views.generate_routines(request.user, options)]
+        routines = [mapping.routine_payload(r) for r in routine_views.generate_routines(request, options)]
         first = routines[0] if routines else {"routine_id": None, "steps": []}
         return Response({"routine_id": first["routine_id"], "steps": first["steps"], "routines": routines})
 
