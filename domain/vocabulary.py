@@ -37,6 +37,38 @@ CONCERNS: tuple[Concern, ...] = (
 CONCERN_KEYS: tuple[str, ...] = tuple(c.key for c in CONCERNS)
 MEASURED_CONCERN_KEYS: tuple[str, ...] = tuple(c.key for c in CONCERNS if c.measured)
 CONCERN_BY_KEY = {c.key: c for c in CONCERNS}
+# Other words people and other clients (the original mobile app's `skin_concerns`) use for a concern, in
+# snake_case → the concern's key.
+CONCERN_SYNONYMS: dict[str, str] = {
+    "dark_spots": "pigmentation",
+    "spots": "pigmentation",
+    "hyperpigmentation": "pigmentation",
+    "age_spots": "pigmentation",
+    "melasma": "pigmentation",
+    "fine_lines": "wrinkles",
+    "lines": "wrinkles",
+    "aging": "wrinkles",
+    "anti_aging": "wrinkles",
+    "large_pores": "pores",
+    "enlarged_pores": "pores",
+    "blackheads": "pores",
+    "oily": "oiliness",
+    "oily_skin": "oiliness",
+    "shine": "oiliness",
+    "dry": "dryness",
+    "dry_skin": "dryness",
+    "dehydration": "dryness",
+    "dullness": "uneven_tone",
+    "uneven_skin_tone": "uneven_tone",
+    "breakouts": "acne",
+    "pimples": "acne",
+    "blemishes": "acne",
+    "rosacea": "redness",
+    "sensitive": "sensitivity",
+    "sensitive_skin": "sensitivity",
+    "rough_texture": "texture",
+    "puffy_eyes": "dark_circles",
+}
 
 
 def concern_label(key: str) -> str:

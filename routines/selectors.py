@@ -42,6 +42,11 @@ def local_today(user, now: datetime | None = None) -> date:
     return (now or timezone.now()).astimezone(user_zone(user)).date()
 
 
+def week_context(*, user) -> dict:
+    """The person's zone and local today, read once for every routine's week view (serializer context)."""
+    return {"zone": user_zone(user), "today": local_today(user)}
+
+
 def _steps_prefetch() -> Prefetch:
     return Prefetch("steps", queryset=RoutineStep.objects.select_related("product").order_by("order"))
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ingredients', '0002_admin_list_indexes'),
+        ('ingredients', '0003_scan_images_encrypted'),
     ]
 
     operations = [

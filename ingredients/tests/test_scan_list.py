@@ -27,4 +27,4 @@ def test_scan_label_text_too(kb, auth_client):
 
 def test_an_empty_list_is_a_photo_request(kb, auth_client):
     response = auth_client.post("/api/v1/ingredients/scan", {"ingredients": []}, format="json")
-    assert response.status_code == 400 and response.json()["code"] == "file_required"
+    assert response.status_code == 400 and response.json()["code"] == "no_image"

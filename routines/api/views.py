@@ -25,8 +25,7 @@ ERROR = OpenApiResponse(description="Error envelope {detail, code, errors?}")
 
 
 def _week_context(request) -> dict:
-    """The person's zone and local today, read once per request for every routine's week view."""
-    return {"zone": selectors.user_zone(request.user), "today": selectors.local_today(request.user)}
+    return selectors.week_context(user=request.user)
 
 
 class RoutineCreateView(APIView):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('routines', '0003_admin_list_indexes'),
+        ('routines', '0004_reminder_kind_consultation'),
     ]
 
     operations = [

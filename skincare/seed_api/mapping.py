@@ -11,38 +11,10 @@ from datetime import date, time
 
 from django.conf import settings
 
+from domain import vocabulary as vocab
+
 # --- accounts ----------------------------------------------------------------------------------------
-# The seed's concern words → our concern keys (accounts.models.CONCERN_KEYS); ours pass through unchanged.
-CONCERN_ALIASES = {
-    "dark_spots": "pigmentation",
-    "spots": "pigmentation",
-    "hyperpigmentation": "pigmentation",
-    "age_spots": "pigmentation",
-    "melasma": "pigmentation",
-    "fine_lines": "wrinkles",
-    "lines": "wrinkles",
-    "aging": "wrinkles",
-    "anti_aging": "wrinkles",
-    "large_pores": "pores",
-    "enlarged_pores": "pores",
-    "blackheads": "pores",
-    "oily": "oiliness",
-    "oily_skin": "oiliness",
-    "shine": "oiliness",
-    "dry": "dryness",
-    "dry_skin": "dryness",
-    "dehydration": "dryness",
-    "dullness": "uneven_tone",
-    "uneven_skin_tone": "uneven_tone",
-    "breakouts": "acne",
-    "pimples": "acne",
-    "blemishes": "acne",
-    "rosacea": "redness",
-    "sensitive": "sensitivity",
-    "sensitive_skin": "sensitivity",
-    "rough_texture": "texture",
-    "puffy_eyes": "dark_circles",
-}
+# The seed's concern words → our concern keys: the domain's synonyms; ours pass through unchanged.
 
 
 def snake(value: str) -> str:
@@ -59,7 +31,7 @@ def concern_keys(values) -> list:
     for value in values:
         if isinstance(value, str):
             key = snake(value)
-            out.append(CONCERN_ALIASES.get(key, key))
+            out.append(vocab.CONCERN_SYNONYMS.get(key, key))
         else:
             out.append(value)
     return list(dict.fromkeys(out))

@@ -347,7 +347,9 @@ class RoutineUserListView(APIView):
     def get(self, request, user_id):
         check_user_id(request, user_id)
         routines = routine_selectors.routines_for_user(user=request.user)[:ROUTINES_LIST_MAX]
-        return Response([mapping.routine_payload(r) for r in RoutineSerializer(routines, many=True).data])
+        context = routine_selectors.week_context(user=request.user)
+        serialized = RoutineSerializer(routines, many=True, context=context).data
+        return Response([mapping.routine_payload(r) for r in serialized])
 
 
 # --- J6: progress metrics ----------------------------------------------------------------------------

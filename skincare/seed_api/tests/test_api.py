@@ -216,7 +216,7 @@ def test_scan_a_list_with_common_names(auth_client):
 
 def test_scan_without_a_photo_or_a_list_is_400(auth_client):
     response = auth_client.post("/api/v1/ingredients/scan", {"product_name": "x"}, format="json")
-    assert response.status_code == 400 and response.json()["code"] == "file_required"
+    assert response.status_code == 400 and response.json()["code"] == "no_image"
 
 
 # --- J5 ------------------------------------------------------------------------------------------------
