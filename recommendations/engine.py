@@ -197,6 +197,13 @@ def _ordered_unique(names: Iterable[str]) -> list[str]:
     return out
 
 
+def _l2_rows(matrix: sp.spmatrix) -> sp.csr_matrix:
+    """Rows scaled to unit length; an empty catalogue (no rows or no terms) stays empty instead of failing."""
+    if matrix.shape[0] == 0 or matrix.shape[1] == 0:
+        return sp.csr_matrix(matrix.shape, dtype=np.float64)
+    return normalize(matrix)
+
+
 class ContentIndex:
     """Product vectors and safety lookups for a whole catalogue (rows follow `product_ids`)."""
 
@@ -231,7 +238,7 @@ class ContentIndex:
                 cols.append(vocab[name])
                 vals.append(position_weight(pos))
         pos_w = sp.csr_matrix((vals, (rows, cols)), shape=binary_tfidf.shape, dtype=np.float64)
-        self.tfidf = normalize(binary_tfidf.multiply(pos_w).tocsr())
+        self.tfidf = _l2_rows(binary_tfidf.multiply(pos_w).tocsr())
         self.incidence = (pos_w > 0).astype(np.float32).tocsr()  # product × term (term = ingredient name)
 
         # Category one-hot.
@@ -264,8 +271,8 @@ class ContentIndex:
 
         blocks = [self.tfidf, CATEGORY_WEIGHT * cat_onehot]
         if self.concern_keys:
-            blocks.append(CONCERN_WEIGHT * normalize(sp.csr_matrix(self.concern_matrix)))
-        self.vectors = normalize(sp.hstack(blocks).tocsr())
+            blocks.append(CONCERN_WEIGHT * _l2_rows(sp.csr_matrix(self.concern_matrix)))
+        self.vectors = _l2_rows(sp.hstack(blocks).tocsr())
 
         # Safety: name/synonym → term columns; fragrance and pregnancy flags per term.
         self.key_terms: dict[str, set[int]] = {}

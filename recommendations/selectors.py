@@ -375,5 +375,6 @@ def recommendations_for(
         "personal": personal,
         "to_personalise": [{"code": code, "text": text} for code, text in person.missing],
         "budget": person.needs.budget,
+        "catalog_size": len(index.product_ids),
     }
     return Result(items=items, basis=basis)

@@ -52,6 +52,7 @@ class BasisSerializer(serializers.Serializer):
     personal = serializers.BooleanField(help_text="Whether the list is matched to you (else scores are null)")
     to_personalise = PersonaliseSerializer(many=True, help_text="What would make the list (more) personal")
     budget = serializers.CharField(allow_null=True, help_text="The profile's budget: products over its cap rank lower")
+    catalog_size = serializers.IntegerField(help_text="Products in the catalogue (0: nothing to recommend yet)")
 
 
 class RecommendationListSerializer(serializers.Serializer):

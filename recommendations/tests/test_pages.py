@@ -84,3 +84,11 @@ def test_a_new_account_on_a_fresh_site_sees_no_zero_badges_and_what_would_make_i
     # and the page says what would make the list personal, with links to do it
     assert "To make this list personal" in html
     assert reverse("analysis:capture") in html and reverse("accounts:profile") in html
+
+
+def test_an_empty_catalogue_says_so_on_the_page_and_in_the_api(logged_in, auth_client):
+    # Given a fresh install whose catalogue has no products yet (it was a 500 in sklearn's normalize)
+    page = logged_in.get(reverse("recommendations:list"))
+    assert page.status_code == 200 and b'id="empty-catalog"' in page.content
+    body = auth_client.get("/api/v1/recommendations").json()
+    assert body["results"] == [] and body["basis"]["catalog_size"] == 0
