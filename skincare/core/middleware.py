@@ -7,7 +7,7 @@ import logging
 
 from django.core.exceptions import RequestDataTooBig
 
-from .errors import is_api_path, json_error_response
+from .errors import is_api_path, is_dependency_failure, json_error_response, service_unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,9 @@ class ApiErrorMiddleware:
         return json_error_response(response.status_code, detail, code)
 
     def process_exception(self, request, exception):
+        if is_dependency_failure(exception):
+            logger.warning("Dependency unavailable on %s: %s: %s", request.path, type(exception).__name__, exception)
+            return service_unavailable_response(request)
         if not is_api_path(request.path):
             return None
         if isinstance(exception, RequestDataTooBig):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+import sys
 
 from django.conf import settings
 from django.core.cache import cache
@@ -13,7 +14,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .errors import is_api_path, json_error_response
+from .errors import is_api_path, is_dependency_failure, json_error_response, service_unavailable_response
 from .storage import unsign_media_name
 
 
@@ -104,6 +105,10 @@ def handler404(request, exception=None):
 
 
 def handler500(request):
+    # Django calls this inside its `except` block: an exception raised outside any view (a middleware reaching a
+    # database or cache that is down) is still a 503, not a 500.
+    if is_dependency_failure(sys.exc_info()[1]):
+        return service_unavailable_response(request)
     return _page_or_json(request, 500, "errors/500.html")
 
 
