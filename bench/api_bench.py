@@ -350,7 +350,6 @@ def main() -> int:
 
         lua = ROOT / "var" / "api_bench.lua"
         lua.write_text(LUA)
-        pg_url = server_url()
         levels = [int(x) for x in args.levels.split(",") if x]
         print(f"\nwrk, {args.duration} s per run; ratio = requests/s against /healthz at the same level")
         print(f"{'endpoint':26} {'conns':>5} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} "

@@ -322,7 +322,7 @@ def _send(channel: str, user, title: str, body: str, url: str, data: dict) -> No
 
 
 def delivery_claim_send(delivery_id) -> uuid.UUID | None:
-    """PENDING → SENDING for one attempt (or take over a dead sender's delivery); None when sent or held by a live one."""
+    """PENDING → SENDING for one attempt, or take over a dead sender's delivery; None when sent or held by a live one."""
     now = timezone.now()
     attempt = uuid.uuid4()
     taken = (

@@ -271,7 +271,7 @@ REST_FRAMEWORK = {
         "password_reset": env("THROTTLE_PASSWORD_RESET", default="5/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    # DRF's own get_ident would believe any client's X-Forwarded-For; ours read skincare.core.clientip (TRUSTED_PROXIES).
+    # DRF's own get_ident would believe anyone's X-Forwarded-For; ours read skincare.core.clientip (TRUSTED_PROXIES).
     "NUM_PROXIES": 0,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
