@@ -134,8 +134,10 @@ def seed(env: dict) -> None:
         shelf_item_create(user=user, product=product, opened_on=None, pao_months=12)
     for i in range(20):
         notification_create(user=user, kind="bench", title=f"Notification {i}", body="Seeded by the bench.")
-    print(f"seeded 1 user: {done}/20 analyses done, 5 routines, 20 shelf items, 20 notifications "
-          f"in {time.perf_counter() - started:.1f} s")
+    print(
+        f"seeded 1 user: {done}/20 analyses done, 5 routines, 20 shelf items, 20 notifications "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
     connections.close_all()
 
 
@@ -339,8 +341,10 @@ def main() -> int:
     proc = None
     try:
         seed(env)
-        print(f"server: {args.server_cmd}  (WEB_CONCURRENCY={env.get('WEB_CONCURRENCY', 'default')}, "
-              f"DB_POOL_MAX_SIZE={env.get('DB_POOL_MAX_SIZE', 'default')}, log {log_path.relative_to(ROOT)})")
+        print(
+            f"server: {args.server_cmd}  (WEB_CONCURRENCY={env.get('WEB_CONCURRENCY', 'default')}, "
+            f"DB_POOL_MAX_SIZE={env.get('DB_POOL_MAX_SIZE', 'default')}, log {log_path.relative_to(ROOT)})"
+        )
         proc = start_server(args.server_cmd, env, port, log_path)
         base = f"http://127.0.0.1:{port}"
         token = login(base)
@@ -352,20 +356,29 @@ def main() -> int:
         lua.write_text(LUA)
         levels = [int(x) for x in args.levels.split(",") if x]
         print(f"\nwrk, {args.duration} s per run; ratio = requests/s against /healthz at the same level")
-        print(f"{'endpoint':26} {'conns':>5} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} "
-              f"{'errors':>6} {'5xx':>5} {'peak pg':>7}")
+        print(
+            f"{'endpoint':26} {'conns':>5} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} "
+            f"{'errors':>6} {'5xx':>5} {'peak pg':>7}"
+        )
         results: dict = {}
         for level in levels:
             baseline = None
             for name, method, path, body in ENDPOINTS:
-                wenv = dict(os.environ, BENCH_METHOD=method, BENCH_TOKEN="" if path == "/healthz" else token,
-                            BENCH_BODY=body or "")
+                wenv = dict(
+                    os.environ,
+                    BENCH_METHOD=method,
+                    BENCH_TOKEN="" if path == "/healthz" else token,
+                    BENCH_BODY=body or "",
+                )
                 r = run_wrk(wrk, base + path, level, args.duration, str(lua), wenv, db_url)
                 baseline = r["rps"] if baseline is None else baseline
                 ratio = r["rps"] / baseline if baseline else 0.0
                 results[(name, level)] = r
-                print(f"{name:26} {level:5d} {r['rps']:8.1f} {ratio:6.2f} {r['p50']:8.1f} {r['p99']:8.1f} "
-                      f"{r['errors']:6d} {r['5xx']:5d} {r['peak_pg']:7d}", flush=True)
+                print(
+                    f"{name:26} {level:5d} {r['rps']:8.1f} {ratio:6.2f} {r['p50']:8.1f} {r['p99']:8.1f} "
+                    f"{r['errors']:6d} {r['5xx']:5d} {r['peak_pg']:7d}",
+                    flush=True,
+                )
         peak = max(r["peak_pg"] for r in results.values())
         errors = sum(r["errors"] for r in results.values())
         print(f"\npeak PostgreSQL connections of the server: {peak}; errors in all runs: {errors}")

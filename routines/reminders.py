@@ -322,7 +322,7 @@ def _send(channel: str, user, title: str, body: str, url: str, data: dict) -> No
 
 
 def delivery_claim_send(delivery_id) -> uuid.UUID | None:
-    """PENDING → SENDING for one attempt, or take over a dead sender's delivery; None when sent or held by a live one."""
+    """PENDING → SENDING for one attempt, or take over a dead sender's delivery; None if sent or held by a live one."""
     now = timezone.now()
     attempt = uuid.uuid4()
     taken = (
@@ -336,9 +336,9 @@ def delivery_claim_send(delivery_id) -> uuid.UUID | None:
 def delivery_heartbeat(delivery_id, *, attempt: uuid.UUID) -> bool:
     """Renew the sender's lease; False when another attempt took the delivery over."""
     return bool(
-        ReminderDelivery.objects.filter(
-            pk=delivery_id, attempt=attempt, status=ReminderDelivery.Status.SENDING
-        ).update(heartbeat_at=timezone.now())
+        ReminderDelivery.objects.filter(pk=delivery_id, attempt=attempt, status=ReminderDelivery.Status.SENDING).update(
+            heartbeat_at=timezone.now()
+        )
     )
 
 

@@ -1,8 +1,8 @@
 """The gunicorn worker class of `scripts/web.sh`: uvicorn serving skincare.asgi (HTTP and WebSockets).
 
 uvicorn-worker's class with the protocol choices the app needs: the sans-I/O `websockets` implementation for Channels,
-and no ASGI lifespan (Django's ASGI handler does not speak it; "auto" would log a warning at every start). gunicorn passes its
---forwarded-allow-ips to uvicorn's proxy-headers handling, so only TRUSTED_PROXIES may set the client's address.
+and no ASGI lifespan (Django's ASGI handler does not speak it; "auto" would log a warning at every start). gunicorn
+passes its --forwarded-allow-ips to uvicorn's proxy-headers handling, so only TRUSTED_PROXIES set the client's address.
 """
 
 from __future__ import annotations
