@@ -25,8 +25,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,35 +35,13 @@ import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from skincare.core.serving import free_port, own_database, start_web, stop  # noqa: E402
 BENCH_DB = "skincare_bench_api"
 PASSWORD = "Bench-Pass-2026!"
 EMAIL = "bench@example.com"
-
-
-def server_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        url = "postgres://postgres@127.0.0.1:5432/postgres"
-    return urlunparse(urlparse(url)._replace(path="/postgres"))
-
-
-def bench_database(create: bool) -> str | None:
-    import psycopg
-
-    url = server_url()
-    try:
-        with psycopg.connect(url, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            if create:
-                conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    except psycopg.Error as exc:
-        print(f"skipped: no PostgreSQL server to bench on ({exc.__class__.__name__}: {exc})")
-        return None
-    return urlunparse(urlparse(url)._replace(path=f"/{BENCH_DB}"))
 
 
 def ensure_wrk() -> str | None:
@@ -80,12 +56,6 @@ def ensure_wrk() -> str | None:
         return shutil.which("wrk")
     print("skipped: wrk is not installed (sudo apt-get install wrk)")
     return None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- seeding ---------------------------------------------------------------------------------------------
@@ -139,38 +109,6 @@ def seed(env: dict) -> None:
         f"in {time.perf_counter() - started:.1f} s"
     )
     connections.close_all()
-
-
-# --- the server ------------------------------------------------------------------------------------------
-def start_server(cmd: str, env: dict, port: int, log_path: Path) -> subprocess.Popen:
-    log = open(log_path, "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        ["bash", "-c", cmd], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the server exited early:\n{log_path.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as resp:
-                if resp.status == 200:
-                    return proc
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.3)
-    stop_server(proc)
-    raise SystemExit(f"the server did not answer /readyz in 90 s:\n{log_path.read_text()[-3000:]}")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def login(base: str) -> str:
@@ -227,7 +165,7 @@ end
 
 
 class PeakConnections(threading.Thread):
-    """Polls pg_stat_activity for connections to the bench database (this poller's own excluded)."""
+    """Polls pg_stat_activity for client connections to the bench database (this poller's own excluded)."""
 
     def __init__(self, url: str):
         super().__init__(daemon=True)
@@ -241,7 +179,8 @@ class PeakConnections(threading.Thread):
         with psycopg.connect(self.url, autocommit=True) as conn:
             while not self.stop.is_set():
                 row = conn.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+                    " AND backend_type = 'client backend'",
                     [BENCH_DB],
                 ).fetchone()
                 self.peak = max(self.peak, row[0] if row else 0)
@@ -309,8 +248,9 @@ def main() -> int:
     wrk = ensure_wrk()
     if wrk is None:
         return 0
-    db_url = bench_database(create=True)
+    db_url = own_database(BENCH_DB, create=True)
     if db_url is None:
+        print("skipped: no PostgreSQL server to bench on")
         return 0
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
     port = free_port()
@@ -324,6 +264,7 @@ def main() -> int:
         "WEB_PORT": str(port),
         "DEBUG": "0",
         "LOG_LEVEL": "WARNING",
+        "EMAIL_URL": "dummymail://",
         "MEDIA_ROOT": tempfile.mkdtemp(prefix="skincare-bench-media-"),
         "JWT_ACCESS_MINUTES": "240",
         "THROTTLE_USER": high,
@@ -345,7 +286,7 @@ def main() -> int:
             f"server: {args.server_cmd}  (WEB_CONCURRENCY={env.get('WEB_CONCURRENCY', 'default')}, "
             f"DB_POOL_MAX_SIZE={env.get('DB_POOL_MAX_SIZE', 'default')}, log {log_path.relative_to(ROOT)})"
         )
-        proc = start_server(args.server_cmd, env, port, log_path)
+        proc = start_web(env, port, log_path, command=args.server_cmd)
         base = f"http://127.0.0.1:{port}"
         token = login(base)
 
@@ -387,8 +328,8 @@ def main() -> int:
             print("server log tail:\n  " + "\n  ".join(tail))
     finally:
         if proc is not None:
-            stop_server(proc)
-        bench_database(create=False)
+            stop(proc)
+        own_database(BENCH_DB, create=False)
     return 0
 
 

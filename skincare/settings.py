@@ -245,7 +245,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- REST framework, JWT, schema --------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "accounts.authentication.JWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -269,6 +269,7 @@ REST_FRAMEWORK = {
         "otp": env("THROTTLE_OTP", default="5/min"),
         "upload": env("THROTTLE_UPLOAD", default="20/min"),
         "password_reset": env("THROTTLE_PASSWORD_RESET", default="5/min"),
+        "share_report": env("THROTTLE_SHARE_REPORT", default="10/hour"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # DRF's own get_ident would believe anyone's X-Forwarded-For; ours read skincare.core.clientip (TRUSTED_PROXIES).
@@ -296,6 +297,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "PREPROCESSING_HOOKS": ["skincare.core.schema.drop_trailing_slash_duplicates"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "skincare.core.schema.add_error_responses",
+    ],
     # One name per shared choice set, so clients get stable enum names across endpoints.
     "ENUM_NAME_OVERRIDES": {
         "TrafficLightEnum": ["green", "yellow", "red"],

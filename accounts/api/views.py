@@ -82,8 +82,8 @@ class LogoutView(APIView):
 class MeView(APIView):
     @extend_schema(responses=s.UserSerializer, tags=["auth"])
     def get(self, request):
-        selectors.profile_for_user(user=request.user)
-        return Response(s.UserSerializer(selectors.user_with_profile(user_id=request.user.pk)).data)
+        selectors.profile_for_user(user=request.user)  # read with the user by the authentication; made if missing
+        return Response(s.UserSerializer(request.user).data)
 
     @extend_schema(request=s.UserUpdateSerializer, responses=s.UserSerializer, tags=["auth"])
     def patch(self, request):

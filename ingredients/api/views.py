@@ -30,6 +30,12 @@ def _image_bytes(request) -> bytes:
             raise DomainError("The photo is larger than 10 MB.", code="file_too_large", status_code=413)
         return upload.read()
     data = request.data.get("image_data") if hasattr(request.data, "get") else None
+    if data is not None and not isinstance(data, str):  # e.g. {"image_data": [null, null]} in a JSON body
+        raise DomainError(
+            "image_data must be a base64 string.",
+            code="invalid_image_data",
+            errors={"image_data": ["Send the photo as a base64 string."]},
+        )
     if data:
         if len(data) > MAX_UPLOAD * 4 // 3 + 100:
             raise DomainError("The photo is larger than 10 MB.", code="file_too_large", status_code=413)
