@@ -40,8 +40,8 @@ def add_error_responses(result, generator, request, public):
     shape of each error it may meet, and a schema fuzzer holds the server to it. Responses an operation already
     documents keep their description; ones declared without a body get the envelope."""
     components = result.setdefault("components", {}).setdefault("schemas", {})
-    components.setdefault("Error", ERROR_COMPONENT)
-    ref = {"$ref": "#/components/schemas/Error"}
+    components["ErrorEnvelope"] = ERROR_COMPONENT
+    ref = {"$ref": "#/components/schemas/ErrorEnvelope"}
     for item in result.get("paths", {}).values():
         for method, operation in item.items():
             if method not in {"get", "post", "put", "patch", "delete"}:

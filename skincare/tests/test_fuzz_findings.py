@@ -37,14 +37,14 @@ def test_paginated_lists_are_documented_as_pages(schema, auth_client, path):
 
 
 def test_every_operation_documents_the_error_envelope_and_retry_after(schema):
-    envelope = schema["components"]["schemas"]["Error"]
-    assert sorted(envelope["required"]) == ["code", "detail"]
+    envelope = schema["components"]["schemas"]["ErrorEnvelope"]
+    assert envelope["required"] == ["detail", "code"] and "errors" in envelope["properties"]
     for path, item in schema["paths"].items():
         for method, operation in item.items():
             responses = operation["responses"]
             for code in ("401", "404", "429", "503"):
                 assert code in responses, (method, path, code)
                 assert responses[code]["content"]["application/json"]["schema"] == {
-                    "$ref": "#/components/schemas/Error"
+                    "$ref": "#/components/schemas/ErrorEnvelope"
                 }
             assert "Retry-After" in responses["429"]["headers"] and "Retry-After" in responses["503"]["headers"]
