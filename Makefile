@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 export HF_HUB_OFFLINE := 1
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install setup run test test-fast smoke bench lint fmt check-deploy clean
+.PHONY: install setup run test test-fast smoke fuzz bench lint fmt check-deploy clean
 
 install:
 	@bash scripts/bootstrap.sh
@@ -31,6 +31,10 @@ test-fast: install
 
 smoke: install
 	@bash scripts/smoke.sh
+
+# Schemathesis over every operation of /api/schema/ against the production server command (scripts/fuzz.py).
+fuzz: install
+	$(PY) scripts/fuzz.py
 
 bench: install
 	$(PY) bench/run.py

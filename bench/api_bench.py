@@ -39,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from skincare.core.serving import free_port, own_database, start_web, stop  # noqa: E402
+
 BENCH_DB = "skincare_bench_api"
 PASSWORD = "Bench-Pass-2026!"
 EMAIL = "bench@example.com"

@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 from skincare.core.serving import free_port, own_database, start_web, stop  # noqa: E402
 
 DB = "skincare_fuzz"
+THROTTLE_SCOPES = ("USER", "IP", "LOGIN", "OTP", "UPLOAD", "PASSWORD_RESET", "SHARE_REPORT")
 CHECKS = (
     "not_a_server_error,status_code_conformance,content_type_conformance,"
     "response_headers_conformance,response_schema_conformance"
@@ -52,7 +53,7 @@ def main() -> int:
         "JWT_ACCESS_MINUTES": "120",
         "WEB_CONCURRENCY": os.environ.get("FUZZ_WEB_CONCURRENCY", "2"),
         "LOG_LEVEL": "WARNING",
-        **{f"THROTTLE_{scope}": high for scope in ("USER", "IP", "LOGIN", "OTP", "UPLOAD", "PASSWORD_RESET", "SHARE_REPORT")},
+        **{f"THROTTLE_{scope}": high for scope in THROTTLE_SCOPES},
         "HF_HUB_OFFLINE": "1",
     }
     subprocess.run([py, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)

@@ -176,6 +176,16 @@ class UploadSerializer(serializers.Serializer):
     )
 
 
+class UploadJsonSerializer(serializers.Serializer):
+    """The JSON body of an upload (clients without multipart): its own schema component, so a client generated from
+    the schema tells the two bodies apart."""
+
+    image_data = serializers.CharField(help_text="The photo as base64, with or without a data: prefix.")
+    consent = serializers.BooleanField(
+        required=False, help_text="true records the person's consent to photo analysis (asked on the first upload)."
+    )
+
+
 class UploadResponseSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     status = serializers.CharField()

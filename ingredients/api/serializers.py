@@ -61,6 +61,12 @@ class ScanInputSerializer(serializers.Serializer):
     image_data = serializers.CharField(required=False, help_text="Base64 image, for clients without multipart")
 
 
+class ScanJsonInputSerializer(serializers.Serializer):
+    """The JSON body of a scan: its own schema component, so a generated client tells it from the multipart one."""
+
+    image_data = serializers.CharField(help_text="Base64 image, for clients without multipart")
+
+
 class AnalyzeInputSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=False, max_length=20000, trim_whitespace=True)
     ingredients = serializers.ListField(

@@ -27,7 +27,7 @@ _ALWAYS = {
     "404": "Not found, or not yours.",
     "405": "Method not allowed.",
     "429": "Too many requests (`throttled`); see Retry-After.",
-    "503": "A dependency (database, cache, broker) is down or out of capacity (`service_unavailable`); see Retry-After.",
+    "503": "A dependency (database, cache, broker) is down or busy (`service_unavailable`); see Retry-After.",
 }
 _WITH_BODY = {
     "413": "The request body is too large.",
@@ -46,6 +46,7 @@ def add_error_responses(result, generator, request, public):
         for method, operation in item.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
+            _json_body_once(operation)
             responses = operation.setdefault("responses", {})
             wanted = dict(_ALWAYS)
             if "requestBody" in operation:
@@ -57,3 +58,16 @@ def add_error_responses(result, generator, request, public):
                 if code in ("429", "503"):
                     response.setdefault("headers", RETRY_AFTER)
     return result
+
+
+def _json_body_once(operation: dict) -> None:
+    """DRF accepts JSON, form and multipart bodies on every view, and drf-spectacular documents all three with the same
+    schema. The contract is JSON (API.md), and a generated client cannot tell three identical bodies apart (its
+    request code breaks): document the JSON one. Uploads, whose multipart and JSON bodies differ, keep both."""
+    content = operation.get("requestBody", {}).get("content", {})
+    if "application/json" not in content or len(content) < 2:
+        return
+    json_schema = content["application/json"].get("schema")
+    for media_type in [m for m in content if m != "application/json"]:
+        if content[media_type].get("schema") == json_schema:
+            del content[media_type]
