@@ -18,8 +18,10 @@ setup: install
 	$(MANAGE) create_roles
 
 # Serves the whole app at http://127.0.0.1:$(PORT) with a Celery worker (both queues) and beat
-# beside it. Ctrl-C stops all three.
+# beside it: the web server is the production command (scripts/web.sh) with WEB_CONCURRENCY (default 2)
+# processes. Installs tesseract for the label scanner first when it can. Ctrl-C stops all three.
 run: setup
+	@bash scripts/ensure_ocr.sh
 	WEB_PORT=$(PORT) .venv/bin/honcho -f Procfile start
 
 test: install

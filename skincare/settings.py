@@ -135,6 +135,8 @@ else:
         DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
         _options["prepare_threshold"] = None
     _options.setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
+    # Who holds each connection, in pg_stat_activity (e.g. DB_APPLICATION_NAME=skincare-web in the web service).
+    _options.setdefault("application_name", env("DB_APPLICATION_NAME", default="skincare"))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # with the pool: each connection is checked when taken
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -236,7 +238,8 @@ else:
     DEFAULT_STORAGE = {"BACKEND": "skincare.core.storage.SignedFileSystemStorage"}
 STORAGES = {
     "default": DEFAULT_STORAGE,
-    "staticfiles": {"BACKEND": env("STATICFILES_BACKEND", default="whitenoise.storage.CompressedStaticFilesStorage")},
+    # Hashed names (collectstatic): whitenoise serves them with a far-future, immutable Cache-Control.
+    "staticfiles": {"BACKEND": env("STATICFILES_BACKEND", default="skincare.core.storage.StaticFilesStorage")},
 }
 SIGNED_URL_MAX_AGE = env.int("SIGNED_URL_MAX_AGE", default=600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 15 * 1024 * 1024  # JSON uploads carry base64 images (10 MB * 4/3)
