@@ -125,7 +125,7 @@ else:
         _options["pool"] = {
             "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
             "max_size": env.int("DB_POOL_MAX_SIZE", default=4),
-            "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+            "timeout": env.float("DB_POOL_TIMEOUT", default=5.0),
             "max_idle": env.float("DB_POOL_MAX_IDLE", default=300.0),
             "max_lifetime": env.float("DB_POOL_MAX_LIFETIME", default=3600.0),
         }

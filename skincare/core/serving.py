@@ -52,8 +52,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_web(env: dict, port: int, log_path: Path, command: str = SERVER_COMMAND, timeout: float = 90):
-    """Start `command` (bash) with WEB_PORT=port in its own process group; wait until /readyz answers 200."""
+def start_web(
+    env: dict, port: int, log_path: Path, command: str = SERVER_COMMAND, timeout: float = 90, ready: str = "/readyz"
+):
+    """Start `command` (bash) with WEB_PORT=port in its own process group; wait until `ready` answers 200."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "w")  # noqa: SIM115 - handed to the child
     env = {**env, "WEB_PORT": str(port), "PORT": str(port)}
@@ -65,14 +67,14 @@ def start_web(env: dict, port: int, log_path: Path, command: str = SERVER_COMMAN
         if proc.poll() is not None:
             raise SystemExit(f"the server exited early:\n{log_path.read_text()[-3000:]}")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as resp:  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{ready}", timeout=2) as resp:  # noqa: S310
                 if resp.status == 200:
                     return proc
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.3)
     stop(proc)
-    raise SystemExit(f"the server did not answer /readyz in {timeout:.0f} s:\n{log_path.read_text()[-3000:]}")
+    raise SystemExit(f"the server did not answer {ready} in {timeout:.0f} s:\n{log_path.read_text()[-3000:]}")
 
 
 def stop(proc: subprocess.Popen) -> None:

@@ -14,7 +14,13 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .errors import is_api_path, is_dependency_failure, json_error_response, service_unavailable_response
+from .errors import (
+    RETRY_AFTER_SECONDS,
+    is_api_path,
+    is_dependency_failure,
+    json_error_response,
+    service_unavailable_response,
+)
 from .storage import unsign_media_name
 
 
@@ -62,7 +68,10 @@ def readyz(request):
     body = {"status": "ok" if ok else "unavailable", "checks": results}
     if not ok:
         body.update({"detail": "A dependency is not reachable.", "code": "dependency_unavailable"})
-    return JsonResponse(body, status=200 if ok else 503)
+    response = JsonResponse(body, status=200 if ok else 503)
+    if not ok:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @require_GET
