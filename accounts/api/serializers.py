@@ -114,8 +114,22 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "first_name", "last_name", "date_joined", "profile", "phone", "email_verified"]
+        fields = [
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "date_joined",
+            "profile",
+            "phone",
+            "phone_pending",
+            "email_verified",
+        ]
         read_only_fields = fields
+        extra_kwargs = {
+            "phone": {"help_text": "The verified number (OTP sign-in, SMS reminders), or null."},
+            "phone_pending": {"help_text": "A new number waiting for the code sent to it (POST auth/phone/confirm)."},
+        }
 
 
 class UserUpdateSerializer(serializers.Serializer):
@@ -192,6 +206,10 @@ class EmailConfirmSerializer(serializers.Serializer):
 
 class OtpRequestSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=32)
+
+
+class PhoneConfirmSerializer(serializers.Serializer):
+    code = serializers.RegexField(r"^\d{6}$", error_messages={"invalid": "The code is 6 digits."})
 
 
 class OtpVerifySerializer(serializers.Serializer):
