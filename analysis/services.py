@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from skincare.core import leases
 from skincare.core.context_processors import DISCLAIMER as SITE_DISCLAIMER
 from skincare.core.errors import DomainError
 
@@ -398,9 +399,8 @@ def active_model_version() -> ModelVersion | None:
 
 
 def lease_expired() -> Q:
-    expired = timezone.now() - timezone.timedelta(seconds=LEASE_SECONDS)
-    # heartbeat_at is null only on rows claimed before leases existed: their start is the last sign of life.
-    return Q(heartbeat_at__lt=expired) | Q(heartbeat_at__isnull=True, started_at__lt=expired)
+    """Processing rows left by a dead worker (skincare.core.leases)."""
+    return leases.expired(timezone.timedelta(seconds=LEASE_SECONDS), fallback="started_at")
 
 
 def analysis_claim(analysis_id, *, worker: str = "") -> uuid.UUID | None:
@@ -425,24 +425,18 @@ def analysis_claim(analysis_id, *, worker: str = "") -> uuid.UUID | None:
 
 def analysis_heartbeat(analysis_id, *, attempt: uuid.UUID) -> bool:
     """Renew the attempt's lease; False when the attempt no longer holds the row (it was taken over, or finished)."""
-    return bool(
-        SkinAnalysis.objects.filter(pk=analysis_id, attempt=attempt, status=SkinAnalysis.Status.PROCESSING).update(
-            heartbeat_at=timezone.now()
-        )
+    return leases.renew(
+        SkinAnalysis.objects.filter(pk=analysis_id, attempt=attempt, status=SkinAnalysis.Status.PROCESSING)
     )
 
 
 def analysis_lease_wait(analysis_id) -> float | None:
     """Seconds until a live attempt's lease on the row expires; None when no attempt holds it (done, failed, queued)."""
-    row = (
-        SkinAnalysis.objects.filter(pk=analysis_id, status=SkinAnalysis.Status.PROCESSING)
-        .values("heartbeat_at", "started_at")
-        .first()
+    return leases.seconds_left(
+        SkinAnalysis.objects.filter(pk=analysis_id, status=SkinAnalysis.Status.PROCESSING),
+        timezone.timedelta(seconds=LEASE_SECONDS),
+        fallback="started_at",
     )
-    if row is None:
-        return None
-    last = row["heartbeat_at"] or row["started_at"] or timezone.now()
-    return max(0.0, LEASE_SECONDS - (timezone.now() - last).total_seconds())
 
 
 class _HeartbeatThread(threading.Thread):

@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.selectors import reminder_times
+from skincare.core import leases
 
 from .models import ChannelDelivery, ReminderDelivery, Routine, ShelfItem
 from .schedule import get_zone, in_quiet_hours, next_occurrence
@@ -236,10 +237,8 @@ def _claim_shelf(now: datetime, batch_size: int, stats: dict, config) -> list:
 
 
 def _sender_dead(now: datetime) -> Q:
-    # heartbeat_at is null only on deliveries claimed before leases existed: their creation is the last sign of life.
-    return Q(status=ReminderDelivery.Status.SENDING) & (
-        Q(heartbeat_at__lt=now - SEND_LEASE) | Q(heartbeat_at__isnull=True, created_at__lt=now - SEND_LEASE)
-    )
+    """Deliveries left `sending` by a sender that died (skincare.core.leases)."""
+    return Q(status=ReminderDelivery.Status.SENDING) & leases.expired(SEND_LEASE, fallback="created_at", now=now)
 
 
 def _retry_stale(now: datetime, batch_size: int) -> list:
@@ -335,24 +334,18 @@ def delivery_claim_send(delivery_id) -> uuid.UUID | None:
 
 def delivery_heartbeat(delivery_id, *, attempt: uuid.UUID) -> bool:
     """Renew the sender's lease; False when another attempt took the delivery over."""
-    return bool(
-        ReminderDelivery.objects.filter(pk=delivery_id, attempt=attempt, status=ReminderDelivery.Status.SENDING).update(
-            heartbeat_at=timezone.now()
-        )
+    return leases.renew(
+        ReminderDelivery.objects.filter(pk=delivery_id, attempt=attempt, status=ReminderDelivery.Status.SENDING)
     )
 
 
 def delivery_lease_wait(delivery_id) -> float | None:
     """Seconds until a live sender's lease on the delivery ends; None when nobody is sending it."""
-    row = (
-        ReminderDelivery.objects.filter(pk=delivery_id, status=ReminderDelivery.Status.SENDING)
-        .values("heartbeat_at", "created_at")
-        .first()
+    return leases.seconds_left(
+        ReminderDelivery.objects.filter(pk=delivery_id, status=ReminderDelivery.Status.SENDING),
+        SEND_LEASE,
+        fallback="created_at",
     )
-    if row is None:
-        return None
-    last = row["heartbeat_at"] or row["created_at"]
-    return max(0.0, (SEND_LEASE - (timezone.now() - last)).total_seconds())
 
 
 def _channel_row(delivery: ReminderDelivery, channel: str, status: str, detail: str = "") -> ChannelDelivery | None:
