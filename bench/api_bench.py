@@ -109,7 +109,10 @@ def seed(env: dict) -> None:
         f"seeded 1 user: {done}/20 analyses done, 5 routines, 20 shelf items, 20 notifications "
         f"in {time.perf_counter() - started:.1f} s"
     )
-    connections.close_all()
+    for conn in connections.all():  # this process's pool too: only the server's connections are counted
+        conn.close()
+        if getattr(conn, "pool", None) is not None:
+            conn.close_pool()
 
 
 def login(base: str) -> str:
@@ -323,7 +326,10 @@ def main() -> int:
                 )
         peak = max(r["peak_pg"] for r in results.values())
         errors = sum(r["errors"] for r in results.values())
-        print(f"\npeak PostgreSQL connections of the server: {peak}; errors in all runs: {errors}")
+        processes = int(env.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1))
+        bound = processes * int(env.get("DB_POOL_MAX_SIZE") or 4)
+        print(f"\npeak PostgreSQL connections of the server: {peak} (bound: {processes} processes x pool "
+              f"{int(env.get('DB_POOL_MAX_SIZE') or 4)} = {bound}); errors in all runs: {errors}")
         tail = log_path.read_text(errors="replace").strip().splitlines()[-5:]
         if any("Error" in line or "Traceback" in line for line in tail):
             print("server log tail:\n  " + "\n  ".join(tail))
