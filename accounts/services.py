@@ -152,8 +152,17 @@ def user_create(
             Consent(user=user, kind="privacy", version=PRIVACY_VERSION, granted=True, ip_address=ip),
         ]
     )
-    transaction.on_commit(lambda: tasks.send_verification_email.delay(str(user.pk)))
+    transaction.on_commit(lambda: _verification_email_best_effort(str(user.pk)))
     return user
+
+
+def _verification_email_best_effort(user_id: str) -> None:
+    """After the account is committed, a broker outage must not turn the 201 into an error (a retry would then answer
+    email_taken): the link can be asked for again from the profile."""
+    try:
+        tasks.send_verification_email.delay(user_id)
+    except Exception:  # noqa: BLE001 - kombu/redis errors: the account exists, the email is what is missing
+        logger.exception("Could not queue the verification email of user %s", user_id)
 
 
 def user_authenticate(*, email: str, password: str, ip: str | None, request=None) -> User:

@@ -199,3 +199,54 @@ def test_static_files_are_served_hashed_with_far_future_caching(tmp_path, settin
         response = Client().get(url)
         assert response.status_code == 200
         assert "immutable" in response["Cache-Control"] and "max-age=315360000" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_register_during_a_broker_outage_still_creates_the_account(
+    api_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from accounts import tasks
+
+    def down(*args):
+        raise BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.send_verification_email, "delay", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = api_client.post(
+            "/api/v1/auth/register", {"email": "b@example.com", "password": "Broker-Down-42!"}, format="json"
+        )
+    assert r.status_code == 201 and r.json()["access"]
+
+
+@pytest.mark.django_db
+def test_a_broker_outage_when_asked_for_a_reset_is_a_503(api_client, monkeypatch):
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from accounts import tasks
+
+    monkeypatch.setattr(
+        tasks.send_password_reset_to_address, "delay", lambda *a: (_ for _ in ()).throw(BrokerError("down"))
+    )
+    _assert_503(api_client.post("/api/v1/auth/password/reset", {"email": "a@example.com"}, format="json"))
+
+
+# --- make run: the OCR engine ---------------------------------------------------------------------------------------
+def test_make_run_says_how_to_install_tesseract_when_it_cannot_itself(tmp_path):
+    """Not root (a stub `id`), tesseract missing: the one command is printed and `make run` goes on (exit 0)."""
+    stub = tmp_path / "id"
+    stub.write_text("#!/bin/sh\necho 1000\n")
+    stub.chmod(0o755)
+    env = {**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}", "TESSERACT": str(tmp_path / "no-tesseract")}
+    out = subprocess.run(["bash", "scripts/ensure_ocr.sh"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert out.returncode == 0
+    assert "sudo apt-get install tesseract-ocr tesseract-ocr-eng" in out.stdout
+    assert "serving everything else" in out.stdout
+
+
+def test_make_run_is_silent_when_tesseract_with_english_is_there():
+    if subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True).stdout.count("eng") == 0:
+        pytest.fail("tesseract with English data is required by the test suite (CI installs tesseract-ocr-eng)")
+    out = subprocess.run(["bash", "scripts/ensure_ocr.sh"], cwd=ROOT, capture_output=True, text=True)
+    assert (out.returncode, out.stdout) == (0, "")
