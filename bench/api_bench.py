@@ -328,8 +328,10 @@ def main() -> int:
         errors = sum(r["errors"] for r in results.values())
         processes = int(env.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1))
         bound = processes * int(env.get("DB_POOL_MAX_SIZE") or 4)
-        print(f"\npeak PostgreSQL connections of the server: {peak} (bound: {processes} processes x pool "
-              f"{int(env.get('DB_POOL_MAX_SIZE') or 4)} = {bound}); errors in all runs: {errors}")
+        print(
+            f"\npeak PostgreSQL connections of the server: {peak} (bound: {processes} processes x pool "
+            f"{int(env.get('DB_POOL_MAX_SIZE') or 4)} = {bound}); errors in all runs: {errors}"
+        )
         tail = log_path.read_text(errors="replace").strip().splitlines()[-5:]
         if any("Error" in line or "Traceback" in line for line in tail):
             print("server log tail:\n  " + "\n  ".join(tail))

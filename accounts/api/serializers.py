@@ -11,9 +11,10 @@ from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from accounts import selectors, validators
 from accounts.models import SKIN_TYPES, Consent, Notification, Profile, User
 from accounts.services import PROFILE_FIELDS
+from skincare.core.serializers import BuiltFieldsCacheMixin
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(BuiltFieldsCacheMixin, serializers.ModelSerializer):
     is_read = serializers.SerializerMethodField()
 
     class Meta:
@@ -40,7 +41,7 @@ def _hhmm(value) -> str:
     return value.strftime("%H:%M")
 
 
-class ProfileSerializer(serializers.ModelSerializer):
+class ProfileSerializer(BuiltFieldsCacheMixin, serializers.ModelSerializer):
     skin_type = serializers.ChoiceField(choices=SKIN_TYPES, allow_null=True, required=False)
     concerns = serializers.ListField(child=serializers.CharField(), required=False)
     allergies = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
@@ -109,7 +110,7 @@ class ProfileSerializer(serializers.ModelSerializer):
         return value
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(BuiltFieldsCacheMixin, serializers.ModelSerializer):
     profile = ProfileSerializer(read_only=True)
 
     class Meta:

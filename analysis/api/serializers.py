@@ -6,6 +6,8 @@ from django.core.files.storage import default_storage
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from skincare.core.serializers import BuiltFieldsCacheMixin
+
 from ..models import SkinAnalysis
 from ..services import DISCLAIMER, SKIN_TYPES
 
@@ -60,7 +62,7 @@ class ConditionSerializer(serializers.Serializer):
     confidence = serializers.FloatField()
 
 
-class AnalysisSerializer(serializers.ModelSerializer):
+class AnalysisSerializer(BuiltFieldsCacheMixin, serializers.ModelSerializer):
     error = serializers.SerializerMethodField()
     image_url = serializers.SerializerMethodField()
     overlay_url = serializers.SerializerMethodField()

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from ingredients.models import INGREDIENT_FACT_FIELDS, PRODUCT_CATEGORIES, Favorite, Ingredient, Product
+from skincare.core.serializers import BuiltFieldsCacheMixin
 
 
 class IngredientRefSerializer(serializers.Serializer):
@@ -103,7 +104,7 @@ class IngredientDetailSerializer(serializers.ModelSerializer):
         fields = ["id", "inci_name", *INGREDIENT_FACT_FIELDS, "updated_at"]
 
 
-class ProductListSerializer(serializers.ModelSerializer):
+class ProductListSerializer(BuiltFieldsCacheMixin, serializers.ModelSerializer):
     is_favorite = serializers.SerializerMethodField()
 
     class Meta:

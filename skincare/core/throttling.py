@@ -13,7 +13,6 @@ from rest_framework.throttling import UserRateThrottle as _UserRateThrottle
 
 from .clientip import client_ip
 
-
 _clients: dict[int, object] = {}
 
 
@@ -37,7 +36,7 @@ def window_hit(key: str, ttl: int) -> int:
         full = cache.make_and_validate_key(key)
         pipe = client.pipeline()
         pipe.incr(full)
-        pipe.expire(full, ttl, nx=True)
+        pipe.expire(full, ttl)  # the window is in the key: refreshing its expiry only delays the clean-up
         return int(pipe.execute()[0])
     cache.add(key, 0, timeout=ttl)
     try:

@@ -250,3 +250,13 @@ def test_make_run_is_silent_when_tesseract_with_english_is_there():
         pytest.fail("tesseract with English data is required by the test suite (CI installs tesseract-ocr-eng)")
     out = subprocess.run(["bash", "scripts/ensure_ocr.sh"], cwd=ROOT, capture_output=True, text=True)
     assert (out.returncode, out.stdout) == (0, "")
+
+
+def test_model_serializers_build_their_fields_once_per_class_and_hand_out_copies():
+    from accounts.api.serializers import ProfileSerializer, UserSerializer
+
+    first, second = UserSerializer().fields, UserSerializer().fields
+    assert list(first) == list(second) and "phone_pending" in first
+    assert first["email"] is not second["email"]  # each instance binds its own copies
+    assert first["profile"].fields["timezone"] is not second["profile"].fields["timezone"]
+    assert "_built_fields" in UserSerializer.__dict__ and "_built_fields" in ProfileSerializer.__dict__
