@@ -29,13 +29,52 @@ CHECKS = (
 )
 
 
-def register(base: str) -> str:
-    body = json.dumps({"email": "fuzz@example.com", "password": "Fuzz-Pass-2026!", "first_name": "Fuzz"}).encode()
-    req = urllib.request.Request(
-        base + "/api/v1/auth/register", data=body, headers={"Content-Type": "application/json"}, method="POST"
+def call(base: str, method: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(base + path, data=data, headers=headers, method=method)
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        return json.loads(resp.read() or b"{}")
+
+
+def seed(base: str, token: str) -> dict[str, str]:
+    """Real objects of the fuzzing user, so that operations on /{id} reach their logic instead of a 404."""
+    import base64
+    import io
+
+    from PIL import Image
+    from skimage import data as skdata
+
+    photo = io.BytesIO()
+    Image.fromarray(skdata.astronaut()).save(photo, format="JPEG", quality=90)
+    image_data = base64.b64encode(photo.getvalue()).decode()
+    analysis = call(base, "POST", "/api/v1/analysis/upload", {"image_data": image_data, "consent": True}, token)
+    routine = call(base, "POST", "/api/v1/routine/create", {"period": "am"}, token)["routines"][0]
+    shelf = call(base, "POST", "/api/v1/shelf", {"name": "Fuzz cream", "pao_months": 12}, token)
+    ingredient = call(base, "GET", "/api/v1/ingredients/search?q=glycerin", token=token)["results"][0]
+    product = call(base, "GET", "/api/v1/products?page_size=1", token=token)["results"][0]
+    return {
+        "/api/v1/analysis/{id}": analysis["id"],
+        "/api/v1/analysis/{id}/feedback": analysis["id"],
+        "/api/v1/routine/{id}": routine["id"],
+        "/api/v1/routine/{id}/start": routine["id"],
+        "/api/v1/routine/{id}/complete": routine["id"],
+        "/api/v1/shelf/{id}": shelf["id"],
+        "/api/v1/ingredients/{id}": ingredient["id"],
+        "/api/v1/products/{id}": product["id"],
+    }
+
+
+def config_file(folder: Path, ids: dict[str, str]) -> Path:
+    """schemathesis.toml: each seeded id as the path parameter of its operations."""
+    path = folder / "schemathesis.toml"
+    path.write_text(
+        "".join(
+            f'[[operations]]\ninclude-path = "{route}"\nparameters = {{ id = "{value}" }}\n\n'
+            for route, value in ids.items()
+        )
     )
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        return json.loads(resp.read())["access"]
+    return path
 
 
 def main() -> int:
@@ -63,9 +102,13 @@ def main() -> int:
     proc = start_web(env, port, log)
     base = f"http://127.0.0.1:{port}"
     try:
-        token = register(base)
+        credentials = {"email": "fuzz@example.com", "password": "Fuzz-Pass-2026!", "first_name": "Fuzz"}
+        token = call(base, "POST", "/api/v1/auth/register", credentials)["access"]
+        config = config_file(tmp, seed(base, token))
         args = [
             str(ROOT / ".venv/bin/schemathesis"),
+            "--config-file",
+            str(config),
             "run",
             f"{base}/api/schema/?format=json",
             "--url",
@@ -89,7 +132,7 @@ def main() -> int:
             "/api/v1/account",  # DELETE with a fuzzed password answers 400; a lucky one would end the run
             *sys.argv[1:],
         ]
-        rc = subprocess.call(args, cwd=ROOT, env={**os.environ, "NO_COLOR": "1"})
+        rc = subprocess.call(args, cwd=tmp, env={**os.environ, "NO_COLOR": "1"})  # its cache stays in tmp
         errors = [line for line in log.read_text(errors="replace").splitlines() if "Internal Server Error" in line]
         if errors:
             print("server log:\n" + "\n".join(errors[-20:]))
