@@ -15,6 +15,8 @@ import threading
 import time
 import uuid
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -462,22 +464,19 @@ class _HeartbeatThread(threading.Thread):
             connection.close()
 
 
-class analysis_lease:  # noqa: N801 - used as a context manager, like transaction.atomic
+@contextmanager
+def analysis_lease(analysis_id, attempt: uuid.UUID) -> Iterator[None]:
     """Keep an attempt's lease alive while the block runs (a background heartbeat; none under eager Celery, where
     there is no separate worker that could die)."""
-
-    def __init__(self, analysis_id, attempt: uuid.UUID) -> None:
-        self.thread = None if settings.CELERY_TASK_ALWAYS_EAGER else _HeartbeatThread(analysis_id, attempt)
-
-    def __enter__(self):
-        if self.thread is not None:
-            self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.thread is not None:
-            self.thread.halt.set()
-            self.thread.join(timeout=HEARTBEAT_SECONDS + 5)
+    thread = None if settings.CELERY_TASK_ALWAYS_EAGER else _HeartbeatThread(analysis_id, attempt)
+    if thread is not None:
+        thread.start()
+    try:
+        yield
+    finally:
+        if thread is not None:
+            thread.halt.set()
+            thread.join(timeout=HEARTBEAT_SECONDS + 5)
 
 
 def analysis_release(analysis_id, *, attempt: uuid.UUID | None = None) -> None:
