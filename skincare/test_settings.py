@@ -25,7 +25,7 @@ STORAGES = {
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "skincare.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"test-{os.getpid()}",
         }

@@ -13,28 +13,13 @@ from rest_framework.throttling import UserRateThrottle as _UserRateThrottle
 
 from .clientip import client_ip
 
-_clients: dict[int, object] = {}
-
-
-def _redis_client():
-    """A redis-py client on the cache's own connection pool, made once per pool: Django's RedisCache builds a new
-    client object (and its ~170 response callbacks) for every call, a cost paid twice per request by the throttles."""
-    backend = getattr(cache, "_cache", None)
-    if backend is None or not hasattr(backend, "_get_connection_pool"):
-        return None
-    pool = backend._get_connection_pool(True)
-    client = _clients.get(id(pool))
-    if client is None:
-        client = _clients[id(pool)] = backend._client(connection_pool=pool)
-    return client
-
 
 def window_hit(key: str, ttl: int) -> int:
     """Count one request in a fixed window: one atomic INCR (+ EXPIRE) on Redis, add+incr on other caches."""
-    client = _redis_client()
-    if client is not None:  # django's RedisCache
+    backend = getattr(cache, "_cache", None)
+    if backend is not None and hasattr(backend, "get_client"):  # a Redis cache (skincare.core.cache or Django's)
         full = cache.make_and_validate_key(key)
-        pipe = client.pipeline()
+        pipe = backend.get_client(full, write=True).pipeline()
         pipe.incr(full)
         pipe.expire(full, ttl)  # the window is in the key: refreshing its expiry only delays the clean-up
         return int(pipe.execute()[0])

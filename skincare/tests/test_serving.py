@@ -260,3 +260,28 @@ def test_model_serializers_build_their_fields_once_per_class_and_hand_out_copies
     assert first["email"] is not second["email"]  # each instance binds its own copies
     assert first["profile"].fields["timezone"] is not second["profile"].fields["timezone"]
     assert "_built_fields" in UserSerializer.__dict__ and "_built_fields" in ProfileSerializer.__dict__
+
+
+def test_the_redis_cache_shares_one_pool_and_client_per_process(settings):
+    """Django makes a cache object per request context (under ASGI: per request); each used to open its own pool."""
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL: the embedded default has no Redis")
+    import threading as _threading
+
+    from django.core.cache import caches
+
+    seen = []
+
+    def in_a_new_context():
+        cache = caches.create_connection("default")  # what each request context gets
+        cache.set("serving-test", 1, 5)
+        seen.append((cache, cache._cache.get_client(write=True)))
+
+    threads = [_threading.Thread(target=in_a_new_context) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({id(cache) for cache, _ in seen}) == 5  # five cache objects...
+    assert len({id(client) for _, client in seen}) == 1  # ...one client, one pool
+    assert seen[0][1].connection_pool._created_connections <= 5
