@@ -38,12 +38,10 @@ class RoutineSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     next_reminder_at = serializers.DateTimeField(allow_null=True)
-    steps = serializers.SerializerMethodField()
+    # One nested serializer for every routine of a page (a serializer made per routine copied its fields each time).
+    steps = StepSerializer(many=True, source="steps.all", read_only=True)
     warnings = serializers.ListField(child=serializers.CharField())
     basis = serializers.DictField()
-
-    def get_steps(self, routine) -> list[dict]:
-        return StepSerializer(routine.steps.all(), many=True).data
 
 
 class AdherenceSerializer(serializers.Serializer):
