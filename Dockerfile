@@ -23,4 +23,6 @@ RUN SECRET_KEY=build python manage.py collectstatic --noinput -v 0 \
 USER app
 
 EXPOSE 8000
-CMD ["uvicorn", "skincare.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--ws", "websockets", "--proxy-headers"]
+# The production server command (gunicorn + uvicorn workers, WEB_CONCURRENCY processes), as `make run` starts it.
+ENV WEB_HOST=0.0.0.0 WEB_PORT=8000
+CMD ["scripts/web.sh"]

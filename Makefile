@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 export HF_HUB_OFFLINE := 1
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install setup run test test-fast smoke bench lint fmt check-deploy clean messages compilemessages
+.PHONY: install setup run test test-fast smoke fuzz bench lint fmt check-deploy clean messages compilemessages
 
 install:
 	@bash scripts/bootstrap.sh
@@ -27,8 +27,10 @@ setup: install compilemessages
 	$(MANAGE) create_roles
 
 # Serves the whole app at http://127.0.0.1:$(PORT) with a Celery worker (both queues) and beat
-# beside it. Ctrl-C stops all three.
+# beside it: the web server is the production command (scripts/web.sh) with WEB_CONCURRENCY (default 2)
+# processes. Installs tesseract for the label scanner first when it can. Ctrl-C stops all three.
 run: setup
+	@bash scripts/ensure_ocr.sh
 	WEB_PORT=$(PORT) .venv/bin/honcho -f Procfile start
 
 test: install compilemessages
@@ -40,6 +42,10 @@ test-fast: install compilemessages
 
 smoke: install
 	@bash scripts/smoke.sh
+
+# Schemathesis over every operation of /api/schema/ against the production server command (scripts/fuzz.py).
+fuzz: install
+	$(PY) scripts/fuzz.py
 
 bench: install
 	$(PY) bench/run.py

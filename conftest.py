@@ -138,9 +138,11 @@ def live_env(transactional_db, settings):
     _reset_connections(app)
 
 
-def _start(args: list[str], env: dict, ready: str, timeout: float = 90):
+def _start(args: list[str], env: dict, ready: str, timeout: float = 90, new_session: bool = False):
     log = tempfile.NamedTemporaryFile(prefix="skincare-proc-", suffix=".log", delete=False)
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=new_session
+    )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         text = Path(log.name).read_text(errors="replace")
@@ -189,6 +191,35 @@ def live_worker(live_env):
     proc.log_path = log
     yield proc
     _stop(proc)
+
+
+@pytest.fixture
+def live_worker_pool(live_env):
+    """Start real `celery worker` processes as the production ones run (prefork: a main process and its pool
+    processes), each in its own process group: `start(name)` → the Popen, with .log_path and .name."""
+    import signal
+
+    celery = str(Path(sys.executable).with_name("celery"))
+    started = []
+
+    def start(name: str, queues: str = "default,inference", concurrency: int = 1, env: dict | None = None):
+        args = [celery, "-A", "skincare", "worker", "-n", f"{name}@%h", "-Q", queues, "-P", "prefork"]
+        args += ["-c", str(concurrency), "--without-gossip", "--without-mingle", "-l", "INFO"]
+        proc, log = _start(args, {**live_env, **(env or {})}, ready="ready.", new_session=True)
+        proc.log_path, proc.name = log, name
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 @pytest.fixture

@@ -154,7 +154,10 @@ class ProfileForm(NoColonForm):
         label=_("Phone"),
         max_length=32,
         required=False,
-        help_text=_("International format, e.g. +33612345678. Lets you sign in with a code by SMS."),
+        help_text=_(
+            "International format, e.g. +33612345678. We text it a code to confirm it is yours; then you can "
+            "sign in with a code by SMS."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     skin_type = forms.ChoiceField(
@@ -225,7 +228,7 @@ class ProfileForm(NoColonForm):
             kwargs["initial"] = {
                 "first_name": user.first_name,
                 "last_name": user.last_name,
-                "phone": user.phone or "",
+                "phone": user.phone_pending or user.phone or "",
                 "skin_type": p.skin_type or "",
                 "concerns": p.concerns,
                 "allergies": ", ".join(p.allergies or []),
@@ -307,6 +310,7 @@ class ProfileForm(NoColonForm):
                 services.user_update(
                     user=self.user,
                     data={"first_name": data["first_name"], "last_name": data["last_name"], "phone": data["phone"]},
+                    ip=self.ip,
                 )
                 services.profile_update(user=self.user, data=profile_data)
         except DomainError as exc:

@@ -7,6 +7,7 @@ import uuid
 import zoneinfo
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -65,7 +66,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     first_name = models.CharField(max_length=150, blank=True)
     last_name = models.CharField(max_length=150, blank=True)
-    phone = models.CharField(max_length=20, blank=True, null=True, unique=True, help_text="E.164, e.g. +33612345678")
+    phone = models.CharField(
+        max_length=20,
+        blank=True,
+        null=True,
+        unique=True,
+        help_text="E.164, e.g. +33612345678. Verified: its owner entered the code sent to it (OTP sign-in, SMS).",
+    )
+    phone_pending = models.CharField(
+        max_length=20, blank=True, null=True, help_text="A number waiting for its confirmation code; not used yet."
+    )
     email_verified = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
@@ -185,10 +195,19 @@ class Notification(models.Model):
 
 
 class OtpCode(models.Model):
-    """A one-time sign-in code sent by SMS. Only a keyed hash of the code is stored."""
+    """A one-time code sent by SMS: to sign in, or to prove a new number is yours. Only a keyed hash is stored."""
+
+    class Purpose(models.TextChoices):
+        LOGIN = "login", "Sign in"
+        VERIFY = "verify", "Confirm a phone number"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     phone = models.CharField(max_length=20, db_index=True)
+    purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.LOGIN)
+    # For VERIFY: the account the number is being confirmed for.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="phone_codes"
+    )
     code_hash = models.CharField(max_length=128)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

@@ -159,8 +159,17 @@ def user_create(
             Consent(user=user, kind="privacy", version=PRIVACY_VERSION, granted=True, ip_address=ip),
         ]
     )
-    transaction.on_commit(lambda: tasks.send_verification_email.delay(str(user.pk)))
+    transaction.on_commit(lambda: _verification_email_best_effort(str(user.pk)))
     return user
+
+
+def _verification_email_best_effort(user_id: str) -> None:
+    """After the account is committed, a broker outage must not turn the 201 into an error (a retry would then answer
+    email_taken): the link can be asked for again from the profile."""
+    try:
+        tasks.send_verification_email.delay(user_id)
+    except Exception:  # noqa: BLE001 - kombu/redis errors: the account exists, the email is what is missing
+        logger.exception("Could not queue the verification email of user %s", user_id)
 
 
 def user_authenticate(*, email: str, password: str, ip: str | None, request=None) -> User:
@@ -231,11 +240,9 @@ def password_changed_notify(*, user: User) -> None:
 
 
 def password_reset_request(*, email: str) -> None:
-    """Queue a reset email when an active account has this email; say nothing either way."""
-    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).only("pk").first()
-    if user is not None:
-        user_id = str(user.pk)
-        transaction.on_commit(lambda: tasks.send_password_reset_email.delay(user_id))
+    """Queue the reset for this address; the worker looks the account up and mails it when there is one. The request
+    does the same work whether an account uses the address or not: same answer, same time."""
+    tasks.send_password_reset_to_address.delay((email or "").strip())
 
 
 def _user_from_uid(uidb64: str) -> User | None:
@@ -282,13 +289,47 @@ def email_verification_confirm(*, uidb64: str, token: str) -> User:
     return user
 
 
-# --- OTP phone sign-in -------------------------------------------------------------------------
+# --- OTP phone sign-in, and confirming a phone number ---------------------------------------------------
+# A number signs in only once its owner proved it is theirs (a code sent to it, entered back): `User.phone` holds
+# verified numbers only; a new one waits in `phone_pending`. No answer says whether a number belongs to an account.
 def _otp_hash(phone: str, code: str) -> str:
     return salted_hmac("accounts.otp", f"{phone}:{code}", algorithm="sha256").hexdigest()
 
 
+def _sms_available(what: str) -> None:
+    from skincare.core.config import feature_enabled
+
+    if not feature_enabled("sms"):
+        raise DomainError(
+            f"{what} needs text messages, which are switched off on this server.",
+            code="feature_disabled",
+            status_code=403,
+        )
+
+
+def otp_code_issue(*, phone: str, purpose: str, user: User | None = None, ip: str | None = None) -> str:
+    """A new 6-digit code for `phone` (earlier live ones of the same purpose die); returns the code to send."""
+    code = f"{secrets.randbelow(10**6):06d}"
+    now = timezone.now()
+    with transaction.atomic():
+        OtpCode.objects.filter(phone=phone, purpose=purpose, used_at__isnull=True, expires_at__gt=now).update(
+            expires_at=now
+        )
+        OtpCode.objects.create(
+            phone=phone,
+            purpose=purpose,
+            user=user,
+            code_hash=_otp_hash(phone, code),
+            created_at=now,
+            expires_at=now + timedelta(seconds=security.OTP_TTL_SECONDS),
+            ip_address=ip,
+        )
+    return code
+
+
 def otp_request(*, phone: str, ip: str | None) -> None:
-    """Send a 6-digit code by SMS to an account's phone. Same answer for unknown numbers (no SMS)."""
+    """Send a sign-in code by SMS to the account with this verified number. The request only validates, counts the
+    limits and queues the work; the worker looks the number up (unknown: no SMS). Same answer, same time."""
     from skincare.core.config import feature_enabled
 
     if not (feature_enabled("otp_login") and feature_enabled("sms")):
@@ -299,21 +340,17 @@ def otp_request(*, phone: str, ip: str | None) -> None:
         )
     phone = _clean_phone(phone)
     security.otp_check_and_count(phone=phone, ip=ip)
+    tasks.send_login_code.delay(phone, ip)
+
+
+def otp_login_code_send(*, phone: str, ip: str | None = None) -> bool:
+    """The worker's half of otp_request: a code by SMS, in the person's language, when an active account has this
+    verified number."""
     user = User.objects.filter(phone=phone, is_active=True).select_related("profile").first()
     if user is None:
         logger.info("OTP requested for a number with no account")
-        return
-    code = f"{secrets.randbelow(10**6):06d}"
-    now = timezone.now()
-    with transaction.atomic():
-        OtpCode.objects.filter(phone=phone, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
-        OtpCode.objects.create(
-            phone=phone,
-            code_hash=_otp_hash(phone, code),
-            created_at=now,
-            expires_at=now + timedelta(seconds=security.OTP_TTL_SECONDS),
-            ip_address=ip,
-        )
+        return False
+    code = otp_code_issue(phone=phone, purpose=OtpCode.Purpose.LOGIN, ip=ip)
     minutes = security.OTP_TTL_SECONDS // 60
     with recipient_language(user):
         body = ngettext(
@@ -322,13 +359,12 @@ def otp_request(*, phone: str, ip: str | None) -> None:
             minutes,
         )
         send_sms(to=phone, body=body % {"code": code, "minutes": minutes})
+    return True
 
 
-def otp_verify(*, phone: str, code: str, ip: str | None) -> User:
-    phone = _clean_phone(phone)
+def _otp_check(otp: OtpCode | None, phone: str, code: str, now) -> OtpCode:
+    """The code's checks (expiry, attempts, the hash in constant time) and its one-time claim."""
     invalid = DomainError(_("The code is not correct."), code="invalid_code")
-    now = timezone.now()
-    otp = OtpCode.objects.filter(phone=phone, used_at__isnull=True).order_by("-created_at").first()
     if otp is None:
         raise invalid
     if otp.expires_at <= now:
@@ -345,10 +381,71 @@ def otp_verify(*, phone: str, code: str, ip: str | None) -> User:
     # Claim the code: only one request can use it.
     if not OtpCode.objects.filter(pk=otp.pk, used_at__isnull=True).update(used_at=now):
         raise invalid
+    return otp
+
+
+def otp_verify(*, phone: str, code: str, ip: str | None) -> User:
+    phone = _clean_phone(phone)
+    now = timezone.now()
+    otp = (
+        OtpCode.objects.filter(phone=phone, purpose=OtpCode.Purpose.LOGIN, used_at__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+    _otp_check(otp, phone, code, now)
     user = User.objects.filter(phone=phone, is_active=True).first()
     if user is None:
-        raise invalid
+        raise DomainError("The code is not correct.", code="invalid_code")
     update_last_login(User, user)
+    return user
+
+
+def phone_verification_send(*, user: User, ip: str | None = None) -> None:
+    """Send a confirmation code to the user's pending number (resend: the same limits as sign-in codes)."""
+    phone = user.phone_pending
+    if not phone:
+        raise DomainError("There is no phone number waiting for confirmation.", code="no_pending_phone")
+    _sms_available("Confirming a phone number")
+    security.otp_check_and_count(phone=phone, ip=ip)
+    user_id = str(user.pk)
+    transaction.on_commit(lambda: tasks.send_phone_confirmation_code.delay(user_id, phone, ip))
+
+
+def phone_confirmation_code_send(*, user_id, phone: str, ip: str | None = None) -> bool:
+    """The worker's half: the code, by SMS, to the number still pending on the account."""
+    user = User.objects.filter(pk=user_id, is_active=True, phone_pending=phone).first()
+    if user is None:
+        return False  # changed or confirmed meanwhile
+    code = otp_code_issue(phone=phone, purpose=OtpCode.Purpose.VERIFY, user=user, ip=ip)
+    minutes = security.OTP_TTL_SECONDS // 60
+    send_sms(to=phone, body=f"Your Skincare code to confirm this number is {code}. It expires in {minutes} minutes.")
+    return True
+
+
+@transaction.atomic
+def phone_confirm(*, user: User, code: str) -> User:
+    """The code sent to the pending number, entered back: the number is the user's. Receiving it proves ownership, so
+    a number another account still lists (a recycled number) moves here; that account is told in its inbox."""
+    phone = user.phone_pending
+    if not phone:
+        raise DomainError("There is no phone number waiting for confirmation.", code="no_pending_phone")
+    otp = (
+        OtpCode.objects.filter(phone=phone, purpose=OtpCode.Purpose.VERIFY, user=user, used_at__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+    _otp_check(otp, phone, code, timezone.now())
+    for previous in User.objects.select_for_update().filter(phone=phone).exclude(pk=user.pk):
+        User.objects.filter(pk=previous.pk).update(phone=None)
+        notification_create(
+            user=previous,
+            kind="account.phone_removed",
+            title="Your phone number was removed",
+            body="Another account confirmed this number with a code sent to it. Add your current number again.",
+            url=reverse("accounts:profile"),
+        )
+    user.phone, user.phone_pending = phone, None
+    user.save(update_fields=["phone", "phone_pending"])
     return user
 
 
@@ -393,18 +490,28 @@ def profile_update(*, user: User, data: dict) -> Profile:
 
 
 @transaction.atomic
-def user_update(*, user: User, data: dict) -> User:
-    fields = [name for name in ("first_name", "last_name", "phone") if name in data]
+def user_update(*, user: User, data: dict, ip: str | None = None) -> User:
+    """Names change at once. A phone number is not taken on trust: a new one waits in `phone_pending` and a code is
+    sent to it (phone_confirm makes it the account's); the answer is the same whether another account has it or not.
+    An empty number removes both."""
+    fields = [name for name in ("first_name", "last_name") if name in data]
     for name in fields:
-        setattr(user, name, data[name] or ("" if name != "phone" else None))
-    if "phone" in fields and user.phone:
-        user.phone = _clean_phone(user.phone)
-        if User.objects.filter(phone=user.phone).exclude(pk=user.pk).exists():
-            raise DomainError(
-                _("This phone number is used by another account."),
-                code="phone_taken",
-                errors={"phone": [_("This phone number is used by another account.")]},
-            )
+        setattr(user, name, data[name] or "")
+    if "phone" in data:
+        phone = _clean_phone(data["phone"]) if data["phone"] else None
+        if phone is None:
+            user.phone = user.phone_pending = None
+            fields += ["phone", "phone_pending"]
+        elif phone == user.phone:
+            if user.phone_pending:
+                user.phone_pending = None
+                fields.append("phone_pending")
+        elif phone != user.phone_pending:
+            user.phone_pending = phone
+            fields.append("phone_pending")
+            user.save(update_fields=fields)
+            phone_verification_send(user=user, ip=ip)
+            return user
     if fields:
         user.save(update_fields=fields)
     return user

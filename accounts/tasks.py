@@ -41,6 +41,31 @@ def send_password_reset_email(user_id: str) -> bool:
 
 
 @shared_task(acks_late=True, **RETRY_KWARGS)
+def send_password_reset_to_address(email: str) -> bool:
+    """A reset link to the active account with this address, if any: the lookup happens here, in the worker, so the
+    request answers in the same time whether an account exists or not."""
+    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).only("pk").first()
+    if user is None:
+        return False
+    return send_password_reset_email(str(user.pk))
+
+
+@shared_task(acks_late=True, **RETRY_KWARGS)
+def send_login_code(phone: str, ip: str | None = None) -> bool:
+    """A sign-in code by SMS to the account with this verified number, if any (looked up here, not in the request)."""
+    from .services import otp_login_code_send
+
+    return otp_login_code_send(phone=phone, ip=ip)
+
+
+@shared_task(acks_late=True, **RETRY_KWARGS)
+def send_phone_confirmation_code(user_id: str, phone: str, ip: str | None = None) -> bool:
+    from .services import phone_confirmation_code_send
+
+    return phone_confirmation_code_send(user_id=user_id, phone=phone, ip=ip)
+
+
+@shared_task(acks_late=True, **RETRY_KWARGS)
 def send_verification_email(user_id: str) -> bool:
     user = User.objects.filter(pk=user_id, is_active=True, email_verified=False).select_related("profile").first()
     if user is None:

@@ -13,6 +13,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("profile/verify-email/", views.verify_email_send, name="verify-email-send"),
+    path("profile/phone/confirm/", views.phone_confirm, name="phone-confirm"),
+    path("profile/phone/resend/", views.phone_resend, name="phone-resend"),
     path("verify-email/<uidb64>/<token>/", views.verify_email, name="verify-email"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(

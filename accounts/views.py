@@ -117,6 +117,31 @@ def profile(request):
 
 @login_required
 @require_POST
+def phone_confirm(request):
+    """The code texted to the pending number, entered on the profile page."""
+    try:
+        services.phone_confirm(user=request.user, code=(request.POST.get("code") or "").strip())
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "Your phone number is confirmed. You can sign in with a code by SMS.")
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def phone_resend(request):
+    try:
+        services.phone_verification_send(user=request.user, ip=client_ip(request))
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "A new code is on its way by SMS.")
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
 def verify_email_send(request):
     if services.email_verification_send(user=request.user):
         messages.success(request, _("We sent a confirmation link to %(email)s.") % {"email": request.user.email})

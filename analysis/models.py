@@ -72,6 +72,12 @@ class SkinAnalysis(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)  # indexed with created_at
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # The claim's lease: the attempt that holds the row while `processing`, its worker ("host pid"), and its last sign
+    # of life. A worker renews heartbeat_at every few seconds; a row whose heartbeat is older than the lease belongs
+    # to a dead worker and may be taken over by a new attempt. Only the holder of `attempt` may store a result.
+    attempt = models.UUIDField(null=True, blank=True, editable=False)
+    claimed_by = models.CharField(max_length=120, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
     completed_at = models.DateTimeField(null=True, blank=True)
     image = models.FileField(upload_to=analysis_image_path, max_length=255, blank=True, help_text="Empty once deleted")
     overlay = models.FileField(upload_to=analysis_overlay_path, max_length=255, null=True, blank=True)

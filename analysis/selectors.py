@@ -27,6 +27,7 @@ def analysis_history(*, user) -> QuerySet[SkinAnalysis]:
     return (
         SkinAnalysis.objects.owned_by(user)
         .select_related("model_version")
+        .defer("landmarks", "regions")  # 478 points and the region outlines: not in the list, the bulk of each row
         .annotate(lesion_count=Count("lesions"))
         .order_by("-created_at", "-id")
     )

@@ -11,10 +11,14 @@ import io
 import logging
 import threading
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import async_to_sync
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -24,7 +28,7 @@ from PIL import Image
 
 from domain import uploads as domain_uploads
 from domain import vocabulary as vocab
-from skincare.core import intake
+from skincare.core import intake, leases
 from skincare.core.context_processors import DISCLAIMER as SITE_DISCLAIMER
 from skincare.core.errors import DomainError
 
@@ -39,7 +43,11 @@ logger = logging.getLogger(__name__)
 
 DISCLAIMER = SITE_DISCLAIMER
 SKIN_TYPES = vocab.SKIN_TYPE_KEYS
-STALE_PROCESSING_SECONDS = 300  # a "processing" row older than this was left by a dead worker
+# The claim's lease (see analysis_claim): a worker renews it every HEARTBEAT_SECONDS while it works; a "processing"
+# row whose last heartbeat is older than LEASE_SECONDS was left by a dead worker and may be taken over.
+LEASE_SECONDS = 20
+HEARTBEAT_SECONDS = 5
+STALE_PROCESSING_SECONDS = LEASE_SECONDS  # kept for callers of the old name
 
 
 # --- configuration -----------------------------------------------------------------------------
@@ -334,32 +342,112 @@ def active_model_version() -> ModelVersion | None:
     return ModelVersion.objects.filter(is_active=True).first()
 
 
-def analysis_claim(analysis_id) -> bool:
-    """queued → processing with one conditional UPDATE; False when another delivery already has it.
+def lease_expired() -> Q:
+    """Processing rows left by a dead worker (skincare.core.leases)."""
+    return leases.expired(timezone.timedelta(seconds=LEASE_SECONDS), fallback="started_at")
 
-    A row left in `processing` by a dead worker for longer than STALE_PROCESSING_SECONDS is reclaimed.
-    """
+
+def analysis_claim(analysis_id, *, worker: str = "") -> uuid.UUID | None:
+    """Take the row for one attempt with one conditional UPDATE: queued → processing, or a processing row whose lease
+    expired (its worker died: no heartbeat for LEASE_SECONDS). Returns the attempt token, or None when the row is
+    done, failed, or held by a live attempt (a duplicate delivery then does nothing)."""
     now = timezone.now()
-    stale = now - timezone.timedelta(seconds=STALE_PROCESSING_SECONDS)
-    return bool(
+    attempt = uuid.uuid4()
+    taken = (
         SkinAnalysis.objects.filter(pk=analysis_id)
-        .filter(Q(status=SkinAnalysis.Status.QUEUED) | Q(status=SkinAnalysis.Status.PROCESSING, started_at__lt=stale))
-        .update(status=SkinAnalysis.Status.PROCESSING, started_at=now)
+        .filter(Q(status=SkinAnalysis.Status.QUEUED) | (Q(status=SkinAnalysis.Status.PROCESSING) & lease_expired()))
+        .update(
+            status=SkinAnalysis.Status.PROCESSING,
+            started_at=now,
+            heartbeat_at=now,
+            attempt=attempt,
+            claimed_by=worker[:120],
+        )
+    )
+    return attempt if taken else None
+
+
+def analysis_heartbeat(analysis_id, *, attempt: uuid.UUID) -> bool:
+    """Renew the attempt's lease; False when the attempt no longer holds the row (it was taken over, or finished)."""
+    return leases.renew(
+        SkinAnalysis.objects.filter(pk=analysis_id, attempt=attempt, status=SkinAnalysis.Status.PROCESSING)
     )
 
 
-def analysis_release(analysis_id) -> None:
-    """Give a claimed row back to the queue (before a retry of a transient error)."""
-    SkinAnalysis.objects.filter(pk=analysis_id, status=SkinAnalysis.Status.PROCESSING).update(
-        status=SkinAnalysis.Status.QUEUED, started_at=None
+def analysis_lease_wait(analysis_id) -> float | None:
+    """Seconds until a live attempt's lease on the row expires; None when no attempt holds it (done, failed, queued)."""
+    return leases.seconds_left(
+        SkinAnalysis.objects.filter(pk=analysis_id, status=SkinAnalysis.Status.PROCESSING),
+        timezone.timedelta(seconds=LEASE_SECONDS),
+        fallback="started_at",
     )
 
 
-def analysis_fail(*, analysis_id, code: str, detail: str, quality: dict | None = None) -> SkinAnalysis | None:
+class _HeartbeatThread(threading.Thread):
+    """Renews one attempt's lease every HEARTBEAT_SECONDS until stopped, on its own database connection. It dies with
+    its process: that is how a killed worker's lease runs out."""
+
+    def __init__(self, analysis_id, attempt: uuid.UUID) -> None:
+        super().__init__(name=f"heartbeat-{analysis_id}", daemon=True)
+        self.analysis_id, self.attempt = analysis_id, attempt
+        self.halt = threading.Event()
+
+    def run(self) -> None:
+        from django.db import connection
+
+        try:
+            while not self.halt.wait(HEARTBEAT_SECONDS):
+                if not analysis_heartbeat(self.analysis_id, attempt=self.attempt):
+                    logger.warning("Analysis %s: attempt %s lost its lease", self.analysis_id, self.attempt)
+                    return
+        except Exception:  # noqa: BLE001 - a missed beat is not fatal; the lease simply runs out
+            logger.warning("Analysis %s: heartbeat failed", self.analysis_id, exc_info=True)
+        finally:
+            connection.close()
+
+
+@contextmanager
+def analysis_lease(analysis_id, attempt: uuid.UUID) -> Iterator[None]:
+    """Keep an attempt's lease alive while the block runs (a background heartbeat; none under eager Celery, where
+    there is no separate worker that could die)."""
+    thread = None if settings.CELERY_TASK_ALWAYS_EAGER else _HeartbeatThread(analysis_id, attempt)
+    if thread is not None:
+        thread.start()
+    try:
+        yield
+    finally:
+        if thread is not None:
+            thread.halt.set()
+            thread.join(timeout=HEARTBEAT_SECONDS + 5)
+
+
+def analysis_release(analysis_id, *, attempt: uuid.UUID | None = None) -> None:
+    """Give a claimed row back to the queue (before a retry of a transient error); only the attempt's own claim."""
+    qs = SkinAnalysis.objects.filter(pk=analysis_id, status=SkinAnalysis.Status.PROCESSING)
+    if attempt is not None:
+        qs = qs.filter(attempt=attempt)
+    qs.update(status=SkinAnalysis.Status.QUEUED, started_at=None, heartbeat_at=None, attempt=None)
+
+
+def _holds(analysis: SkinAnalysis, attempt: uuid.UUID | None) -> bool:
+    """Whether `attempt` may write the row's outcome (no attempt given: a caller outside the worker path)."""
+    if attempt is None:
+        return True
+    if analysis.attempt == attempt and analysis.status == SkinAnalysis.Status.PROCESSING:
+        return True
+    logger.warning("Analysis %s: attempt %s no longer holds the row; its outcome is dropped", analysis.pk, attempt)
+    return False
+
+
+def analysis_fail(
+    *, analysis_id, code: str, detail: str, quality: dict | None = None, attempt: uuid.UUID | None = None
+) -> SkinAnalysis | None:
     with transaction.atomic():
         analysis = SkinAnalysis.objects.select_for_update().filter(pk=analysis_id).first()
         if analysis is None:
             return None
+        if not _holds(analysis, attempt):
+            return analysis
         analysis.status = SkinAnalysis.Status.FAILED
         analysis.error_code = code[:50]
         analysis.error_detail = detail
@@ -375,14 +463,22 @@ def analysis_fail(*, analysis_id, code: str, detail: str, quality: dict | None =
     return analysis
 
 
-def analysis_run(*, analysis_id) -> SkinAnalysis | None:
-    """The inference task's body: claim, analyse, store everything in one transaction, push the status.
+def analysis_run(*, analysis_id, attempt: uuid.UUID | None = None) -> SkinAnalysis | None:
+    """The inference task's body: claim (unless the caller holds `attempt`), analyse under the lease's heartbeat, store
+    everything in one transaction if the attempt still holds the row, push the status.
 
     Client-caused failures (quality gate, unreadable image) end as `failed` with a code, never raise.
     Transient errors (storage, database) raise so that the task retries.
     """
-    if not analysis_claim(analysis_id):
-        return None
+    if attempt is None:
+        attempt = analysis_claim(analysis_id)
+        if attempt is None:
+            return None
+    with analysis_lease(analysis_id, attempt):
+        return _analyse(analysis_id, attempt)
+
+
+def _analyse(analysis_id, attempt: uuid.UUID) -> SkinAnalysis | None:
     analysis = SkinAnalysis.objects.get(pk=analysis_id)
     push_status(analysis)
 
@@ -395,7 +491,9 @@ def analysis_run(*, analysis_id) -> SkinAnalysis | None:
     try:
         image = load_image(data)
     except ValueError as exc:
-        return analysis_fail(analysis_id=analysis_id, code="not_an_image", detail=f"The photo could not be read: {exc}")
+        return analysis_fail(
+            analysis_id=analysis_id, code="not_an_image", detail=f"The photo could not be read: {exc}", attempt=attempt
+        )
     version = active_model_version()
     predictor = None
     if version is not None:
@@ -413,16 +511,21 @@ def analysis_run(*, analysis_id) -> SkinAnalysis | None:
             code=issue.code if issue else exc.code,
             detail=issue.message if issue else "The photo did not pass the quality check.",
             quality=quality_report_dict(exc.report),
+            attempt=attempt,
         )
     except ValueError as exc:
-        return analysis_fail(analysis_id=analysis_id, code="analysis_failed", detail=str(exc)[:500])
+        return analysis_fail(analysis_id=analysis_id, code="analysis_failed", detail=str(exc)[:500], attempt=attempt)
     elapsed_ms = int((time.perf_counter() - started) * 1000)
-    return _store_result(analysis_id, result, version if result.model is not None else None, elapsed_ms)
+    return _store_result(analysis_id, result, version if result.model is not None else None, elapsed_ms, attempt)
 
 
-def _store_result(analysis_id, result, version: ModelVersion | None, elapsed_ms: int) -> SkinAnalysis:
+def _store_result(
+    analysis_id, result, version: ModelVersion | None, elapsed_ms: int, attempt: uuid.UUID | None = None
+) -> SkinAnalysis:
     with transaction.atomic():
         analysis = SkinAnalysis.objects.select_for_update().get(pk=analysis_id)
+        if not _holds(analysis, attempt):  # taken over after this attempt's lease ran out: the holder stores
+            return analysis
         analysis.lesions.all().delete()
         old_overlay = analysis.overlay.name if analysis.overlay else None
         analysis.status = SkinAnalysis.Status.DONE

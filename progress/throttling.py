@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from rest_framework.throttling import SimpleRateThrottle
+from skincare.core.throttling import AddressRateThrottle
 
-REPORT_RATE = "10/hour"
+REPORT_RATE = "10/hour"  # the default of THROTTLE_SHARE_REPORT
 
 
-class ShareReportThrottle(SimpleRateThrottle):
-    """10 reports an hour per client address, signed in or not. Works on DRF and plain Django requests."""
+class ShareReportThrottle(AddressRateThrottle):
+    """10 reports an hour per client address (THROTTLE_SHARE_REPORT), signed in or not. Works on DRF and plain Django
+    requests."""
 
     scope = "share_report"
-    rate = REPORT_RATE
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

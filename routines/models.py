@@ -221,6 +221,10 @@ class ReminderDelivery(models.Model):
     local_date = models.DateField()
     scheduled_for = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # The sender's lease while `sending` (as for analyses): the attempt, and its last sign of life. A sender whose
+    # heartbeat is older than the lease died; another takes the delivery over and finishes the channels left.
+    attempt = models.UUIDField(null=True, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

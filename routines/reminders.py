@@ -10,13 +10,20 @@ How exactly-once holds:
   whose unique key is (user, routine, period, local date). A second dispatcher, a retry or a restart hits
   the unique constraint and sends nothing.
 - Sending happens after the claim commits, in `send_reminder` (a Celery task per delivery); the claim
-  PENDING → SENDING is one conditional UPDATE, and each channel gets its own unique row before it is sent.
-  A delivery whose task never ran (broker down, worker killed) is picked up again by the next dispatch.
+  PENDING → SENDING is one conditional UPDATE that also takes a lease (an attempt token and a heartbeat renewed
+  before each channel), and each channel gets its own unique row before it is sent. The in-app inbox row and its
+  channel row are written in one transaction.
+- A sender that dies (its pool process or its whole worker killed) stops renewing its lease: after SEND_LEASE the
+  re-delivered task, or the next dispatch, takes the delivery over and finishes the channels not yet handled. A channel
+  the dead sender had started but not recorded (an email or SMS cut off mid-send) is marked failed ("interrupted"),
+  never sent again: nothing is ever sent twice. A delivery whose task never ran (broker down) is picked up again by
+  the next dispatch.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
@@ -30,6 +37,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from accounts.selectors import reminder_times
+from skincare.core import leases
 from skincare.core.i18n import recipient_language
 
 from .models import ChannelDelivery, ReminderDelivery, Routine, ShelfItem
@@ -64,7 +72,7 @@ def send_time(profile, period: str, config=None) -> time:
 BATCH_SIZE = 200
 RESYNC_BATCHES = 5
 STALE_PENDING = timedelta(minutes=2)
-STALE_SENDING = timedelta(minutes=10)
+SEND_LEASE = timedelta(seconds=20)  # a sender silent for this long died: its delivery may be taken over
 CHANNELS = ("in_app", "email", "sms")
 INTERRUPTING = {"email", "sms"}  # held back during quiet hours; the in-app inbox is not an interruption
 
@@ -232,13 +240,17 @@ def _claim_shelf(now: datetime, batch_size: int, stats: dict, config) -> list:
     return claimed
 
 
+def _sender_dead(now: datetime) -> Q:
+    """Deliveries left `sending` by a sender that died (skincare.core.leases)."""
+    return Q(status=ReminderDelivery.Status.SENDING) & leases.expired(SEND_LEASE, fallback="created_at", now=now)
+
+
 def _retry_stale(now: datetime, batch_size: int) -> list:
-    """Deliveries whose send never happened (the task was lost) or stopped half-way (worker killed)."""
-    ReminderDelivery.objects.filter(status=ReminderDelivery.Status.SENDING, created_at__lt=now - STALE_SENDING).update(
-        status=ReminderDelivery.Status.PENDING
-    )
+    """Deliveries whose send never happened (the task was lost) or stopped half-way (its sender died)."""
     return list(
-        ReminderDelivery.objects.filter(status=ReminderDelivery.Status.PENDING, created_at__lt=now - STALE_PENDING)
+        ReminderDelivery.objects.filter(
+            Q(status=ReminderDelivery.Status.PENDING, created_at__lt=now - STALE_PENDING) | _sender_dead(now)
+        )
         .order_by("created_at")
         .values_list("pk", flat=True)[:batch_size]
     )
@@ -349,12 +361,53 @@ def _send(channel: str, user, title: str, body: str, url: str, data: dict) -> No
         send_sms(to=user.phone, body=f"{title}. {body}"[:320])
 
 
-def delivery_send(*, delivery_id, now: datetime | None = None) -> bool:
+def delivery_claim_send(delivery_id) -> uuid.UUID | None:
+    """PENDING → SENDING for one attempt, or take over a dead sender's delivery; None if sent or held by a live one."""
+    now = timezone.now()
+    attempt = uuid.uuid4()
+    taken = (
+        ReminderDelivery.objects.filter(pk=delivery_id)
+        .filter(Q(status=ReminderDelivery.Status.PENDING) | _sender_dead(now))
+        .update(status=ReminderDelivery.Status.SENDING, attempt=attempt, heartbeat_at=now)
+    )
+    return attempt if taken else None
+
+
+def delivery_heartbeat(delivery_id, *, attempt: uuid.UUID) -> bool:
+    """Renew the sender's lease; False when another attempt took the delivery over."""
+    return leases.renew(
+        ReminderDelivery.objects.filter(pk=delivery_id, attempt=attempt, status=ReminderDelivery.Status.SENDING)
+    )
+
+
+def delivery_lease_wait(delivery_id) -> float | None:
+    """Seconds until a live sender's lease on the delivery ends; None when nobody is sending it."""
+    return leases.seconds_left(
+        ReminderDelivery.objects.filter(pk=delivery_id, status=ReminderDelivery.Status.SENDING),
+        SEND_LEASE,
+        fallback="created_at",
+    )
+
+
+def _channel_row(delivery: ReminderDelivery, channel: str, status: str, detail: str = "") -> ChannelDelivery | None:
+    """This attempt's row for the channel, or None when an earlier attempt handled it. A row an earlier (dead) sender
+    left `sending` was cut off mid-send: it is marked failed, not sent again."""
+    try:
+        with transaction.atomic():
+            return ChannelDelivery.objects.create(delivery=delivery, channel=channel, status=status, detail=detail)
+    except IntegrityError:
+        ChannelDelivery.objects.filter(
+            delivery=delivery, channel=channel, status=ChannelDelivery.Status.SENDING
+        ).update(status=ChannelDelivery.Status.FAILED, detail="interrupted: the sender died; not repeated")
+        return None
+
+
+def delivery_send(*, delivery_id, now: datetime | None = None, attempt: uuid.UUID | None = None) -> bool:
     """Send one claimed reminder on every channel the person allows. Safe to call twice."""
-    if not ReminderDelivery.objects.filter(pk=delivery_id, status=ReminderDelivery.Status.PENDING).update(
-        status=ReminderDelivery.Status.SENDING
-    ):
-        return False  # someone else is sending (or sent) it
+    if attempt is None:
+        attempt = delivery_claim_send(delivery_id)
+        if attempt is None:
+            return False  # someone else is sending (or sent) it
     delivery = ReminderDelivery.objects.select_related("user", "user__profile", "routine", "shelf_item").get(
         pk=delivery_id
     )
@@ -381,13 +434,22 @@ def delivery_send(*, delivery_id, now: datetime | None = None) -> bool:
                 status = ChannelDelivery.Status.UNAVAILABLE
             else:
                 status = ChannelDelivery.Status.SENDING
-            try:
-                with transaction.atomic():
-                    row = ChannelDelivery.objects.create(delivery=delivery, channel=channel, status=status)
-            except IntegrityError:
-                continue  # this channel was already handled by an earlier attempt
-            if status != ChannelDelivery.Status.SENDING:
+            if not delivery_heartbeat(delivery.pk, attempt=attempt):
+                logger.warning("Reminder %s: attempt %s lost its lease; the new sender goes on", delivery.pk, attempt)
+                return False
+            if status == ChannelDelivery.Status.SENDING and channel == "in_app":
+                # The inbox is our own database: its row and the channel's row commit together, or neither does.
+                try:
+                    with transaction.atomic():
+                        if _channel_row(delivery, channel, ChannelDelivery.Status.SENT) is not None:
+                            _send(channel, user, title, body, url, data)
+                except Exception as exc:  # noqa: BLE001 - one channel failing must not stop the others
+                    logger.warning("Reminder %s on %s failed", delivery.pk, channel, exc_info=True)
+                    _channel_row(delivery, channel, ChannelDelivery.Status.FAILED, str(exc)[:255])
                 continue
+            row = _channel_row(delivery, channel, status)
+            if row is None or status != ChannelDelivery.Status.SENDING:
+                continue  # handled by an earlier attempt, or nothing to send on this channel
             try:
                 _send(channel, user, title, body, url, data)
                 row.status = ChannelDelivery.Status.SENT
@@ -395,5 +457,7 @@ def delivery_send(*, delivery_id, now: datetime | None = None) -> bool:
                 logger.warning("Reminder %s on %s failed", delivery.pk, channel, exc_info=True)
                 row.status, row.detail = ChannelDelivery.Status.FAILED, str(exc)[:255]
             row.save(update_fields=["status", "detail"])
-    ReminderDelivery.objects.filter(pk=delivery.pk).update(status=ReminderDelivery.Status.SENT, sent_at=now)
+    ReminderDelivery.objects.filter(pk=delivery.pk, attempt=attempt).update(
+        status=ReminderDelivery.Status.SENT, sent_at=now
+    )
     return True

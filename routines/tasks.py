@@ -12,8 +12,16 @@ def dispatch_reminders() -> dict:
     return reminders_dispatch()
 
 
-@shared_task(name="routines.tasks.send_reminder", acks_late=True, **RETRY_KWARGS)
-def send_reminder(delivery_id: str) -> bool:
-    from .reminders import delivery_send
+@shared_task(name="routines.tasks.send_reminder", bind=True, acks_late=True, **RETRY_KWARGS)
+def send_reminder(self, delivery_id: str) -> bool:
+    """One delivery. A re-delivery after its sender died (the message is re-queued at once) finds the dead sender's
+    lease still running for a few seconds: it looks again when the lease ends and then finishes the delivery."""
+    from .reminders import delivery_claim_send, delivery_lease_wait, delivery_send
 
-    return delivery_send(delivery_id=delivery_id)
+    attempt = delivery_claim_send(delivery_id)
+    if attempt is None:
+        wait = delivery_lease_wait(delivery_id)
+        if wait is not None and self.request.retries < self.max_retries:
+            raise self.retry(countdown=wait + 1)
+        return False
+    return delivery_send(delivery_id=delivery_id, attempt=attempt)

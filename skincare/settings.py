@@ -56,7 +56,13 @@ MEDIA_MASTER_KEY = env("MEDIA_MASTER_KEY", default=None) or _local_media_master_
 MEDIA_MASTER_KEYS_PREVIOUS = env.list("MEDIA_MASTER_KEYS_PREVIOUS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The port the web server listens on (`make run` sets WEB_PORT for every process it starts, since honcho gives each
+# process its own PORT); links the app writes (emails, QR codes) follow it unless SITE_URL is set.
+WEB_PORT = env.int("WEB_PORT", default=env.int("PORT", default=8000))
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{WEB_PORT}").rstrip("/")
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks). Everyone else's header is ignored:
+# the client's address is the TCP peer. The server command passes the same list to --forwarded-allow-ips.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 INSTALLED_APPS = [
     "daphne" if env.bool("USE_DAPHNE", default=False) else "channels",
@@ -136,8 +142,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL: psycopg's connection pool, one per process, bounded. Under ASGI a persistent connection per request
+    # thread (CONN_MAX_AGE > 0) exhausts max_connections in seconds; a pool caps each process at DB_POOL_MAX_SIZE
+    # and waits up to DB_POOL_TIMEOUT s for a free connection (then 503 service_unavailable). The bound to keep under
+    # PostgreSQL's max_connections: (web processes + worker processes + beat) x DB_POOL_MAX_SIZE (README: Scaling).
+    # DB_POOL=0 turns it off (then CONN_MAX_AGE applies); DATABASE_PGBOUNCER=1 when PgBouncer (transaction mode)
+    # sits in between: no server-side cursors and no prepared statements, which transaction pooling cannot keep.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if env.bool("DB_POOL", default=True):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # required by the pool: connections go back to it after a request
+        _options["pool"] = {
+            "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
+            "max_size": env.int("DB_POOL_MAX_SIZE", default=4),
+            "timeout": env.float("DB_POOL_TIMEOUT", default=5.0),
+            "max_idle": env.float("DB_POOL_MAX_IDLE", default=300.0),
+            "max_lifetime": env.float("DB_POOL_MAX_LIFETIME", default=3600.0),
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+    if env.bool("DATABASE_PGBOUNCER", default=False):
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _options["prepare_threshold"] = None
+    _options.setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
+    # Who holds each connection, in pg_stat_activity (e.g. DB_APPLICATION_NAME=skincare-web in the web service).
+    _options.setdefault("application_name", env("DB_APPLICATION_NAME", default="skincare"))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # with the pool: each connection is checked when taken
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
@@ -158,7 +187,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "skincare.core.cache.RedisCache",  # Django's, with one connection pool per process
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_PREFIX", default="skincare"),
         }
@@ -241,7 +270,8 @@ else:
 DEFAULT_STORAGE = {"BACKEND": "privacy.storage.EncryptedStorage", "OPTIONS": {"inner": _MEDIA_BACKEND}}
 STORAGES = {
     "default": DEFAULT_STORAGE,
-    "staticfiles": {"BACKEND": env("STATICFILES_BACKEND", default="whitenoise.storage.CompressedStaticFilesStorage")},
+    # Hashed names (collectstatic): whitenoise serves them with a far-future, immutable Cache-Control.
+    "staticfiles": {"BACKEND": env("STATICFILES_BACKEND", default="skincare.core.storage.StaticFilesStorage")},
 }
 SIGNED_URL_MAX_AGE = env.int("SIGNED_URL_MAX_AGE", default=600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 15 * 1024 * 1024  # JSON uploads carry base64 images (10 MB * 4/3)
@@ -274,8 +304,11 @@ REST_FRAMEWORK = {
         "otp": env("THROTTLE_OTP", default="5/min"),
         "upload": env("THROTTLE_UPLOAD", default="20/min"),
         "password_reset": env("THROTTLE_PASSWORD_RESET", default="5/min"),
+        "share_report": env("THROTTLE_SHARE_REPORT", default="10/hour"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # DRF's own get_ident would believe anyone's X-Forwarded-For; ours read skincare.core.clientip (TRUSTED_PROXIES).
+    "NUM_PROXIES": 0,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SIMPLE_JWT = {
@@ -302,6 +335,10 @@ SPECTACULAR_SETTINGS = {
         "skincare.core.schema.drop_trailing_slash_duplicates",
         "skincare.core.schema.drop_shadowed_routes",
     ],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "skincare.core.schema.add_error_responses",
+    ],
     # One name per shared choice set, so clients get stable enum names across endpoints.
     "ENUM_NAME_OVERRIDES": {
         "TrafficLightEnum": ["green", "yellow", "red"],
@@ -317,7 +354,9 @@ SPECTACULAR_SETTINGS = {
 # --- security -------------------------------------------------------------------------------
 LOGIN_LOCKOUT_ATTEMPTS = env.int("LOGIN_LOCKOUT_ATTEMPTS", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# No SECURE_PROXY_SSL_HEADER: Django would believe X-Forwarded-Proto from anyone. The ASGI server (scripts/web.sh)
+# takes the scheme from X-Forwarded-Proto only when the peer is one of TRUSTED_PROXIES (--forwarded-allow-ips).
+SECURE_PROXY_SSL_HEADER = None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)

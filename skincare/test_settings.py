@@ -29,7 +29,7 @@ STORAGES = {
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "skincare.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"test-{os.getpid()}",
         }
@@ -46,5 +46,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.mkdtemp(prefix="skincare-test-db-"), "test.sqlite3")}  # noqa: F405
 
 # Close connections after each request: live-server threads and killed subprocesses must not keep
-# the PostgreSQL test database busy at teardown.
+# the PostgreSQL test database busy at teardown. The pool is tested through the real server and workers
+# (live tests run the production settings); in-process tests use plain connections, which pytest-django's
+# per-test transactions and database teardown expect.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+DATABASES["default"].get("OPTIONS", {}).pop("pool", None)  # noqa: F405

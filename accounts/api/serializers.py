@@ -11,9 +11,10 @@ from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from accounts import selectors, validators
 from accounts.models import SKIN_TYPES, Consent, Notification, Profile, User
 from accounts.services import PROFILE_FIELDS
+from skincare.core.serializers import BuiltFieldsCacheMixin
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(BuiltFieldsCacheMixin, serializers.ModelSerializer):
     is_read = serializers.SerializerMethodField()
 
     class Meta:
@@ -40,7 +41,7 @@ def _hhmm(value) -> str:
     return value.strftime("%H:%M")
 
 
-class ProfileSerializer(serializers.ModelSerializer):
+class ProfileSerializer(BuiltFieldsCacheMixin, serializers.ModelSerializer):
     skin_type = serializers.ChoiceField(choices=SKIN_TYPES, allow_null=True, required=False)
     concerns = serializers.ListField(child=serializers.CharField(), required=False)
     allergies = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
@@ -109,13 +110,27 @@ class ProfileSerializer(serializers.ModelSerializer):
         return value
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(BuiltFieldsCacheMixin, serializers.ModelSerializer):
     profile = ProfileSerializer(read_only=True)
 
     class Meta:
         model = User
-        fields = ["id", "email", "first_name", "last_name", "date_joined", "profile", "phone", "email_verified"]
+        fields = [
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "date_joined",
+            "profile",
+            "phone",
+            "phone_pending",
+            "email_verified",
+        ]
         read_only_fields = fields
+        extra_kwargs = {
+            "phone": {"help_text": "The verified number (OTP sign-in, SMS reminders), or null."},
+            "phone_pending": {"help_text": "A new number waiting for the code sent to it (POST auth/phone/confirm)."},
+        }
 
 
 class UserUpdateSerializer(serializers.Serializer):
@@ -192,6 +207,10 @@ class EmailConfirmSerializer(serializers.Serializer):
 
 class OtpRequestSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=32)
+
+
+class PhoneConfirmSerializer(serializers.Serializer):
+    code = serializers.RegexField(r"^\d{6}$", error_messages={"invalid": "The code is 6 digits."})
 
 
 class OtpVerifySerializer(serializers.Serializer):

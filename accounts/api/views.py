@@ -83,13 +83,20 @@ class LogoutView(APIView):
 class MeView(APIView):
     @extend_schema(responses=s.UserSerializer, tags=["auth"])
     def get(self, request):
-        selectors.profile_for_user(user=request.user)
-        return Response(s.UserSerializer(selectors.user_with_profile(user_id=request.user.pk)).data)
+        selectors.profile_for_user(user=request.user)  # read with the user by the authentication; made if missing
+        return Response(s.UserSerializer(request.user).data)
 
-    @extend_schema(request=s.UserUpdateSerializer, responses=s.UserSerializer, tags=["auth"])
+    @extend_schema(
+        request=s.UserUpdateSerializer,
+        responses=s.UserSerializer,
+        tags=["auth"],
+        description="Names change at once. A new `phone` is not used until confirmed: it shows as `phone_pending` "
+        "and a code is sent to it by SMS (POST auth/phone/confirm). The answer is the same whether or not the number "
+        "is another account's.",
+    )
     def patch(self, request):
         data = _valid(s.UserUpdateSerializer, request, partial=True)
-        services.user_update(user=request.user, data=data)
+        services.user_update(user=request.user, data=data, ip=client_ip(request))
         selectors.profile_for_user(user=request.user)
         return Response(s.UserSerializer(selectors.user_with_profile(user_id=request.user.pk)).data)
 
@@ -191,6 +198,29 @@ class OtpRequestView(APIView):
             {"detail": "If this number belongs to an account, a code is on its way by SMS."},
             status=status.HTTP_202_ACCEPTED,
         )
+
+
+class PhoneConfirmView(APIView):
+    throttle_classes = SCOPED_THROTTLES
+    throttle_scope = "otp"
+
+    @extend_schema(request=s.PhoneConfirmSerializer, responses={200: s.UserSerializer}, tags=["auth"])
+    def post(self, request):
+        """The code sent to `phone_pending`: the number becomes the account's verified `phone`."""
+        data = _valid(s.PhoneConfirmSerializer, request)
+        services.phone_confirm(user=request.user, code=data["code"])
+        return Response(s.UserSerializer(selectors.user_with_profile(user_id=request.user.pk)).data)
+
+
+class PhoneResendView(APIView):
+    throttle_classes = SCOPED_THROTTLES
+    throttle_scope = "otp"
+
+    @extend_schema(request=None, responses={202: s.MessageSerializer}, tags=["auth"])
+    def post(self, request):
+        """Send the confirmation code to `phone_pending` again (the sign-in codes' cooldown and limits apply)."""
+        services.phone_verification_send(user=request.user, ip=client_ip(request))
+        return Response({"detail": "A new code is on its way by SMS."}, status=status.HTTP_202_ACCEPTED)
 
 
 class OtpVerifyView(APIView):

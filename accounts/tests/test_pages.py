@@ -187,13 +187,17 @@ def test_profile_validation_errors_are_shown(client, user, field, value, message
     assert Profile.objects.get(user=user).timezone == "UTC"
 
 
-def test_profile_phone_taken(client, user, other_user):
+def test_profile_phone_of_another_account_gets_the_same_answer(client, user, other_user):
+    """The page says nothing about whose number it is: it waits for its code, as any new number does."""
     other_user.phone = "+33612345678"
     other_user.save()
     client.force_login(user)
-    response = client.post(reverse("accounts:profile"), profile_data(phone="+33612345678"))
-    assert response.status_code == 400
-    assert "used by another account" in response.content.decode()
+    response = client.post(reverse("accounts:profile"), profile_data(phone="+33612345678"), follow=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "used by another account" not in html and "Confirm +33612345678" in html
+    user.refresh_from_db()
+    assert (user.phone, user.phone_pending) == (None, "+33612345678")
 
 
 # --- password reset pages ----------------------------------------------------------------------------------

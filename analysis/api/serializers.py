@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from privacy.media import Viewer, media_url
+from skincare.core.serializers import BuiltFieldsCacheMixin
 
 from ..models import SkinAnalysis
 from ..services import DISCLAIMER, SKIN_TYPES
@@ -78,7 +79,7 @@ class ConditionSerializer(serializers.Serializer):
     confidence = serializers.FloatField()
 
 
-class AnalysisSerializer(serializers.ModelSerializer):
+class AnalysisSerializer(BuiltFieldsCacheMixin, serializers.ModelSerializer):
     error = serializers.SerializerMethodField()
     image_url = serializers.SerializerMethodField()
     overlay_url = serializers.SerializerMethodField()
@@ -208,6 +209,22 @@ class AnalysisListSerializer(AnalysisSerializer):
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(required=False, help_text="The photo (multipart).")
     image_data = serializers.CharField(required=False, help_text="The photo as base64, with or without a data: prefix.")
+    consent = serializers.BooleanField(
+        required=False, help_text="true records the person's consent to photo analysis (asked on the first upload)."
+    )
+    photo_free = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true: photo-free analysis. The photo is measured, then discarded in the same task; only the "
+        "measurements are stored and pages draw them on a neutral face outline.",
+    )
+
+
+class UploadJsonSerializer(serializers.Serializer):
+    """The JSON body of an upload (clients without multipart): its own schema component, so a client generated from
+    the schema tells the two bodies apart."""
+
+    image_data = serializers.CharField(help_text="The photo as base64, with or without a data: prefix.")
     consent = serializers.BooleanField(
         required=False, help_text="true records the person's consent to photo analysis (asked on the first upload)."
     )

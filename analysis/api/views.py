@@ -21,6 +21,7 @@ from .serializers import (
     AnalysisSerializer,
     FeedbackResponseSerializer,
     FeedbackSerializer,
+    UploadJsonSerializer,
     UploadResponseSerializer,
     UploadSerializer,
 )
@@ -48,7 +49,7 @@ class UploadView(APIView):
 
     @extend_schema(
         operation_id="analysis_upload",
-        request={"multipart/form-data": UploadSerializer, "application/json": UploadSerializer},
+        request={"multipart/form-data": UploadSerializer, "application/json": UploadJsonSerializer},
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
         responses={202: UploadResponseSerializer, 400: ERROR, 413: ERROR, 415: ERROR},
         summary="Upload a selfie; 202 at once, the analysis runs on a worker",

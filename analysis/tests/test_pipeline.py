@@ -170,12 +170,12 @@ def test_transient_error_releases_the_row_and_retries(user, monkeypatch):
     real = services.analysis_run
     attempts = []
 
-    def flaky(*, analysis_id):
-        attempts.append(SkinAnalysis.objects.get(pk=analysis_id).status)
+    def flaky(*, analysis_id, attempt):
+        row = SkinAnalysis.objects.get(pk=analysis_id)
+        attempts.append((row.status, row.attempt == attempt))
         if len(attempts) < 3:
-            services.analysis_claim(analysis_id)
             raise ConnectionError("storage blip")
-        return real(analysis_id=analysis_id)
+        return real(analysis_id=analysis_id, attempt=attempt)
 
     monkeypatch.setattr(services, "analysis_run", flaky)
     monkeypatch.setattr(tasks.run_analysis, "default_retry_delay", 0)
@@ -187,7 +187,9 @@ def test_transient_error_releases_the_row_and_retries(user, monkeypatch):
         result = tasks.run_analysis.apply(args=[str(a.pk)])
     finally:
         conf.task_eager_propagates = old
-    assert attempts == ["queued", "queued", "queued"]  # each retry found the row released
+    # Each delivery claimed the row for a new attempt of its own: the failed ones gave it back before retrying.
+    assert attempts == [("processing", True)] * 3
+    assert not SkinAnalysis.objects.filter(pk=a.pk, status="queued").exists()
     a.refresh_from_db()
     assert a.status == "done" and result.get() == "done"
 
@@ -195,8 +197,7 @@ def test_transient_error_releases_the_row_and_retries(user, monkeypatch):
 def test_unexpected_error_marks_failed_not_stuck(user, monkeypatch):
     a = SkinAnalysisFactory(user=user, image=ContentFile(images.face_jpeg(), name="a.jpg"))
 
-    def boom(*, analysis_id):
-        services.analysis_claim(analysis_id)
+    def boom(*, analysis_id, attempt):
         raise RuntimeError("bug")
 
     monkeypatch.setattr(services, "analysis_run", boom)

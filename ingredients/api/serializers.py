@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from ingredients.models import INGREDIENT_FACT_FIELDS, PRODUCT_CATEGORIES, Favorite, Ingredient, Product
+from skincare.core.serializers import BuiltFieldsCacheMixin
 
 
 class IngredientRefSerializer(serializers.Serializer):
@@ -70,6 +71,12 @@ class ScanInputSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, max_length=20000, help_text="Instead of a photo: the label text")
 
 
+class ScanJsonInputSerializer(serializers.Serializer):
+    """The JSON body of a scan: its own schema component, so a generated client tells it from the multipart one."""
+
+    image_data = serializers.CharField(help_text="Base64 image, for clients without multipart")
+
+
 class AnalyzeInputSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=False, max_length=20000, trim_whitespace=True)
     ingredients = serializers.ListField(
@@ -106,7 +113,7 @@ class IngredientDetailSerializer(serializers.ModelSerializer):
         fields = ["id", "inci_name", *INGREDIENT_FACT_FIELDS, "updated_at"]
 
 
-class ProductListSerializer(serializers.ModelSerializer):
+class ProductListSerializer(BuiltFieldsCacheMixin, serializers.ModelSerializer):
     is_favorite = serializers.SerializerMethodField()
 
     class Meta:

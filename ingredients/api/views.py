@@ -30,7 +30,7 @@ class ScanView(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(
-        request={"multipart/form-data": s.ScanInputSerializer, "application/json": s.ScanInputSerializer},
+        request={"multipart/form-data": s.ScanInputSerializer, "application/json": s.ScanJsonInputSerializer},
         responses={200: s.ScanResultSerializer, 400: OpenApiResponse(description="not_an_image, no_text_found")},
         tags=["ingredients"],
     )

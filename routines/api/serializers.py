@@ -81,14 +81,12 @@ class RoutineSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     next_reminder_at = serializers.DateTimeField(allow_null=True)
-    steps = serializers.SerializerMethodField()
+    # One nested serializer for every routine of a page (a serializer made per routine copied its fields each time).
+    steps = StepSerializer(many=True, source="steps.all", read_only=True)
     warnings = serializers.ListField(child=serializers.CharField())
     rules = RuleSerializer(many=True, help_text="The rules this routine follows, each with its source")
     week = serializers.SerializerMethodField(help_text="The plan as a week: which day has which active")
     basis = serializers.DictField()
-
-    def get_steps(self, routine) -> list[dict]:
-        return StepSerializer(routine.steps.all(), many=True).data
 
     @extend_schema_field(WeekSerializer)
     def get_week(self, routine) -> dict:

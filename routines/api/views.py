@@ -55,7 +55,11 @@ class MyRoutinesView(GenericAPIView):
     def get_queryset(self):
         return selectors.routines_for_user(user=self.request.user)
 
-    @extend_schema(operation_id="routine_my_routines_list", summary="The user's routines, newest first (paginated)")
+    @extend_schema(
+        operation_id="routine_my_routines_list",
+        responses=RoutineSerializer(many=True),  # a list: documented as the paginated page it is
+        summary="The user's routines, newest first (paginated)",
+    )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(RoutineSerializer(page, many=True, context=_week_context(request)).data)
@@ -137,7 +141,11 @@ class ShelfView(GenericAPIView):
     def _context(self, request):
         return {"today": selectors.local_today(request.user)}
 
-    @extend_schema(operation_id="shelf_list", summary="The user's own products with freshness (paginated)")
+    @extend_schema(
+        operation_id="shelf_list",
+        responses=ShelfItemSerializer(many=True),  # a list: documented as the paginated page it is
+        summary="The user's own products with freshness (paginated)",
+    )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ShelfItemSerializer(page, many=True, context=self._context(request)).data)

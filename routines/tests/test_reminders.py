@@ -440,3 +440,47 @@ def test_the_lateness_window_is_the_staff_configured_one(late_minutes, claimed):
         stats = reminders_dispatch(enqueue=False)
     assert stats["claimed"] == claimed
     assert stats["too_late"] == 1 - claimed
+
+
+# --- a sender that dies ---------------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_a_dead_senders_delivery_is_taken_over_and_nothing_is_sent_twice():
+    from django.utils import timezone
+
+    from routines.reminders import SEND_LEASE, delivery_claim_send, delivery_heartbeat, delivery_lease_wait
+
+    user = _user("UTC", notification_channels={"email": True, "sms": True})
+    user.phone = "+33612345678"
+    user.save(update_fields=["phone"])
+    routine = _started_routine(user, "am", dt.datetime(2026, 6, 1, 0, 0, tzinfo=UTC))
+    with time_machine.travel(routine.next_reminder_at + dt.timedelta(seconds=5), tick=False):
+        reminders_dispatch(enqueue=False)
+    delivery = ReminderDelivery.objects.get()
+    # Given a sender that claimed the delivery again (a new reminder state), wrote the inbox and started the email,
+    # then died: its channel rows are left as it left them and its heartbeat stops.
+    ReminderDelivery.objects.filter(pk=delivery.pk).update(status="pending")
+    ChannelDelivery.objects.filter(delivery=delivery).delete()
+    mail.outbox.clear()
+    sms.outbox.clear()
+    dead = delivery_claim_send(delivery.pk)
+    assert dead is not None and delivery_claim_send(delivery.pk) is None  # live: a duplicate gets nothing
+    assert 0 < delivery_lease_wait(delivery.pk) <= SEND_LEASE.total_seconds()
+    ChannelDelivery.objects.create(delivery=delivery, channel="in_app", status="sent")
+    ChannelDelivery.objects.create(delivery=delivery, channel="email", status="sending")
+    past = timezone.now() - SEND_LEASE - dt.timedelta(seconds=1)
+    ReminderDelivery.objects.filter(pk=delivery.pk).update(heartbeat_at=past)
+    notifications = Notification.objects.filter(user=user).count()
+
+    # When the lease has run out, another sender takes over and finishes what was left.
+    assert delivery_lease_wait(delivery.pk) == 0
+    assert reminders_dispatch(enqueue=False)["retried"] == 1  # the next sweep finds it and sends the rest
+    delivery.refresh_from_db()
+    assert delivery.status == "sent"
+    rows = {row.channel: (row.status, row.detail) for row in delivery.channels.all()}
+    assert rows["in_app"] == ("sent", "")
+    assert rows["email"][0] == "failed" and rows["email"][1].startswith("interrupted")  # never repeated
+    assert rows["sms"] == ("sent", "")
+    assert (Notification.objects.filter(user=user).count(), len(mail.outbox), len(sms.outbox)) == (notifications, 0, 1)
+    # The dead sender, had it only been slow, can no longer renew its lease or finish anything.
+    assert not delivery_heartbeat(delivery.pk, attempt=dead)
+    assert delivery_send(delivery_id=delivery.pk) is False

@@ -76,7 +76,10 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
 
 
 def client_ip(request) -> str | None:
-    return (request.META.get("REMOTE_ADDR") or None) if request is not None else None
+    """The acting staff member's address (X-Forwarded-For only from TRUSTED_PROXIES)."""
+    from .clientip import client_ip as real_client_ip
+
+    return real_client_ip(request)
 
 
 def audit_entry(

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -72,6 +72,7 @@ _DEFAULT_CODES = {
     413: "payload_too_large",
     415: "unsupported_media_type",
     429: "throttled",
+    503: "service_unavailable",
 }
 
 
@@ -119,7 +120,51 @@ def envelope(status_code: int, detail: Any, code: str, errors: dict | None = Non
     return body
 
 
+# --- a dependency down -------------------------------------------------------------------------------------
+RETRY_AFTER_SECONDS = 5
+UNAVAILABLE_DETAIL = "The service is briefly unavailable. Try again in a few seconds."
+
+
+def _dependency_errors() -> tuple[type[BaseException], ...]:
+    from django.db import InterfaceError, OperationalError
+    from kombu.exceptions import OperationalError as BrokerError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    # OperationalError covers PostgreSQL down, "too many clients" and psycopg's PoolTimeout (no free connection).
+    return (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError, BrokerError)
+
+
+def is_dependency_failure(exc: BaseException | None) -> bool:
+    """The database, the cache/Redis or the broker could not be reached or had no capacity: 503, not 500."""
+    return exc is not None and isinstance(exc, _dependency_errors())
+
+
+def service_unavailable_response(request=None) -> HttpResponse:
+    """503 `service_unavailable` with Retry-After: the envelope on /api/, a page that needs nothing elsewhere
+    (no template, no session, no database: the failing dependency may be any of them)."""
+    if request is None or is_api_path(request.path):
+        response: HttpResponse = json_error_response(503, UNAVAILABLE_DETAIL, "service_unavailable")
+    else:
+        response = HttpResponse(
+            "<!doctype html><meta charset=utf-8><title>Briefly unavailable</title>"
+            "<h1>Briefly unavailable</h1><p>The service is busy or restarting. Try again in a few seconds.</p>",
+            status=503,
+            content_type="text/html; charset=utf-8",
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    if is_dependency_failure(exc):
+        logger.warning("Dependency unavailable: %s: %s", type(exc).__name__, exc)
+        return Response(
+            envelope(503, UNAVAILABLE_DETAIL, "service_unavailable"),
+            status=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"},
+        )
     if isinstance(exc, DomainError):
         return Response(
             envelope(exc.status_code, exc.detail, exc.code, exc.errors),
@@ -204,5 +249,7 @@ __all__ = [
     "api_exception_handler",
     "json_error_response",
     "is_api_path",
+    "is_dependency_failure",
+    "service_unavailable_response",
     "status",
 ]

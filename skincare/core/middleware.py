@@ -8,7 +8,7 @@ import logging
 from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext_lazy as _
 
-from .errors import is_api_path, json_error_response
+from .errors import is_api_path, is_dependency_failure, json_error_response, service_unavailable_response
 from .i18n import activate_for_request, profile_language
 
 logger = logging.getLogger(__name__)
@@ -55,6 +55,9 @@ class ApiErrorMiddleware:
         return json_error_response(response.status_code, detail, code)
 
     def process_exception(self, request, exception):
+        if is_dependency_failure(exception):
+            logger.warning("Dependency unavailable on %s: %s: %s", request.path, type(exception).__name__, exception)
+            return service_unavailable_response(request)
         if not is_api_path(request.path):
             return None
         if isinstance(exception, RequestDataTooBig):

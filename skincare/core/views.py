@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
@@ -10,7 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .errors import is_api_path, json_error_response
+from .errors import (
+    RETRY_AFTER_SECONDS,
+    is_api_path,
+    is_dependency_failure,
+    json_error_response,
+    service_unavailable_response,
+)
 
 
 @require_GET
@@ -57,7 +65,10 @@ def readyz(request):
     body = {"status": "ok" if ok else "unavailable", "checks": results}
     if not ok:
         body.update({"detail": _("A dependency is not reachable."), "code": "dependency_unavailable"})
-    return JsonResponse(body, status=200 if ok else 503)
+    response = JsonResponse(body, status=200 if ok else 503)
+    if not ok:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _page_or_json(request, status_code: int, template: str):
@@ -87,6 +98,10 @@ def handler404(request, exception=None):
 
 
 def handler500(request):
+    # Django calls this inside its `except` block: an exception raised outside any view (a middleware reaching a
+    # database or cache that is down) is still a 503, not a 500.
+    if is_dependency_failure(sys.exc_info()[1]):
+        return service_unavailable_response(request)
     return _page_or_json(request, 500, "errors/500.html")
 
 
