@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from domain import uploads as U
@@ -57,8 +58,8 @@ def error(code: str, **params) -> DomainError:
     params.setdefault("mb", max_bytes() // (1024 * 1024))
     params.setdefault("mp", max_pixels() // 1_000_000)
     params.setdefault("format", "This")
-    errors = {"file": ["No photo was sent."]} if code == U.NO_IMAGE else None
-    return DomainError(U.MESSAGES[code] % params, code=code, status_code=U.CODES[code], errors=errors)
+    errors = {"file": [gettext("No photo was sent.")]} if code == U.NO_IMAGE else None
+    return DomainError(gettext(U.MESSAGES[code]) % params, code=code, status_code=U.CODES[code], errors=errors)
 
 
 @dataclass
@@ -86,7 +87,7 @@ def decode_base64(value: str) -> bytes:
     try:
         return base64.b64decode(text + "=" * (-len(text) % 4), validate=False)
     except (binascii.Error, ValueError) as exc:
-        raise DomainError("`image_data` is not valid base64.", code=U.NOT_AN_IMAGE) from exc
+        raise DomainError(gettext("`image_data` is not valid base64."), code=U.NOT_AN_IMAGE) from exc
 
 
 def image_bytes(
@@ -108,7 +109,7 @@ def image_bytes(
     if len(raw) > limit:
         raise error(U.FILE_TOO_LARGE)
     if not raw:
-        raise DomainError("The file is empty.", code=U.NOT_AN_IMAGE)
+        raise DomainError(gettext("The file is empty."), code=U.NOT_AN_IMAGE)
     return raw
 
 
@@ -117,7 +118,7 @@ def image_clean(data: bytes, *, side: int | None = None) -> CleanImage:
     if len(data) > max_bytes():
         raise error(U.FILE_TOO_LARGE)
     if not data:
-        raise DomainError("The file is empty.", code=U.NOT_AN_IMAGE)
+        raise DomainError(gettext("The file is empty."), code=U.NOT_AN_IMAGE)
     not_an_image = error(U.NOT_AN_IMAGE)
     try:
         with warnings.catch_warnings():
@@ -187,6 +188,14 @@ def request_image_bytes(
             data = getattr(request, "POST", {})
         text = None
         if hasattr(data, "get"):
+            for field in base64_fields:
+                value = data.get(field)
+                if value is not None and not isinstance(value, str) and not hasattr(value, "read"):  # [null, null]
+                    raise DomainError(
+                        gettext("`%(field)s` must be the photo as a base64 string.") % {"field": field},
+                        code=U.NOT_AN_IMAGE,
+                        errors={field: [gettext("Send the photo as a base64 string.")]},
+                    )
             text = next((data.get(f) for f in base64_fields if isinstance(data.get(f), str) and data.get(f)), None)
     except RequestDataTooBig as exc:  # a JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE
         raise error(U.FILE_TOO_LARGE) from exc

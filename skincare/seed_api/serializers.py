@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from accounts.api.serializers import AuthResultSerializer, NotificationSerializer, ProfileSerializer
 from consultations.api.serializers import ConsultationSerializer
+from domain import vocabulary as vocab
 from ingredients.api.serializers import ScanResultSerializer
 from progress.api.serializers import MetricRecordSerializer
 from routines.api.serializers import RoutineCreateResponseSerializer, RoutineSerializer, StepSerializer
@@ -152,7 +153,7 @@ class SeedRoutineCreateSerializer(serializers.Serializer):
         required=False, help_text="Minutes (5, '10 min') or quick / moderate / extensive"
     )
     period = serializers.ChoiceField(choices=["am", "pm", "both"], required=False)
-    budget = serializers.ChoiceField(choices=["low", "medium", "high"], required=False, allow_null=True)
+    budget = serializers.ChoiceField(choices=list(vocab.BUDGET_KEYS), required=False, allow_null=True)
     max_steps = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=12)
 
 

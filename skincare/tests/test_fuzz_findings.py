@@ -21,7 +21,7 @@ def _resolve(schema, node):
 def test_scan_with_a_non_string_image_data_is_a_400_not_a_500(auth_client):
     r = auth_client.post("/api/v1/ingredients/scan", {"file": "", "image_data": [None, None]}, format="json")
     assert r.status_code == 400, r.content
-    assert r.json()["code"] == "invalid_image_data" and "image_data" in r.json()["errors"]
+    assert r.json()["code"] == "not_an_image" and "image_data" in r.json()["errors"]  # the one intake's code
 
 
 @pytest.mark.parametrize("path", ["/api/v1/shelf", "/api/v1/routine/my-routines"])

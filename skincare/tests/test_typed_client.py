@@ -28,6 +28,8 @@ def generated_client(client, tmp_path, monkeypatch):
     config = tmp_path / "config.yml"
     config.write_text(
         "post_hooks: []\nproject_name_override: skincare_client\npackage_name_override: skincare_client\n"
+        # The face map is an SVG picture: the generator reads it as bytes, like any binary body.
+        "content_type_overrides:\n  image/svg+xml: application/octet-stream\n"
     )
     out = tmp_path / "skincare_client"
     result = subprocess.run(
@@ -54,13 +56,14 @@ def test_a_client_generated_from_the_schema_walks_register_upload_result_routine
     types = _module(pkg, "types")
     anonymous = pkg.Client(base_url=live_server.url, raise_on_unexpected_status=True)
 
-    # Register: 201 with the user and a token pair, parsed into the generated AuthResult.
+    # Register: 201 with the user and a token pair (plus the original mobile client's names), parsed strictly.
     register = _module(pkg, "api.auth.auth_register_create")
     auth = register.sync(
         client=anonymous,
         body=models.RegisterRequest(email="typed@example.com", password="Typed-Client-2026!", first_name="Ty"),
     )
-    assert isinstance(auth, models.AuthResult), auth
+    assert isinstance(auth, models.SeedAuth), auth
+    assert auth.access_token == auth.access and auth.user_id == str(auth.user.id)
     assert auth.user.email == "typed@example.com"
     api = pkg.AuthenticatedClient(base_url=live_server.url, token=auth.access, raise_on_unexpected_status=True)
 
@@ -79,11 +82,12 @@ def test_a_client_generated_from_the_schema_walks_register_upload_result_routine
     history = _module(pkg, "api.analysis.analysis_history").sync(client=api)
     assert history.count == 1 and history.results[0].id == queued.id
 
-    # Routines from the profile and the result, then the paginated list.
+    # Routines from the profile and the result (the route also answers the original mobile client's names), then
+    # the paginated list.
     created = _module(pkg, "api.routine.routine_create_create").sync(
-        client=api, body=models.RoutineCreateRequest(period=models.PeriodEnum("both"))
+        client=api, body=models.SeedRoutineCreateRequest(period=models.PeriodEnum("both"))
     )
-    assert isinstance(created, models.RoutineCreateResponse), created
+    assert isinstance(created, models.SeedRoutineCreateResponse), created
     assert sorted(r.period for r in created.routines) == ["am", "pm"] and all(r.steps for r in created.routines)
     page = _module(pkg, "api.routine.routine_my_routines_list").sync(client=api)
     assert isinstance(page, models.PaginatedRoutineList), page
