@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from ml.types import SKIN_TONES
+
 SKIN_TYPES = [
     ("normal", "Normal"),
     ("dry", "Dry"),
@@ -32,6 +34,7 @@ CONCERN_KEYS = [
     "dryness",
     "sensitivity",
 ]
+SKIN_TONE_CHOICES = [(key, key.replace("_", " ").capitalize()) for key in SKIN_TONES]
 BUDGETS = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
 PREFERENCES = ["fragrance_free", "vegan", "cruelty_free", "alcohol_free", "minimal", "essential_oil_free"]
 
@@ -108,6 +111,13 @@ def default_reminder_times() -> dict:
 class Profile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile", primary_key=True)
     skin_type = models.CharField(max_length=20, choices=SKIN_TYPES, null=True, blank=True)
+    skin_tone = models.CharField(
+        max_length=20,
+        choices=SKIN_TONE_CHOICES,
+        null=True,
+        blank=True,
+        help_text="The person's own skin tone (ITA° categories); corrects the one a photo measured",
+    )
     concerns = models.JSONField(default=list, blank=True)
     allergies = models.JSONField(default=list, blank=True)
     pregnant_or_nursing = models.BooleanField(default=False)

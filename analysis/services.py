@@ -29,7 +29,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from skincare.core.context_processors import DISCLAIMER as SITE_DISCLAIMER
 from skincare.core.errors import DomainError
 
-from .models import Feedback, Lesion, ModelVersion, SkinAnalysis
+from .models import Feedback, Lesion, ModelVersion, SkinAnalysis, SkinToneLabel
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -194,6 +194,7 @@ QUALITY_PRIORITY = (
     "image_too_bright",
     "face_not_frontal",
     "image_blurry",
+    "face_occluded",
 )
 
 
@@ -283,7 +284,7 @@ def analysis_rerun(*, analysis: SkinAnalysis) -> SkinAnalysis:
 
 def analysis_delete(*, analysis: SkinAnalysis) -> None:
     """Delete the row (lesions and feedback cascade) and, after commit, the photo and overlay files."""
-    names = [n for n in (analysis.image.name, analysis.overlay.name if analysis.overlay else "") if n]
+    names = [n for n in (analysis.image.name, *(f.name for f in (analysis.overlay, analysis.overlay_face) if f)) if n]
     with transaction.atomic():
         analysis.delete()
         transaction.on_commit(lambda: [_delete_file(n) for n in names])
@@ -480,7 +481,7 @@ def _store_result(analysis_id, result, version: ModelVersion | None, elapsed_ms:
     with transaction.atomic():
         analysis = SkinAnalysis.objects.select_for_update().get(pk=analysis_id)
         analysis.lesions.all().delete()
-        old_overlay = analysis.overlay.name if analysis.overlay else None
+        old_overlays = [f.name for f in (analysis.overlay, analysis.overlay_face) if f and f.name]
         analysis.status = SkinAnalysis.Status.DONE
         analysis.completed_at = timezone.now()
         analysis.error_code = ""
@@ -494,6 +495,12 @@ def _store_result(analysis_id, result, version: ModelVersion | None, elapsed_ms:
         analysis.skin_type_confidence = round(float(result.skin_type.confidence), 3)
         analysis.skin_type_source = result.skin_type.source
         analysis.skin_tone_ita = _round(result.skin_tone_ita, 1)
+        analysis.skin_tone_hex = result.skin_tone_hex or ""
+        analysis.skin_tone_category = result.skin_tone_category or ""
+        analysis.region_quality = {
+            name: {"visible": q.visible, "confidence": q.confidence, "reason": q.reason}
+            for name, q in (result.region_quality or {}).items()
+        }
         analysis.overall_score = int(result.overall_score)
         model = result.model
         analysis.model_version = version
@@ -507,6 +514,9 @@ def _store_result(analysis_id, result, version: ModelVersion | None, elapsed_ms:
         analysis.processing_ms = elapsed_ms
         if result.overlay_png:
             analysis.overlay.save("overlay.png", ContentFile(result.overlay_png), save=False)
+        if result.overlay_face_png:
+            analysis.overlay_face.save("overlay-face.png", ContentFile(result.overlay_face_png), save=False)
+            analysis.overlay_face_box = [int(v) for v in result.overlay_face_box] if result.overlay_face_box else None
         analysis.save()
         Lesion.objects.bulk_create(
             [
@@ -524,8 +534,8 @@ def _store_result(analysis_id, result, version: ModelVersion | None, elapsed_ms:
             ]
         )
         transaction.on_commit(lambda: push_status(analysis))
-        if old_overlay:
-            transaction.on_commit(lambda: _delete_file(old_overlay))
+        for old in old_overlays:
+            transaction.on_commit(lambda name=old: _delete_file(name))
     return analysis
 
 
@@ -540,7 +550,29 @@ def _concern_dict(c) -> dict:
         "confidence": round(float(data["confidence"]), 3),
         "regions": {k: (None if v is None else int(v)) for k, v in (data.get("regions") or {}).items()},
         "explanation": data["explanation"],
+        "reasons": list(data.get("reasons") or []),
     }
+
+
+# --- skin tone labels -----------------------------------------------------------------------
+def skin_tone_label_record(*, user, label: str, source: str = "profile") -> SkinToneLabel:
+    """Keep the tone a person chose beside what their latest analysis measured (labelled data)."""
+    from ml.types import SKIN_TONES
+
+    if label not in SKIN_TONES:
+        raise DomainError(f"Skin tone must be one of {', '.join(SKIN_TONES)}.", code="invalid_skin_tone")
+    latest = (
+        SkinAnalysis.objects.owned_by(user).done().filter(skin_tone_ita__isnull=False).order_by("-created_at").first()
+    )
+    return SkinToneLabel.objects.create(
+        user=user,
+        analysis=latest,
+        label=label,
+        measured_ita=latest.skin_tone_ita if latest else None,
+        measured_hex=latest.skin_tone_hex if latest else "",
+        measured_category=latest.skin_tone_category if latest else "",
+        source=source[:20],
+    )
 
 
 # --- model versions --------------------------------------------------------------------------
@@ -571,7 +603,20 @@ def model_version_register(
 
 @transaction.atomic
 def model_version_activate(*, version: ModelVersion) -> ModelVersion:
-    """Make `version` the one active model (workers pick it up at their next task)."""
+    """Make `version` the one active model (workers pick it up at their next task).
+
+    Refused (400, `model_not_better_than_baseline`) unless every head the model has beats its trivial
+    baseline measured in the same training run, on enough held-out images (`ml.model_gate`).
+    """
+    from ml.model_gate import activation_problems
+
+    problems = activation_problems(version.metrics)
+    if problems:
+        raise DomainError(
+            f"{version.name} cannot be activated: {'; '.join(problems)}.",
+            code="model_not_better_than_baseline",
+            errors={"metrics": problems},
+        )
     ModelVersion.objects.select_for_update().filter(is_active=True).exclude(pk=version.pk).update(is_active=False)
     version.is_active = True
     version.activated_at = timezone.now()
