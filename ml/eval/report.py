@@ -263,6 +263,25 @@ def render(current: dict[str, Any], baseline: dict[str, Any] | None, meta: dict[
         parts += [table(["measure", "target", "before", "after", "status"], rows), ""]
     else:
         parts += [table(head, target_rows(current)), ""]
+    cols = [
+        "pupils >= 80 px",
+        "pupils >= 80 px, 1.5-3 mm",
+        "pupils >= 80 px, 3-5 mm",
+        "pupils < 80 px",
+        "pupils < 80 px, 1.5-3 mm",
+        "pupils < 80 px, 3-5 mm",
+    ]
+    rb = current.get("recall_by", {})
+    rows = []
+    for g in (*TONE_GROUPS, "all"):
+        if g not in rb:
+            continue
+        cells = [g]
+        for c in cols:
+            found, placed = rb[g].get(c, [0, 0])
+            cells.append(f"{100 * found / placed:.0f}% (n={placed})" if placed else "–")
+        rows.append(cells)
+    parts += ["## Recall of synthetic lesions by photo resolution and spot size", "", table(["group", *cols], rows), ""]
     parts += [
         "## Mean score of clear faces per tone group (fairness)",
         "",

@@ -113,9 +113,7 @@ def evaluate(
     return metrics
 
 
-def baselines(
-    train_s: list[Sample], val_s: list[Sample], labels: dict[str, list[str]]
-) -> dict[str, float | None]:
+def baselines(train_s: list[Sample], val_s: list[Sample], labels: dict[str, list[str]]) -> dict[str, float | None]:
     """Trivial baselines on the same held-out images: the training split's majority class for each class
     head (accuracy, macro-F1 over all labels) and its mean age for the age head (MAE in years)."""
     out: dict[str, float | None] = {}
@@ -157,14 +155,13 @@ def train(
     log: Callable[[str], Any] = print,
     version: str | None = None,
 ) -> dict[str, Any]:
-    """Train on ``data_dir`` (see ml/README.md for the layouts), save a checkpoint at ``out_path``.
-
-    Returns ``{"checkpoint", "version", "metrics": {skin_type_accuracy, skin_type_macro_f1,
-    condition_accuracy, condition_macro_f1, age_mae, n_train, n_val, n_val_<head>, baseline_*}, "labels":
-    {...}}``. Metrics of heads without labels are None. The ``baseline_*`` metrics are the trivial
-    predictors (majority class, mean age) on the same held-out images: ``ml.model_gate`` compares them. Weights start from scratch (``pretrained=False``): nothing is
-    downloaded. ``version`` names the checkpoint (default: ``<backbone>-<UTC time>-<weights hash>``);
-    every prediction of the checkpoint carries it.
+    """Train on ``data_dir`` (see ml/README.md for the layouts), save a checkpoint at ``out_path``.  Returns
+    ``{"checkpoint", "version", "metrics": {skin_type_accuracy, skin_type_macro_f1, condition_accuracy,
+    condition_macro_f1, age_mae, n_train, n_val, n_val_<head>, baseline_*}, "labels": {...}}``. Metrics of heads
+    without labels are None. The ``baseline_*`` metrics are the trivial predictors (majority class, mean age) on
+    the same held-out images: ``ml.model_gate`` compares them. Weights start from scratch
+    (``pretrained=False``): nothing is downloaded. ``version`` names the checkpoint (default: ``<backbone>-<UTC
+    time>-<weights hash>``); every prediction of the checkpoint carries it.
     """
     t0 = time.perf_counter()
     torch.manual_seed(seed)

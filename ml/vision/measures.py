@@ -145,14 +145,14 @@ def _region_scores(key: str, raws: dict[str, float | None]) -> dict[str, int | N
 # Lesion contrast thresholds, relative to the person's own skin around the spot (after exposure
 # normalisation), and to the face's own noise: a spot must stand out by the larger of the fixed contrast
 # and NOISE_K times the robust spread (1.4826 MAD) of that contrast over the face's skin.
-INFLAMED_DA = 5.5  # a* above the surrounding skin
+INFLAMED_DA = 7.0  # a* above the surrounding skin
 DARK_DL = 8.0  # L* below the surrounding skin
 NOISE_K = 3.5
+RED_DOMINANCE = 0.6  # red wins when a*/thr >= 0.6 x (-L*/thr): a papule is darker too, a brown spot barely red
+ISOLATION = 0.6  # the ring's 90th percentile of contrast must stay under this share of the spot's peak
+MAX_DARK_DL = 45.0  # darker than this against the skin is not skin (a nail, a piercing, a nostril, a hole)
 RING_SKIN = 0.7  # share of the 1.5 mm ring around a spot that must be skin
 GROW = 0.55  # a spot's outline: where its contrast is at least this share of the threshold (hysteresis)
-
-
-_DBG = None
 
 
 def spot_weight(confidence: float) -> float:
@@ -174,15 +174,17 @@ def detect_lesions(
 ) -> tuple[list[FoundLesion], np.ndarray, np.ndarray]:
     """Spots that stand out from the person's own skin around them: redder (inflamed) or darker (dark spot).
 
-    Contrast = the spot's a* (L*) minus the median over the skin within 5 mm, in the lighting-normalised
-    image, so the same test holds on every skin tone. A spot is kept when its contrast passes the
-    larger of a fixed threshold (a* +4.5; L* −7) and 3x the face's own noise of that contrast; its outline
-    is grown to 55 % of the threshold; each pixel belongs to the contrast that dominates relative to its
-    threshold (a papule is also a little darker, a brown spot a little redder). Then: 0.6-110 mm² (about 0.9-12 mm across; never under two photo
-    pixels), roundish (second-moment axis ratio ≤ 3, ≥ 35 % of its box filled), only inside the named
-    regions, and surrounded by skin (≥ 70 % of a 1.5 mm ring around it inside the skin mask): a blob
-    touching hair, a hand, a frame, a nostril, a lip or an eye is that edge, not a spot. Confidence grows with the peak contrast.
-    ``source_px``: one photo pixel in canonical pixels (the smoothing follows the photo's resolution).
+    Contrast = the spot's a* (L*) minus the median over the skin within 5 mm, in the lighting-normalised image,
+    so the same test holds on every skin tone. A spot is kept when its contrast passes the larger of a fixed
+    threshold (a* +7; L* −8) and 3.5x the face's own noise of that contrast; its outline is grown to 55 % of the
+    threshold; each pixel belongs to the contrast that dominates relative to its threshold (a papule is also a
+    little darker, a brown spot a little redder). Then: 0.6-110 mm² (about 0.9-12 mm across; never under two
+    photo pixels), roundish (second-moment axis ratio ≤ 3, ≥ 35 % of its box filled), only inside the named
+    regions, and surrounded by skin (≥ 70 % of a 1.5 mm ring around it inside the skin mask): a blob touching
+    hair, a hand, a frame, a nostril, a lip or an eye is that edge, not a spot; and standing out on every side
+    (the ring's 90th percentile of contrast under 60 % of the spot's peak: the edge of a shadow or a fold is as
+    dark on one side); dark spots at most 45 L* darker. Confidence grows with the peak contrast. ``source_px``:
+    one photo pixel in canonical pixels (the smoothing follows the photo's resolution).
     """
     sigma = max(1.0, 0.5 * source_px)
     Ls, As = _gauss(L, sigma), _gauss(a, sigma)
@@ -201,9 +203,9 @@ def detect_lesions(
     ring_px = max(int(round(1.5 * MM)), 2)
     ring_k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * ring_px + 1, 2 * ring_px + 1))
     H, W = L.shape
-    # each pixel goes to the contrast that dominates relative to its threshold: redder (a papule is a
-    # little darker too) or darker (a brown spot is a little redder and yellower too)
-    red = dA / thr_a >= -dL / thr_l
+    # each pixel goes to the contrast that dominates relative to its threshold (red counted 1/0.6 as much):
+    # redder (a papule is darker too) or darker (a brown spot is a little redder and yellower too)
+    red = dA / thr_a >= RED_DOMINANCE * (-dL / thr_l)
     for kind, contrast, thr, side in (("inflamed", dA, thr_a, red), ("dark_spot", -dL, thr_l, ~red)):
         seed = (contrast > thr) & zone & side
         grow = (contrast > GROW * thr) & zone & side
@@ -215,8 +217,6 @@ def detect_lesions(
         seeded[0] = False
         for i in np.nonzero(seeded)[0]:
             x, y, w, h, area = (int(v) for v in stats[i])
-            if _DBG is not None:
-                _DBG.append((kind, cents[i][0], cents[i][1], "size" if not (min_area <= area <= max_area) else ("fill" if area < 0.35 * w * h else "ok?"), area, w, h))
             if not (min_area <= area <= max_area) or area < 0.35 * w * h:
                 continue
             x0, y0 = max(x - ring_px - 1, 0), max(y - ring_px - 1, 0)
@@ -226,13 +226,19 @@ def detect_lesions(
             cov = np.array([[m["mu20"], m["mu11"]], [m["mu11"], m["mu02"]]]) / max(m["m00"], 1.0)
             ev = np.linalg.eigvalsh(cov)
             if ev[0] <= 0 or ev[1] / ev[0] > 9.0:  # axis ratio > 3: a line (wrinkle, frame, hair), not a spot
-                if _DBG is not None: _DBG.append((kind, cents[i][0], cents[i][1], "line", area, w, h))
                 continue
             ring = cv2.dilate(blob.astype(np.uint8), ring_k).astype(bool) & ~blob
             if float(skin[y0:y1, x0:x1][ring].mean()) < RING_SKIN:
-                if _DBG is not None: _DBG.append((kind, cents[i][0], cents[i][1], "ring", area, w, h))
                 continue
-            peak = float(contrast[labels == i].max())
+            peak = float(contrast[y0:y1, x0:x1][blob].max())
+            # a spot stands out on every side; the edge of a shadow, a fold or a strand is as dark (red) on
+            # one side of its ring as it is itself
+            # (other spots next to it are left out of its ring: acne comes in clusters)
+            ring_c = contrast[y0:y1, x0:x1][ring & skin[y0:y1, x0:x1] & (labels[y0:y1, x0:x1] == 0)]
+            if ring_c.size and float(np.percentile(ring_c, 90)) > ISOLATION * peak:
+                continue
+            if kind == "dark_spot" and peak > MAX_DARK_DL:
+                continue
             conf = float(np.clip(0.45 + 0.5 * (peak - thr) / thr, 0.3, 0.99))
             cx, cy = int(round(cents[i][0])), int(round(cents[i][1]))
             region = next((k for k, mm in masks.regions.items() if k != "t_zone" and mm[cy, cx]), None)
@@ -484,7 +490,6 @@ def measure(
     # a wrinkle is a shallow groove (a few L*); a strand of hair or a lash across the skin is much darker
     line_w *= (L > masked_smooth(L, skin, 3.0 * MM) - 8.0).astype(np.float32)
     lines_soft = np.where(wr_zone, line_w, 0).astype(np.float32)
-    lines = lines_soft > 0.25
     wr_raw = 100.0 * float(lines_soft[wr_zone].mean()) if wr_zone.any() else 0.0
     heat["wrinkles"] = lines_soft
     reg = {

@@ -2,25 +2,24 @@
 
 Three detectors, all on the canonical face (0.315 mm per pixel) after exposure normalisation:
 
-* **hands**: MediaPipe Hands (its palm detector and landmark model ship inside the mediapipe wheel) on
-  the photo; each hand becomes its palm hull plus its fingers drawn as thick strokes as wide as a finger
-  (the knuckle spacing), grown by 3 mm for landmark error and the fingers' shadows.
+* **hands**: MediaPipe Hands (its palm detector and landmark model ship inside the mediapipe wheel) on the
+  photo; each hand becomes its palm hull plus its fingers drawn as thick strokes as wide as a finger (the
+  knuckle spacing), grown by 3 mm for landmark error and the fingers' shadows.
 * **texture**: hair, beard, stubble, lashes, brows and frames are fine, high-contrast structure; skin is
   smooth at that scale. Roughness = local median (over 1.5 mm) of |band-pass L*| (Gaussian 0.4 mm minus
-  Gaussian 1.6 mm); above ``ROUGH_LIMIT`` L* (and 2.2x the face's own median grain) it is not skin,
-  except around shine highlights (10 L* above the skin) and red blemishes, whose rims are sharp too. Patches under ``ROUGH_MIN_MM2`` are kept
-  (a spot's own edge is rough too).
-* **colour**: large patches (at least a 6 mm disc) that are not the person's skin: more than 35 L* darker
-  than its median; 20 L* darker and also rough, of another hue or with a chroma out of proportion to
-  the lightness (a shadow on skin keeps hue, smoothness and chroma / (L* + 16); hair does not); grey
-  (chroma / (L* + 16) under 40 % of the skin's, unless bright: shine stays); or of another hue (more
-  than 45° from the skin's median hue in a*/b*, with some chroma: backgrounds, hats, make-up). Pixels
-  redder than the skin (a* 5 above its median, hue turned towards red) never count: that is what
-  blemishes, flushing and rashes look like.
+  Gaussian 1.6 mm); above ``ROUGH_LIMIT`` L* (and 2.2x the face's own median grain) it is not skin, except
+  around shine highlights (10 L* above the skin) and red blemishes, whose rims are sharp too. Patches under
+  ``ROUGH_MIN_MM2`` are kept (a spot's own edge is rough too).
+* **colour**: large patches (at least a 6 mm disc) that are not the person's skin: more than 35 L* darker than
+  its median; 20 L* darker and also rough, of another hue or with a chroma out of proportion to the lightness
+  (a shadow on skin keeps hue, smoothness and chroma / (L* + 16); hair does not); grey (chroma / (L* + 16)
+  under 40 % of the skin's, unless bright: shine stays); or of another hue (more than 45° from the skin's
+  median hue in a*/b*, with some chroma: backgrounds, hats, make-up). Pixels redder than the skin (a* 5 above
+  its median, hue turned towards red) never count: that is what blemishes, flushing and rashes look like.
 
 The skin's own statistics (median L*, chroma ratio, hue) come from the landmark-only mask with hands and rough
-pixels left out, so they are the person's own skin, whatever its tone. Which share of every region is
-still visible gives the region's confidence; a region mostly covered is not scored (``occluded``).
+pixels left out, so they are the person's own skin, whatever its tone. Which share of every region is still
+visible gives the region's confidence; a region mostly covered is not scored (``occluded``).
 """
 
 from __future__ import annotations
