@@ -379,7 +379,7 @@ def profile_update(*, user: User, data: dict) -> Profile:
     profile.save(update_fields=[*changed, "updated_at"] if changed else None)
     if profile.skin_tone and profile.skin_tone != tone_before:
         # the person's own tone beside what a photo measured: labelled data for the tone estimate
-        from analysis.services import skin_tone_label_record
+        from analysis.labels import skin_tone_label_record
 
         skin_tone_label_record(user=user, label=profile.skin_tone, source="profile")
     return profile

@@ -29,7 +29,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from skincare.core.context_processors import DISCLAIMER as SITE_DISCLAIMER
 from skincare.core.errors import DomainError
 
-from .models import Feedback, Lesion, ModelVersion, SkinAnalysis, SkinToneLabel
+from .models import Feedback, Lesion, ModelVersion, SkinAnalysis
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -552,27 +552,6 @@ def _concern_dict(c) -> dict:
         "explanation": data["explanation"],
         "reasons": list(data.get("reasons") or []),
     }
-
-
-# --- skin tone labels -----------------------------------------------------------------------
-def skin_tone_label_record(*, user, label: str, source: str = "profile") -> SkinToneLabel:
-    """Keep the tone a person chose beside what their latest analysis measured (labelled data)."""
-    from ml.types import SKIN_TONES
-
-    if label not in SKIN_TONES:
-        raise DomainError(f"Skin tone must be one of {', '.join(SKIN_TONES)}.", code="invalid_skin_tone")
-    latest = (
-        SkinAnalysis.objects.owned_by(user).done().filter(skin_tone_ita__isnull=False).order_by("-created_at").first()
-    )
-    return SkinToneLabel.objects.create(
-        user=user,
-        analysis=latest,
-        label=label,
-        measured_ita=latest.skin_tone_ita if latest else None,
-        measured_hex=latest.skin_tone_hex if latest else "",
-        measured_category=latest.skin_tone_category if latest else "",
-        source=source[:20],
-    )
 
 
 # --- model versions --------------------------------------------------------------------------

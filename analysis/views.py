@@ -67,8 +67,12 @@ def _region_notes(region_quality: dict | None) -> list[dict]:
         reason = (q or {}).get("reason")
         if reason in ("occluded", "out_of_frame") and name != "t_zone":
             notes.append(
-                {"region": name, "reason": reason, "text": f"{REGION_NAMES.get(name, name).capitalize()}: "
-                 f"{REASON_TEXTS[reason]}; its scores are left out."}  # fmt: skip
+                {
+                    "region": name,
+                    "reason": reason,
+                    "text": f"{REGION_NAMES.get(name, name).capitalize()}: "
+                    f"{REASON_TEXTS[reason]}; its scores are left out.",
+                }  # fmt: skip
             )
     if any((q or {}).get("reason") == "low_resolution" for q in (region_quality or {}).values()):
         notes.append({"region": "", "reason": "low_resolution", "text": CONCERN_REASON_TEXTS["low_resolution"]})

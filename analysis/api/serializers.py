@@ -64,7 +64,9 @@ class RegionQualitySerializer(serializers.Serializer):
 
 class SkinToneSerializer(serializers.Serializer):
     ita = serializers.FloatField(help_text="ITA° measured on the photo")
-    category = serializers.CharField(allow_null=True, help_text="very_light | light | intermediate | tan | brown | dark")
+    category = serializers.CharField(
+        allow_null=True, help_text="very_light | light | intermediate | tan | brown | dark (ml.types.SKIN_TONES)"
+    )
     hex = serializers.CharField(allow_null=True, help_text="The measured skin colour, #rrggbb (the swatch)")
 
 

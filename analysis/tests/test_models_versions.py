@@ -72,7 +72,8 @@ def test_admin_refuses_a_model_that_does_not_beat_its_baseline(admin_client):
     url = "/admin/analysis/modelversion/"
     listing = admin_client.get(url).content.decode()
     assert "does not beat the mean age baseline" in listing and "no baseline" in listing
-    for version, why in ((bad, "36.6 years does not beat the mean age baseline 11 years (n=40)"), (untested, "baseline")):
+    expected = ((bad, "36.6 years does not beat the mean age baseline 11 years (n=40)"), (untested, "baseline"))
+    for version, why in expected:
         r = admin_client.post(url, {"action": "activate", "_selected_action": [str(version.pk)]}, follow=True)
         assert why in r.content.decode()
         assert active_names() == []

@@ -9,6 +9,7 @@ leaves behind with ``--no-clean``. Photos are never committed (``var/`` is ignor
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -19,7 +20,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 MANIFEST = HERE / "eval-faces.tsv"
-DEFAULT_CACHE = HERE.parents[1] / "var" / "eval"
+DEFAULT_CACHE = Path(os.environ.get("ML_EVAL_CACHE") or HERE.parents[1] / "var" / "eval")
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,6 @@ class FetchError(RuntimeError):
 
 
 def _run(cmd: list[str], cwd: Path, env_tmp: Path, timeout: int) -> subprocess.CompletedProcess[str]:
-    import os
-
     env = dict(os.environ, TMPDIR=str(env_tmp), PIP_DISABLE_PIP_VERSION_CHECK="1")
     return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
@@ -96,6 +95,7 @@ def _fetch_pypi(package: str, version: str, work: Path, timeout: int) -> Path:
         d.mkdir(parents=True, exist_ok=True)
     spec = package if version in ("", "(current)") else f"{package}=={version}"
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "--no-build-isolation"]
+    cmd += ["--timeout", "20", "--retries", "2"]  # an unreachable registry answers in a minute, not ten
     proc = _run([*cmd, "--no-clean", "-d", str(dl), spec], work, tmp, timeout)
     archives = [p for p in dl.iterdir() if p.is_file()]
     if archives:

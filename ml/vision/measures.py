@@ -222,8 +222,8 @@ def detect_lesions(
             x0, y0 = max(x - ring_px - 1, 0), max(y - ring_px - 1, 0)
             x1, y1 = min(x + w + ring_px + 1, W), min(y + h + ring_px + 1, H)
             blob = labels[y0:y1, x0:x1] == i
-            m = cv2.moments(blob.astype(np.uint8), binaryImage=True)
-            cov = np.array([[m["mu20"], m["mu11"]], [m["mu11"], m["mu02"]]]) / max(m["m00"], 1.0)
+            mom = cv2.moments(blob.astype(np.uint8), binaryImage=True)
+            cov = np.array([[mom["mu20"], mom["mu11"]], [mom["mu11"], mom["mu02"]]]) / max(mom["m00"], 1.0)
             ev = np.linalg.eigvalsh(cov)
             if ev[0] <= 0 or ev[1] / ev[0] > 9.0:  # axis ratio > 3: a line (wrinkle, frame, hair), not a spot
                 continue

@@ -75,10 +75,10 @@ def hand_mask(hands_canon: list[np.ndarray], shape: tuple[int, int] = (CANON_H, 
         cv2.fillConvexPoly(mask, cv2.convexHull(np.round(pts[HAND_PALM]).astype(np.int32)), (1,))
         for chain in HAND_FINGERS:
             cv2.polylines(mask, [np.round(pts[chain]).astype(np.int32)], False, (1,), thickness=width)
-    if mask.any():
-        k = int(2 * round(3.0 * MM) + 1)
-        mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-    return mask.astype(bool)
+    if not mask.any():
+        return mask.astype(bool)
+    k = int(2 * round(3.0 * MM) + 1)
+    return cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))).astype(bool)
 
 
 def _gauss(x: np.ndarray, sigma: float) -> np.ndarray:

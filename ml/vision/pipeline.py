@@ -66,10 +66,11 @@ def _finv(t: float) -> float:
 
 
 def _exposure_gain(l_now: float, l_target: float) -> float:
-    """Linear-light gain that moves lightness ``l_now`` to ``l_target`` (CIE L* <-> Y)."""
+    """Linear-light gain that moves lightness ``l_now`` to ``l_target`` (CIE L* <-> Y), within 0.25-16x
+    (16x: dark skin in a dim photo, L* ~16, still reaches the target; beyond, 8-bit data has no detail)."""
     y_now = _finv((l_now + 16) / 116)
     y_target = _finv((l_target + 16) / 116)
-    return float(np.clip(y_target / max(y_now, 1e-5), 0.25, 8.0))
+    return float(np.clip(y_target / max(y_now, 1e-5), 0.25, 16.0))
 
 
 def _ms(t0: float) -> float:

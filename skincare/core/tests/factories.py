@@ -53,7 +53,6 @@ def concerns(**scores) -> list[dict]:
 
 def model_version(name: str, **fields):
     from analysis.models import ModelVersion
-
     from analysis.tests.factories import PASSING_METRICS
 
     fields.setdefault("metrics", dict(PASSING_METRICS))  # activation needs metrics that beat the baselines
