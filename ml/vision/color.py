@@ -122,7 +122,7 @@ def skin_tone(
     with fewer than ``TONE_MIN_PIXELS`` visible skin pixels."""
     if int(skin.sum()) < TONE_MIN_PIXELS or int(valid.sum()) < 100:
         return None, None
-    frame = linear[valid]
+    frame = linear[valid][::7]  # a percentile needs no more than every 7th pixel
     ref = np.maximum(np.percentile(frame, WHITE_PATCH_PERCENTILE, axis=0).astype(np.float64), 1e-4)
     lum = float(np.percentile(frame @ np.array([0.2126, 0.7152, 0.0722]), WHITE_PATCH_PERCENTILE))
     gain = float(np.clip(WHITE_PATCH_LEVEL / max(lum, 1e-4), 0.5, 4.0))

@@ -139,7 +139,8 @@ def find(
     rim_mm = max(1.5, 2.0 * source_px / MM)  # the rims reach two photo pixels out on a low-resolution photo
     shine = _grow(L > float(np.median(L[skin0])) + 10.0, rim_mm) if skin0.any() else np.zeros_like(geo)
     # neither a blemish's red rim nor a shine highlight's edge is stubble
-    rough_px = (rough_map > limit) & skin0 & ~_reddish(lab, skin0, rim_mm) & ~shine
+    reddish = _reddish(lab, skin0, rim_mm)
+    rough_px = (rough_map > limit) & skin0 & ~reddish & ~shine
     rough = _big(rough_px, ROUGH_MIN_MM2 * MM * MM)
     if rough.any():
         rough = cv2.dilate(rough.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & geo
@@ -164,7 +165,7 @@ def find(
         bad = dark | grey | ((dh > HUE_LIMIT_DEG) & (chroma > 6))
         # Redder than the skin (a* up, hue turned towards red) is what blemishes, flushing and rashes look
         # like: skin to measure, however dark or saturated, never an occluder.
-        bad &= ~_reddish(lab, base, rim_mm) & ~shine
+        bad &= ~reddish & ~shine
         colour = _big(bad & geo & ~hands, COLOUR_MIN_MM2 * MM * MM)
         if colour.any():
             colour = cv2.dilate(colour.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & geo
