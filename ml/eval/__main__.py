@@ -1,10 +1,13 @@
 """``python -m ml.eval`` (``make eval``): fetch the photos, run the engine, write the report.
 
     python -m ml.eval [--only TEXT ...] [--quick] [--label after] [--baseline ml/eval/results/before.json]
+    python -m ml.eval --engine-rev a0ba231 --label before    # the same harness on an older engine
 
 Writes ``ml/eval/results/<label>.json`` and, unless ``--no-markdown``, ``ml/EVALUATION.md`` (the run
 beside the baseline). ``--only`` keeps the faces whose key contains one of the texts (iterating on a
-subset); ``--quick`` skips the repeatability copies.
+subset); ``--quick`` skips the repeatability copies. ``--engine-rev REV`` runs this harness on the
+engine of a git revision (``git archive REV ml`` into var/eval/engine-REV, this ml/eval copied beside it,
+run in a subprocess on the same cached photos), so a before/after table compares engines, not harnesses.
 """
 
 from __future__ import annotations
@@ -38,6 +41,35 @@ def _engine_id() -> str:
         return "unknown"
 
 
+def _on_revision(args: argparse.Namespace, argv: list[str]) -> int:
+    import os
+    import shutil
+    import tarfile
+
+    root = HERE.parents[1]
+    work = Path(args.cache) / f"engine-{args.engine_rev}"
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    archive = work / "engine.tar"
+    subprocess.run(["git", "archive", "-o", str(archive), args.engine_rev, "ml"], cwd=root, check=True)
+    with tarfile.open(archive) as tf:
+        tf.extractall(work, filter="data")
+    shutil.rmtree(work / "ml" / "eval", ignore_errors=True)
+    shutil.copytree(HERE, work / "ml" / "eval", ignore=shutil.ignore_patterns("__pycache__", "results"))
+    rest = [a for i, a in enumerate(argv) if a != "--engine-rev" and (i == 0 or argv[i - 1] != "--engine-rev")]
+    env = dict(os.environ, PYTHONPATH=str(work), ML_EVAL_CACHE=str(Path(args.cache)))
+    rc = subprocess.call([sys.executable, "-m", "ml.eval", *rest, "--no-markdown"], cwd=work, env=env)
+    produced = work / "ml" / "eval" / "results" / f"{args.label}.json"
+    if rc == 0 and produced.is_file():
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        data = json.loads(produced.read_text(encoding="utf-8"))
+        data["meta"]["engine"] = args.engine_rev
+        (RESULTS / f"{args.label}.json").write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {RESULTS / f'{args.label}.json'} (engine {args.engine_rev})")
+    return rc
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", action="append", default=[], help="keep faces whose key contains this text")
@@ -47,7 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--baseline", default=str(RESULTS / "before.json"))
     ap.add_argument("--cache", default=str(DEFAULT_CACHE))
     ap.add_argument("--no-markdown", action="store_true")
+    ap.add_argument("--engine-rev", help="run on the engine of this git revision (writes only the JSON)")
     args = ap.parse_args(argv)
+    if args.engine_rev:
+        return _on_revision(args, argv if argv is not None else sys.argv[1:])
 
     faces, errors = load_faces(Path(args.cache))
     for key, err in errors.items():

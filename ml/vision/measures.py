@@ -533,12 +533,14 @@ def measure(
     )
 
     # --- dark circles ---------------------------------------------------------------------------------
-    cheek_l = np.median(L[R["left_cheek"] | R["right_cheek"]]) if (R["left_cheek"] | R["right_cheek"]).any() else None
+    # inside the skin by 2.5 mm (the rim of glasses, lashes' shadow) and only where the region is visible
+    cheeks_in = Ri["left_cheek"] | Ri["right_cheek"]
+    cheek_l = np.median(L[cheeks_in]) if cheeks_in.any() else None
     reg_dc: dict[str, float | None] = {k: None for k in R}
     raws = []
     for k in ("left_under_eye", "right_under_eye"):
-        if cheek_l is not None and int(R[k].sum()) >= 150:
-            diff = float(cheek_l - np.median(L[R[k]]))
+        if cheek_l is not None and int(Ri[k].sum()) >= 150 and k not in hidden:
+            diff = float(cheek_l - np.median(L[Ri[k]]))
             reg_dc[k] = diff
             raws.append(diff)
     dc_raw = float(np.mean(raws)) if raws else 0.0
