@@ -20,8 +20,9 @@ ADVICE: dict[str, str] = {
     "glasses or a hat.",
 }
 # A face whose skin is darker than ``min_brightness`` is still well exposed when the brightest parts of the
-# face box (eye whites, teeth, shine) reach this L*: dark skin is not a dark photo.
-WELL_EXPOSED_HIGHLIGHT = 60.0
+# face box (eye whites, teeth, shine) reach ``min_brightness`` + this many L* (60 with the default 25):
+# dark skin is not a dark photo. (Relative, so a stricter threshold set by staff still bites.)
+WELL_EXPOSED_MARGIN = 35.0
 SHARPNESS_WIDTH = 256  # the face crop is resized to this width before the Laplacian
 
 
@@ -129,7 +130,8 @@ def evaluate(
         codes.append("face_not_frontal")
     if sharp < t.min_sharpness:
         codes.append("image_blurry")
-    if bright is not None and bright < t.min_brightness and (highlight is None or highlight < WELL_EXPOSED_HIGHLIGHT):
+    well_exposed = highlight is not None and highlight >= t.min_brightness + WELL_EXPOSED_MARGIN
+    if bright is not None and bright < t.min_brightness and not well_exposed:
         codes.append("image_too_dark")
     if bright is not None and bright > t.max_brightness:
         codes.append("image_too_bright")
