@@ -27,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 MARKDOWN = HERE.parent / "EVALUATION.md"
 LIMITS = HERE / "LIMITS.md"
+NOTES = HERE / "NOTES.md"  # hand-written: where targets are missed and why (kept with the numbers it cites)
 
 
 def _engine_id() -> str:
@@ -39,6 +40,18 @@ def _engine_id() -> str:
         return f"{rev}{'+changes' if dirty else ''}" if rev else "unknown"
     except OSError:
         return "unknown"
+
+
+def _write_markdown(rep: dict, meta: dict, args: argparse.Namespace) -> None:
+    base_path = Path(args.baseline)
+    out = RESULTS / f"{args.label}.json"
+    baseline = None
+    if base_path.is_file() and base_path.resolve() != out.resolve():
+        baseline = json.loads(base_path.read_text(encoding="utf-8"))
+    limits = LIMITS.read_text(encoding="utf-8") if LIMITS.is_file() else ""
+    notes = NOTES.read_text(encoding="utf-8") if NOTES.is_file() else ""
+    MARKDOWN.write_text(report.render(rep, baseline, meta, limits, notes), encoding="utf-8")
+    print(f"wrote {MARKDOWN}")
 
 
 def _on_revision(args: argparse.Namespace, argv: list[str]) -> int:
@@ -80,10 +93,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", default=str(DEFAULT_CACHE))
     ap.add_argument("--no-markdown", action="store_true")
     ap.add_argument("--engine-rev", help="run on the engine of this git revision (writes only the JSON)")
+    ap.add_argument("--render", action="store_true", help="only rewrite ml/EVALUATION.md from results/<label>.json")
     args = ap.parse_args(argv)
     if args.engine_rev:
         return _on_revision(args, argv if argv is not None else sys.argv[1:])
 
+    if args.render:
+        rep = json.loads((RESULTS / f"{args.label}.json").read_text(encoding="utf-8"))
+        _write_markdown(rep, rep.get("meta", {}), args)
+        return 0
     faces, errors = load_faces(Path(args.cache))
     for key, err in errors.items():
         print(f"could not fetch {key}: {err}", file=sys.stderr)
@@ -102,13 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps(rep, indent=1, sort_keys=False, default=str) + "\n", encoding="utf-8")
     print(f"wrote {out}")
     if not args.no_markdown:
-        base_path = Path(args.baseline)
-        baseline = None
-        if base_path.is_file() and base_path.resolve() != out.resolve():
-            baseline = json.loads(base_path.read_text(encoding="utf-8"))
-        limits = LIMITS.read_text(encoding="utf-8") if LIMITS.is_file() else ""
-        MARKDOWN.write_text(report.render(rep, baseline, meta, limits), encoding="utf-8")
-        print(f"wrote {MARKDOWN}")
+        _write_markdown(rep, meta, args)
     for row in report.target_rows(rep):
         print(f"{row[0]:<32} {row[2]:<70} {row[3]}")
     return 0

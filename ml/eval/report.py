@@ -219,7 +219,9 @@ FACE_HEAD = [
 ]
 
 
-def render(current: dict[str, Any], baseline: dict[str, Any] | None, meta: dict[str, str], limits: str) -> str:
+def render(
+    current: dict[str, Any], baseline: dict[str, Any] | None, meta: dict[str, str], limits: str, notes: str = ""
+) -> str:
     parts = [
         "# Evaluation of the skin-analysis engine on real faces",
         "",
@@ -263,6 +265,8 @@ def render(current: dict[str, Any], baseline: dict[str, Any] | None, meta: dict[
         parts += [table(["measure", "target", "before", "after", "status"], rows), ""]
     else:
         parts += [table(head, target_rows(current)), ""]
+    if notes.strip():
+        parts += [notes.strip(), ""]
     cols = [
         "pupils >= 80 px",
         "pupils >= 80 px, 1.5-3 mm",
