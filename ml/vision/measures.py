@@ -486,10 +486,17 @@ def measure(
     # so a line that is a little fainter on another copy of the photo moves the measure a little.
     grain = _robust_sd(ridge[wr_zone]) if wr_zone.any() else 0.0
     thr = max(1.2, 2.0 * grain)
-    line_w = np.clip((ridge - thr) / thr, 0, 1) * _coherence(L, 1.5 * MM)
-    # a wrinkle is a shallow groove (a few L*); a strand of hair or a lash across the skin is much darker
-    line_w *= (L > masked_smooth(L, skin, 3.0 * MM) - 8.0).astype(np.float32)
-    lines_soft = np.where(wr_zone, line_w, 0).astype(np.float32)
+    lines_soft = np.zeros_like(L)
+    if wr_zone.any():  # on the zone's bounding box (and 10 mm around) only: the rest of the frame is not used
+        ys, xs = np.nonzero(wr_zone)
+        pad = int(10 * MM)
+        y0, y1 = max(int(ys.min()) - pad, 0), min(int(ys.max()) + pad + 1, L.shape[0])
+        x0, x1 = max(int(xs.min()) - pad, 0), min(int(xs.max()) + pad + 1, L.shape[1])
+        Lc = L[y0:y1, x0:x1]
+        line_w = np.clip((ridge[y0:y1, x0:x1] - thr) / thr, 0, 1) * _coherence(Lc, 1.5 * MM)
+        # a wrinkle is a shallow groove (a few L*); a strand of hair or a lash across the skin is much darker
+        line_w *= (Lc > masked_smooth(Lc, skin[y0:y1, x0:x1], 3.0 * MM) - 8.0).astype(np.float32)
+        lines_soft[y0:y1, x0:x1] = np.where(wr_zone[y0:y1, x0:x1], line_w, 0)
     wr_raw = 100.0 * float(lines_soft[wr_zone].mean()) if wr_zone.any() else 0.0
     heat["wrinkles"] = lines_soft
     reg = {
