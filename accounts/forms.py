@@ -15,7 +15,7 @@ from skincare.core.i18n import supported_language
 
 from . import selectors, services, validators
 from .clientip import client_ip
-from .models import BUDGETS, CONCERN_LABELS, PREFERENCE_LABELS, SKIN_TYPES, User, _iana_zones
+from .models import BUDGETS, CONCERN_LABELS, PREFERENCE_LABELS, SKIN_TONE_CHOICES, SKIN_TYPES, User, _iana_zones
 
 
 class NoColonForm(forms.Form):
@@ -166,6 +166,15 @@ class ProfileForm(NoColonForm):
         required=False,
         help_text=_("A skin analysis can suggest one."),
     )
+    skin_tone = forms.ChoiceField(
+        label=_("Skin tone"),
+        choices=[("", _("Not set")), *SKIN_TONE_CHOICES],
+        required=False,
+        help_text=_(
+            "Your own skin tone (ITA° scale). A skin analysis measures one from the photo; if it is wrong, "
+            "set yours here: it is kept beside what was measured to make the measurement better."
+        ),
+    )
     concerns = forms.MultipleChoiceField(
         label=_("Concerns"),
         choices=list(CONCERN_LABELS.items()),
@@ -230,6 +239,7 @@ class ProfileForm(NoColonForm):
                 "last_name": user.last_name,
                 "phone": user.phone_pending or user.phone or "",
                 "skin_type": p.skin_type or "",
+                "skin_tone": p.skin_tone or "",
                 "concerns": p.concerns,
                 "allergies": ", ".join(p.allergies or []),
                 "pregnant_or_nursing": p.pregnant_or_nursing,
@@ -294,6 +304,7 @@ class ProfileForm(NoColonForm):
         data = self.cleaned_data
         profile_data = {
             "skin_type": data["skin_type"] or None,
+            "skin_tone": data["skin_tone"] or None,
             "concerns": validators.validate_concerns(data["concerns"]),
             "allergies": data["allergies"],
             "pregnant_or_nursing": data["pregnant_or_nursing"],

@@ -26,6 +26,7 @@ def export(user: User) -> dict:
         "profile": (
             {
                 "skin_type": profile.skin_type,
+                "skin_tone": profile.skin_tone,
                 "concerns": profile.concerns,
                 "allergies": profile.allergies,
                 "pregnant_or_nursing": profile.pregnant_or_nursing,

@@ -21,6 +21,7 @@ SKIN_TYPES = [(key, _(label)) for key, label in vocab.SKIN_TYPE_CHOICES]
 CONCERN_KEYS = list(vocab.CONCERN_KEYS)
 BUDGETS = [(key, _(label)) for key, label in vocab.BUDGET_CHOICES]
 PREFERENCES = list(vocab.PREFERENCE_KEYS)
+SKIN_TONE_CHOICES = [(key, _(label)) for key, label in vocab.SKIN_TONES]
 # The concerns' and preferences' names as people read them, translated where shown (keys stay English in data
 # and the API).
 CONCERN_LABELS = {c.key: _(c.label) for c in vocab.CONCERNS}
@@ -110,6 +111,13 @@ def default_reminder_times() -> dict:
 class Profile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile", primary_key=True)
     skin_type = models.CharField(max_length=20, choices=SKIN_TYPES, null=True, blank=True)
+    skin_tone = models.CharField(
+        max_length=20,
+        choices=SKIN_TONE_CHOICES,
+        null=True,
+        blank=True,
+        help_text="The person's own skin tone (ITA° categories); corrects the one a photo measured",
+    )
     concerns = models.JSONField(default=list, blank=True)
     allergies = models.JSONField(default=list, blank=True)
     pregnant_or_nursing = models.BooleanField(default=False)

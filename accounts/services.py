@@ -459,6 +459,7 @@ def _clean_phone(phone: str) -> str:
 # --- profile, consent --------------------------------------------------------------------------------
 PROFILE_FIELDS = (
     "skin_type",
+    "skin_tone",
     "concerns",
     "allergies",
     "pregnant_or_nursing",
@@ -479,6 +480,7 @@ def profile_update(*, user: User, data: dict) -> Profile:
     """Apply validated profile fields (the serializer/form validated types; full_clean re-checks)."""
     profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
     changed = [name for name in PROFILE_FIELDS if name in data]
+    tone_before = profile.skin_tone
     for name in changed:
         setattr(profile, name, data[name])
     try:
@@ -486,6 +488,11 @@ def profile_update(*, user: User, data: dict) -> Profile:
     except DjangoValidationError as exc:
         raise DomainError(_("Some fields are invalid."), code="validation_error", errors=exc.message_dict) from exc
     profile.save(update_fields=[*changed, "updated_at"] if changed else None)
+    if profile.skin_tone and profile.skin_tone != tone_before:
+        # the person's own tone beside what a photo measured: labelled data for the tone estimate
+        from analysis.labels import skin_tone_label_record
+
+        skin_tone_label_record(user=user, label=profile.skin_tone, source="profile")
     return profile
 
 

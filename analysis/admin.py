@@ -3,13 +3,13 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.safestring import mark_safe
 
-from accounts.models import SKIN_TYPES
+from accounts.models import SKIN_TONE_CHOICES, SKIN_TYPES
 from privacy.admin import StaffPhotoMixin, staff_photos
 from skincare.core.admin_scale import LargeTableAdmin, recent_values_filter, values_filter
 from skincare.core.errors import DomainError
 
 from . import services
-from .models import Feedback, Lesion, ModelVersion, SkinAnalysis
+from .models import Feedback, Lesion, ModelVersion, SkinAnalysis, SkinToneLabel
 
 
 class LesionInline(admin.TabularInline):
@@ -60,6 +60,7 @@ class SkinAnalysisAdmin(StaffPhotoMixin, LargeTableAdmin):
         "photo_free",
         "photo_deleted_at",
         "photo_deleted_reason",
+        "overlay_face_box",
         "idempotency_key",
         "error_code",
         "error_detail",
@@ -70,6 +71,9 @@ class SkinAnalysisAdmin(StaffPhotoMixin, LargeTableAdmin):
         "skin_type_confidence",
         "skin_type_source",
         "skin_tone_ita",
+        "skin_tone_category",
+        "skin_tone_hex",
+        "region_quality",
         "skin_age",
         "conditions",
         "overall_score",
@@ -79,7 +83,7 @@ class SkinAnalysisAdmin(StaffPhotoMixin, LargeTableAdmin):
         "image_width",
         "image_height",
     ]
-    exclude = ["landmarks", "regions", "image", "overlay"]
+    exclude = ["landmarks", "regions", "image", "overlay", "overlay_face"]
 
     def delete_model(self, request, obj):
         services.analysis_delete(analysis=obj)  # the keys and files go too, not only the row
@@ -93,7 +97,12 @@ class SkinAnalysisAdmin(StaffPhotoMixin, LargeTableAdmin):
         if not obj.has_photo:
             return staff_photos(obj.user_id, [])
         return staff_photos(
-            obj.user_id, [("Photo", obj.image.name), ("Overlay", obj.overlay.name if obj.overlay else "")]
+            obj.user_id,
+            [
+                ("Photo", obj.image.name),
+                ("Overlay", obj.overlay.name if obj.overlay else ""),
+                ("Overlay, face", obj.overlay_face.name if obj.overlay_face else ""),
+            ],
         )
 
     @admin.display(description="face map (from the measurements)")
@@ -120,14 +129,30 @@ class SkinAnalysisAdmin(StaffPhotoMixin, LargeTableAdmin):
 
 @admin.register(ModelVersion)
 class ModelVersionAdmin(admin.ModelAdmin):
-    list_display = ["name", "backbone", "is_active", "created_at", "activated_at", "metrics_summary"]
+    list_display = ["name", "backbone", "is_active", "created_at", "activated_at", "metrics_summary", "usable"]
     list_filter = ["is_active", "backbone"]
-    readonly_fields = ["id", "is_active", "created_at", "activated_at", "metrics", "labels"]
+    readonly_fields = ["id", "is_active", "created_at", "activated_at", "metrics", "labels", "usable"]
     actions = ["activate", "rollback", "deactivate"]
+
+    @admin.display(description="beats baseline")
+    def usable(self, obj):
+        from ml.model_gate import activation_problems
+
+        problems = activation_problems(obj.metrics)
+        return "yes" if not problems else f"no: {'; '.join(problems)}"
 
     @admin.display(description="metrics")
     def metrics_summary(self, obj):
-        keys = ("skin_type_accuracy", "skin_type_macro_f1", "condition_macro_f1", "age_mae", "n_val")
+        keys = (
+            "skin_type_accuracy",
+            "skin_type_macro_f1",
+            "baseline_skin_type_macro_f1",
+            "condition_macro_f1",
+            "baseline_condition_macro_f1",
+            "age_mae",
+            "baseline_age_mae",
+            "n_val",
+        )
         parts = [f"{k}={obj.metrics[k]:.3g}" for k in keys if isinstance(obj.metrics.get(k), int | float)]
         return ", ".join(parts) or "-"
 
@@ -136,7 +161,11 @@ class ModelVersionAdmin(admin.ModelAdmin):
         if queryset.count() != 1:
             self.message_user(request, "Select exactly one version to activate.", messages.ERROR)
             return
-        version = services.model_version_activate(version=queryset.get())
+        try:
+            version = services.model_version_activate(version=queryset.get())
+        except DomainError as exc:  # held-out metrics do not beat the trivial baseline: refused, with why
+            self.message_user(request, exc.detail, messages.ERROR)
+            return
         self.message_user(request, f"{version.name} is now active.", messages.SUCCESS)
 
     @admin.action(description="Roll back to the previously active version")
@@ -163,3 +192,20 @@ class FeedbackAdmin(LargeTableAdmin):
     search_uuid_fields = ["pk", "user_id", "analysis_id"]
     list_select_related = ["analysis", "user"]
     readonly_fields = ["analysis", "user", "created_at"]
+
+
+@admin.register(SkinToneLabel)
+class SkinToneLabelAdmin(LargeTableAdmin):
+    """People's own skin tones beside what their analysis measured: labelled data for the tone estimate."""
+
+    list_display = ["user", "label", "measured_category", "measured_ita", "source", "created_at"]
+    list_filter = [
+        values_filter("label", [k for k, _ in SKIN_TONE_CHOICES], title="label"),
+        values_filter("measured_category", [k for k, _ in SKIN_TONE_CHOICES], title="measured"),
+        "created_at",
+    ]
+    search_fields = ["user__email"]
+    search_uuid_fields = ["user_id", "analysis_id"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "analysis", "label", "measured_ita", "measured_hex", "measured_category", "source",
+                       "created_at"]  # fmt: skip

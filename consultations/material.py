@@ -17,7 +17,7 @@ def viewer_for(consultation) -> Viewer:
 
 
 def shared_image_names(consultation) -> set[str]:
-    """The stored images this consultation shares: the analysis' photo and overlay, the before/after photos and
+    """The stored images this consultation shares: the analysis' photo and overlays, the before/after photos and
     their aligned comparison."""
     from analysis.models import SkinAnalysis
     from progress.models import Comparison
@@ -26,10 +26,10 @@ def shared_image_names(consultation) -> set[str]:
         i for i in (consultation.shared_analysis_id, consultation.shared_before_id, consultation.shared_after_id) if i
     ]
     names: set[str] = set()
-    for image, overlay in SkinAnalysis.objects.filter(pk__in=ids, user_id=consultation.user_id).values_list(
-        "image", "overlay"
+    for row in SkinAnalysis.objects.filter(pk__in=ids, user_id=consultation.user_id).values_list(
+        "image", "overlay", "overlay_face"
     ):
-        names.update(n for n in (image, overlay) if n)
+        names.update(n for n in row if n)
     if consultation.shared_before_id and consultation.shared_after_id:
         aligned = Comparison.objects.filter(
             before_id=consultation.shared_before_id, after_id=consultation.shared_after_id
@@ -94,6 +94,7 @@ def material_context(material: dict | None, consultation, request=None) -> dict 
             ],
             "image_url": link(analysis.image.name if analysis.image else None),
             "overlay_url": link(analysis.overlay.name if analysis.overlay else None),
+            "overlay_face_url": link(analysis.overlay_face.name if analysis.overlay_face else None),
         }
     payload = material["comparison"]
     if payload is not None:

@@ -129,6 +129,17 @@ PREFERENCES: tuple[tuple[str, str], ...] = (
 )
 PREFERENCE_KEYS: tuple[str, ...] = tuple(k for k, _ in PREFERENCES)
 
+# Skin tone categories of the ITA° scale (Chardon et al. 1991; the limits are the engine's, ml/vision/color.py).
+SKIN_TONES: tuple[tuple[str, str], ...] = (
+    ("very_light", N_("Very light")),
+    ("light", N_("Light")),
+    ("intermediate", N_("Intermediate")),
+    ("tan", N_("Tan")),
+    ("brown", N_("Brown")),
+    ("dark", N_("Dark")),
+)
+SKIN_TONE_KEYS: tuple[str, ...] = tuple(k for k, _ in SKIN_TONES)
+
 SEVERITIES: tuple[str, ...] = ("none", "mild", "moderate", "severe")
 SEVERITY_LABELS = {"none": N_("none"), "mild": N_("mild"), "moderate": N_("moderate"), "severe": N_("severe")}
 

@@ -21,8 +21,16 @@ QUALITY_CODES: tuple[str, ...] = (
     "image_blurry",
     "image_too_dark",
     "image_too_bright",
+    "face_occluded",  # raised by analyze (after the occluders are found), not by check_quality
+)
+REGION_REASONS: tuple[str, ...] = (
+    "occluded",  # most of the region is covered (hands, hair, beard, glasses, a hat)
+    "out_of_frame",  # most of the region is outside the photo
+    "low_resolution",  # the photo has too few pixels on the face for fine detail (pores, texture, small spots)
 )
 REGION_KEYS: tuple[str, ...] = vocab.REGION_KEYS
+# Skin tone categories of the ITA° scale (Chardon et al. 1991; see ml/vision/color.py for the limits).
+SKIN_TONES: tuple[str, ...] = vocab.SKIN_TONE_KEYS
 SEVERITIES: tuple[str, ...] = vocab.SEVERITIES
 SKIN_TYPES: tuple[str, ...] = vocab.MEASURED_SKIN_TYPE_KEYS
 
@@ -54,6 +62,8 @@ class QualityReport:
     ok: bool
     issues: list[QualityIssue]
     face_box: tuple[int, int, int, int] | None  # x, y, w, h in image pixels
+    highlight: float | None = None  # 99th percentile L* inside the face box (teeth, eyes, shine): the exposure
+    visible_skin: float | None = None  # share of the face's skin not covered by occluders (set by analyze)
 
 
 @dataclass
@@ -66,6 +76,8 @@ class ConcernMeasure:
     confidence: float  # 0-1
     regions: dict[str, int | None]  # per-region score, e.g. {"forehead": 80, "left_cheek": 62, ...}
     explanation: str  # plain words: what was measured
+    # why it is less certain: "low_resolution", "<occluded|out_of_frame>:<region>", "underexposed"
+    reasons: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -75,6 +87,13 @@ class Lesion:
     confidence: float
     region: str | None
     size_mm: float | None = None  # equivalent diameter in millimetres (scale from the inter-pupil distance)
+
+
+@dataclass
+class RegionQuality:
+    visible: float  # share of the region's skin that could be measured (0-1)
+    confidence: float  # 0-1: visible share x resolution
+    reason: str | None  # one of REGION_REASONS when the region is not (fully) measurable; None when fine
 
 
 @dataclass
@@ -101,13 +120,20 @@ class AnalysisResult:
     concerns: list[ConcernMeasure]  # one per CONCERN_KEYS entry, in that order
     lesions: list[Lesion]
     skin_type: SkinType
-    skin_tone_ita: float | None  # ITA° of the cheeks
+    skin_tone_ita: float | None  # ITA° of the cheeks and forehead (white-patch normalised; see ml/README.md)
     overall_score: int
     overlay_png: bytes  # PNG: region outlines, lesion boxes, heat map of worst concern
     timings_ms: dict[str, float]  # decode, landmarks, measures, overlay, model, total
     model: ModelPrediction | None = None  # None when no trained model is installed
     mm_per_pixel: float | None = None  # scale from the inter-pupil distance (~63 mm)
     extras: dict[str, float] = field(default_factory=dict)  # extra raw numbers (debug / research)
+    region_quality: dict[str, RegionQuality] = field(default_factory=dict)  # per region: visible, confidence, reason
+    occluders: dict[str, float] = field(default_factory=dict)  # share of face skin covered: hands, texture, colour
+    skin_tone_lab: tuple[float, float, float] | None = None  # the measured skin colour (L*, a*, b*)
+    skin_tone_hex: str | None = None  # the same as #rrggbb, for the swatch
+    skin_tone_category: str | None = None  # one of SKIN_TONES (from ITA°)
+    overlay_face_png: bytes = b""  # PNG: the overlay cropped to the face, at the photo's resolution
+    overlay_face_box: tuple[int, int, int, int] | None = None  # x, y, w, h of that crop in image pixels
 
 
 class QualityError(Exception):

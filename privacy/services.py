@@ -69,15 +69,19 @@ def photos_delete(*, analysis_ids, reason: str) -> int:
             SkinAnalysis.objects.select_for_update()
             .filter(pk__in=list(analysis_ids), photo_deleted_at__isnull=True, status__in=("done", "failed"))
             .exclude(image="")
-            .values_list("pk", "image", "overlay")
+            .values_list("pk", "image", "overlay", "overlay_face")
         )
         if not rows:
             return 0
-        ids = [pk for pk, _, _ in rows]
-        names = [n for _, image, overlay in rows for n in (image, overlay) if n]
+        ids = [row[0] for row in rows]
+        names = [n for row in rows for n in row[1:] if n]
         names += analysis_photo_deleted(analysis_ids=ids)
         SkinAnalysis.objects.filter(pk__in=ids).update(
-            image="", overlay=None, photo_deleted_at=timezone.now(), photo_deleted_reason=reason[:20]
+            image="",
+            overlay=None,
+            overlay_face=None,
+            photo_deleted_at=timezone.now(),
+            photo_deleted_reason=reason[:20],
         )
         media_shred(names)
     return len(rows)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import zoneinfo
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.apps import apps
 from django.db import DatabaseError
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 
 from skincare.core.errors import NotFound
@@ -115,6 +115,18 @@ def day_metrics(*, user, days: list[date]) -> dict[date, list[dict]]:
     return dict(out)
 
 
+def analysis_day(analysis) -> date | datetime:
+    """When an analysis counts in a trend: the date of the diary entry it belongs to (a photo logged for
+    another day counts on that day), else when it was taken. Needs ``entry_date`` (``with_entry_dates``)."""
+    entry_date = getattr(analysis, "entry_date", None)
+    return entry_date if entry_date is not None else analysis.created_at
+
+
+def with_entry_dates(qs: QuerySet) -> QuerySet:
+    """Annotate ``entry_date``: the earliest diary entry date of each analysis (one query, no N+1)."""
+    return qs.annotate(entry_date=Min("progress_entries__date"))
+
+
 # --- entries -----------------------------------------------------------------------------------
 def entry_list(*, user) -> QuerySet[ProgressEntry]:
     return ProgressEntry.objects.owned_by(user).select_related("analysis").order_by("-date", "-created_at")
@@ -194,15 +206,16 @@ def progress_stats(*, user, days: int = STATS_DEFAULT_DAYS) -> dict:
     ratings = [(d, r) for d, r in entry_rows if r is not None and d >= start]
     adh = adherence(user=user, start=start, end=today)
     routine_days = adh.pop("complete_days")
-    analyses = list(done_analyses(user=user, since=start))
+    analyses = list(with_entry_dates(done_analyses(user=user, since=start)))
     samples: dict[str, list] = defaultdict(list)
     overall_samples = []
     for analysis in analyses:
+        when = analysis_day(analysis)  # the entry's own date, not the upload time
         for concern in analysis.concerns or []:
             if concern.get("key") and concern.get("score") is not None:
-                samples[concern["key"]].append((analysis.created_at, concern["score"]))
+                samples[concern["key"]].append((when, concern["score"]))
         if analysis.overall_score is not None:
-            overall_samples.append((analysis.created_at, analysis.overall_score))
+            overall_samples.append((when, analysis.overall_score))
     trends = [stats.concern_trend(key, series).as_dict() for key, series in sorted(samples.items())]
     rating_trend = stats.concern_trend("rating", ratings)
     return {

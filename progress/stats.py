@@ -68,8 +68,10 @@ def verdict_for_slope(slope_per_week: float, threshold: float = STABLE_POINTS_PE
 def concern_trend(key: str, samples: Iterable[tuple[date | datetime, float]]) -> Trend:
     """Trend of one concern from (when, score) samples: slope in points per week and a plain verdict.
 
-    No verdict (null with a reason) with fewer than MIN_POINTS samples or a span under MIN_SPAN_DAYS:
-    two selfies a day apart mostly measure the lighting.
+    No verdict and no slope (null with a reason) with fewer than MIN_POINTS samples or a span under
+    MIN_SPAN_DAYS: two selfies a day apart mostly measure the lighting, and two taken seconds apart once
+    gave "-1041252.1 points/week". ``when`` is the sample's own date (a diary entry's date, not the
+    upload time).
     """
     ordered = sorted(((_as_datetime(w), float(s)) for w, s in samples if s is not None), key=lambda p: p[0])
     series = [{"date": w.date().isoformat(), "score": round(s, 1)} for w, s in ordered]
@@ -84,10 +86,10 @@ def concern_trend(key: str, samples: Iterable[tuple[date | datetime, float]]) ->
     slope_week = round(slope_day * 7, 2) if slope_day is not None else None
     if len(ordered) < MIN_POINTS:
         reason = f"Needs at least {MIN_POINTS} analyses for a trend ({len(ordered)} so far)."
-        return Trend(key, len(ordered), first, latest, change, slope_week, None, reason, series)
+        return Trend(key, len(ordered), first, latest, change, None, None, reason, series)
     if span < MIN_SPAN_DAYS or slope_week is None:
         reason = f"Needs analyses spread over at least {MIN_SPAN_DAYS} days for a trend."
-        return Trend(key, len(ordered), first, latest, change, slope_week, None, reason, series)
+        return Trend(key, len(ordered), first, latest, change, None, None, reason, series)
     return Trend(key, len(ordered), first, latest, change, slope_week, verdict_for_slope(slope_week), None, series)
 
 

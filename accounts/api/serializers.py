@@ -9,7 +9,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 
 from accounts import selectors, validators
-from accounts.models import SKIN_TYPES, Consent, Notification, Profile, User
+from accounts.models import SKIN_TONE_CHOICES, SKIN_TYPES, Consent, Notification, Profile, User
 from accounts.services import PROFILE_FIELDS
 from skincare.core.serializers import BuiltFieldsCacheMixin
 
@@ -43,6 +43,12 @@ def _hhmm(value) -> str:
 
 class ProfileSerializer(BuiltFieldsCacheMixin, serializers.ModelSerializer):
     skin_type = serializers.ChoiceField(choices=SKIN_TYPES, allow_null=True, required=False)
+    skin_tone = serializers.ChoiceField(
+        choices=SKIN_TONE_CHOICES,
+        allow_null=True,
+        required=False,
+        help_text="The person's own skin tone (ITA° categories); kept beside the measured one as labelled data",
+    )
     concerns = serializers.ListField(child=serializers.CharField(), required=False)
     allergies = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
     preferences = serializers.ListField(child=serializers.CharField(), required=False)

@@ -65,6 +65,28 @@ class ConcernSerializer(serializers.Serializer):
     raw = serializers.FloatField(allow_null=True)
     unit = serializers.CharField()
     explanation = serializers.CharField()
+    reasons = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text='Why it is less certain: "low_resolution", "occluded:<region>", "out_of_frame:<region>", '
+        '"underexposed"; empty when nothing limits it',
+    )
+
+
+class RegionQualitySerializer(serializers.Serializer):
+    visible = serializers.FloatField(help_text="Share of the region's skin that could be measured (0-1)")
+    confidence = serializers.FloatField()
+    reason = serializers.CharField(
+        allow_null=True, help_text="occluded | out_of_frame | low_resolution; null when the region was fully measured"
+    )
+
+
+class SkinToneSerializer(serializers.Serializer):
+    ita = serializers.FloatField(help_text="ITA° measured on the photo")
+    category = serializers.CharField(
+        allow_null=True, help_text="very_light | light | intermediate | tan | brown | dark (ml.types.SKIN_TONES)"
+    )
+    hex = serializers.CharField(allow_null=True, help_text="The measured skin colour, #rrggbb (the swatch)")
 
 
 class LesionSerializer(serializers.Serializer):
@@ -83,6 +105,11 @@ class AnalysisSerializer(BuiltFieldsCacheMixin, serializers.ModelSerializer):
     error = serializers.SerializerMethodField()
     image_url = serializers.SerializerMethodField()
     overlay_url = serializers.SerializerMethodField()
+    overlay_face_url = serializers.SerializerMethodField(
+        help_text="The overlay cropped to the face at the photo's resolution (overlay_url: the whole photo)"
+    )
+    skin_tone = serializers.SerializerMethodField()
+    region_quality = serializers.SerializerMethodField()
     quality = serializers.SerializerMethodField()
     skin_type = serializers.SerializerMethodField()
     skin_age = serializers.SerializerMethodField()
@@ -104,6 +131,8 @@ class AnalysisSerializer(BuiltFieldsCacheMixin, serializers.ModelSerializer):
             "error",
             "image_url",
             "overlay_url",
+            "overlay_face_url",
+            "overlay_face_box",
             "image_width",
             "image_height",
             "quality",
@@ -115,6 +144,8 @@ class AnalysisSerializer(BuiltFieldsCacheMixin, serializers.ModelSerializer):
             "lesions",
             "conditions",
             "skin_tone_ita",
+            "skin_tone",
+            "region_quality",
             "model_version",
             "processing_ms",
             "timings",
@@ -151,6 +182,19 @@ class AnalysisSerializer(BuiltFieldsCacheMixin, serializers.ModelSerializer):
             "delete_on": photo_delete_on(obj, policy),
             "retention": policy.label,
         }
+
+    def get_overlay_face_url(self, obj) -> str | None:
+        return _file_url(obj.overlay_face, self, obj)
+
+    @extend_schema_field(SkinToneSerializer(allow_null=True))
+    def get_skin_tone(self, obj):
+        if obj.skin_tone_ita is None:
+            return None
+        return {"ita": obj.skin_tone_ita, "category": obj.skin_tone_category or None, "hex": obj.skin_tone_hex or None}
+
+    @extend_schema_field(serializers.DictField(child=RegionQualitySerializer(), allow_null=True))
+    def get_region_quality(self, obj):
+        return obj.region_quality
 
     @extend_schema_field(QualitySerializer(allow_null=True))
     def get_quality(self, obj):

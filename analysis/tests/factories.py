@@ -76,6 +76,21 @@ class FeedbackFactory(factory.django.DjangoModelFactory):
     rating = 4
 
 
+# Held-out metrics that beat the trivial baselines of the same run (what activation requires, ml.model_gate).
+PASSING_METRICS = {
+    "skin_type_accuracy": 0.8,
+    "skin_type_macro_f1": 0.78,
+    "baseline_skin_type_accuracy": 0.4,
+    "baseline_skin_type_macro_f1": 0.19,
+    "n_val_skin_type": 40,
+    "age_mae": 6.1,
+    "baseline_age_mae": 11.3,
+    "n_val_age": 40,
+    "n_train": 160,
+    "n_val": 40,
+}
+
+
 class ModelVersionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ModelVersion
@@ -83,3 +98,4 @@ class ModelVersionFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"model-{n}")
     backbone = "resnet18"
     checkpoint_path = "/nonexistent.pt"
+    metrics = factory.LazyFunction(lambda: dict(PASSING_METRICS))

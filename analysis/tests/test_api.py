@@ -131,8 +131,9 @@ def test_delete_removes_row_lesions_and_files(auth_client, django_capture_on_com
 
     a = SkinAnalysisFactory(user=auth_client.user, done=True)
     a.overlay.save("o.png", ContentFile(b"\x89PNG fake"), save=True)
+    a.overlay_face.save("f.png", ContentFile(b"\x89PNG fake"), save=True)
     LesionFactory(analysis=a)
-    names = [a.image.name, a.overlay.name]
+    names = [a.image.name, a.overlay.name, a.overlay_face.name]
     assert all(default_storage.exists(n) for n in names)
     with django_capture_on_commit_callbacks(execute=True):
         r = auth_client.delete(detail_url(a.pk))

@@ -63,6 +63,22 @@ def test_admin_actions(admin_client):
     assert active_names() == ["v1"]
 
 
+def test_admin_refuses_a_model_that_does_not_beat_its_baseline(admin_client):
+    # Given a one-epoch model whose age head is worse than always answering the mean age
+    bad = ModelVersionFactory(
+        name="one-epoch", metrics={"age_mae": 36.6, "baseline_age_mae": 11.0, "n_val_age": 40, "n_val": 40}
+    )
+    untested = ModelVersionFactory(name="legacy", metrics={"skin_type_macro_f1": 0.9, "n_val": 12})
+    url = "/admin/analysis/modelversion/"
+    listing = admin_client.get(url).content.decode()
+    assert "does not beat the mean age baseline" in listing and "no baseline" in listing
+    expected = ((bad, "36.6 years does not beat the mean age baseline 11 years (n=40)"), (untested, "baseline"))
+    for version, why in expected:
+        r = admin_client.post(url, {"action": "activate", "_selected_action": [str(version.pk)]}, follow=True)
+        assert why in r.content.decode()
+        assert active_names() == []
+
+
 def test_admin_analysis_list_filters_and_rerun(admin_client, monkeypatch, django_capture_on_commit_callbacks):
     from analysis import tasks
 

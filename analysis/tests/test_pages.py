@@ -133,3 +133,44 @@ def test_result_page_mentions_sensitive_profile(page_client):
     profile.save()
     a = SkinAnalysisFactory(user=page_client.user, done=True)
     assert "your skin is sensitive" in page_client.get(reverse("analysis:detail", args=[a.pk])).content.decode()
+
+
+def test_result_page_shows_face_overlay_with_whole_photo_toggle_tone_swatch_and_what_was_not_measured(page_client):
+    from django.core.files.base import ContentFile
+
+    a = SkinAnalysisFactory(
+        user=page_client.user,
+        done=True,
+        skin_tone_ita=12.0,
+        skin_tone_category="tan",
+        skin_tone_hex="#8d5a3c",
+        region_quality={
+            "forehead": {"visible": 0.2, "confidence": 0.2, "reason": "occluded"},
+            "left_cheek": {"visible": 1.0, "confidence": 1.0, "reason": None},
+        },
+    )
+    a.concerns[0]["regions"] = {"forehead": None, "left_cheek": 90}
+    a.concerns[0]["reasons"] = ["occluded:forehead", "low_resolution"]
+    a.save(update_fields=["concerns"])
+    a.overlay.save("o.png", ContentFile(b"\x89PNG whole"), save=False)
+    a.overlay_face.save("f.png", ContentFile(b"\x89PNG face"), save=True)
+    html = page_client.get(reverse("analysis:detail", args=[a.pk])).content.decode()
+    # the face crop first, the whole photo one tap away (radio toggle, no script needed)
+    assert 'id="overlay-face"' in html and 'id="overlay-photo"' in html
+    assert 'id="view-face" value="face" checked' in html and 'id="view-photo"' in html
+    # the measured tone, shown as a swatch, with the way to correct it in the profile
+    assert 'class="swatch" style="background: #8d5a3c"' in html and "Tan" in html
+    assert reverse("accounts:profile") + "#skin-tone" in html
+    # honest uncertainty: the covered region is named, its score left out, the reason said
+    assert 'data-region="forehead" data-reason="occluded"' in html
+    assert "Not measured on the forehead: covered" in html and "not measured (covered" in html
+    assert "fine detail (spots, pores, texture) is less certain" in html
+
+
+def test_result_page_says_when_the_profile_tone_differs(page_client):
+    from accounts.services import profile_update
+
+    profile_update(user=page_client.user, data={"skin_tone": "brown"})
+    a = SkinAnalysisFactory(user=page_client.user, done=True, skin_tone_ita=45.0, skin_tone_category="light")
+    html = page_client.get(reverse("analysis:detail", args=[a.pk])).content.decode()
+    assert "Your profile says <strong>Brown</strong>" in html

@@ -72,6 +72,20 @@ def test_upload_runs_to_done_with_measured_scores(auth_client, django_capture_on
     with default_storage.open(a.overlay.name, "rb") as fh:
         assert Image.open(io.BytesIO(fh.read())).format == "PNG"
     assert a.lesions.count() == len(body["lesions"])
+    # the face overlay: the face alone, big enough to read on a phone, with the crop box in photo pixels
+    with default_storage.open(a.overlay_face.name, "rb") as fh:
+        face_png = Image.open(io.BytesIO(fh.read()))
+    assert face_png.format == "PNG" and max(face_png.size) >= 512
+    fx, fy, fw, fh_ = body["overlay_face_box"]
+    x, y, w, h = body["face_box"]
+    assert fx <= x and fy <= y and fx + fw >= x + w and fy + fh_ >= y + h and body["overlay_face_url"]
+    # what was measured, shown back: the skin tone with its swatch; per region how much could be seen
+    tone = body["skin_tone"]
+    assert tone["ita"] == body["skin_tone_ita"] and tone["category"] and tone["hex"].startswith("#")
+    assert set(body["region_quality"]) >= {"forehead", "left_cheek", "right_cheek"}
+    for q in body["region_quality"].values():
+        assert 0 <= q["visible"] <= 1 and q["reason"] in (None, "occluded", "out_of_frame", "low_resolution")
+    assert all(isinstance(c["reasons"], list) for c in body["concerns"])
 
 
 def test_same_photo_twice_same_result(auth_client, django_capture_on_commit_callbacks):
@@ -98,12 +112,13 @@ def test_rerun_replaces_results(user, django_capture_on_commit_callbacks):
     a = SkinAnalysisFactory(user=user, image=ContentFile(images.face_jpeg(), name="a.jpg"))
     tasks.run_analysis.delay(str(a.pk))
     a.refresh_from_db()
-    lesions, overlay = a.lesions.count(), a.overlay.name
+    lesions, overlay, face = a.lesions.count(), a.overlay.name, a.overlay_face.name
     with django_capture_on_commit_callbacks(execute=True):
         services.analysis_rerun(analysis=a)
     a.refresh_from_db()
     assert a.status == "done" and a.lesions.count() == lesions
     assert a.overlay.name != overlay and not default_storage.exists(overlay)
+    assert a.overlay_face.name != face and not default_storage.exists(face)
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
-"""Learned models end to end: train one epoch on a tiny generated dataset through the command, register,
-activate, analyse a real face with it loaded in the worker path; without a model no age is invented."""
+"""Learned models end to end: train on a small generated dataset through the command, register, activate
+(only when the held-out metrics beat the trivial baseline of the same run), analyse a real face with it
+loaded in the worker path; without a usable model no age is invented."""
 
 from __future__ import annotations
 
@@ -14,13 +15,15 @@ from PIL import Image
 
 from analysis import services, tasks
 from analysis.models import ModelVersion, SkinAnalysis
+from skincare.core.errors import DomainError
 
 from . import images
 from .factories import SkinAnalysisFactory
 
 pytestmark = pytest.mark.django_db
 TINY = "resnet10t"
-COLOURS = {"oily": (225, 180, 150), "dry": (170, 120, 95), "normal": (200, 150, 120)}
+COLOURS = {"oily": (225, 180, 150), "dry": (150, 100, 80), "normal": (200, 150, 120)}
+AGES = {"oily": 22, "normal": 38, "dry": 60}  # learnable from the colour, so a trained age head beats the mean
 
 
 def _image(path: Path, colour, seed: int) -> None:
@@ -31,28 +34,31 @@ def _image(path: Path, colour, seed: int) -> None:
 
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory) -> Path:
-    """Folder-per-class skin types and conditions, plus a labels.csv with ages."""
+    """36 images in a labels.csv: skin type, age and condition all follow the colour (learnable)."""
     root = tmp_path_factory.mktemp("skin_data")
-    i = 0
-    for label, colour in COLOURS.items():
-        (root / "skin_type" / label).mkdir(parents=True)
-        for _ in range(3):
-            _image(root / "skin_type" / label / f"{i}.png", colour, i)
-            i += 1
-    for cond, colour in (("acne", (190, 90, 90)), ("clear", (200, 160, 130))):
-        (root / "condition" / cond).mkdir(parents=True)
-        for _ in range(3):
-            _image(root / "condition" / cond / f"{i}.jpg", colour, i)
-            i += 1
-    (root / "csv").mkdir()
+    (root / "img").mkdir()
     with (root / "labels.csv").open("w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["path", "skin_type", "age", "condition"])
-        for k in range(9):
+        for k in range(36):
             label = list(COLOURS)[k % 3]
-            _image(root / f"csv/{i}.png", COLOURS[label], i)
-            writer.writerow([f"csv/{i}.png", label, 20 + 4 * k, ""])
-            i += 1
+            _image(root / f"img/{k}.png", COLOURS[label], k)
+            age = AGES[label] + int(np.random.default_rng(k).integers(-3, 4))
+            writer.writerow([f"img/{k}.png", label, age, "acne" if label == "dry" else "clear"])
+    return root
+
+
+@pytest.fixture(scope="module")
+def unlearnable(tmp_path_factory) -> Path:
+    """Labels that do not follow the pictures: no model can beat the baselines on it."""
+    root = tmp_path_factory.mktemp("noise_data")
+    (root / "img").mkdir()
+    with (root / "labels.csv").open("w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["path", "skin_type", "age", "condition"])
+        for k in range(30):
+            _image(root / f"img/{k}.png", (200, 150, 120), k)
+            writer.writerow([f"img/{k}.png", list(COLOURS)[k % 3], 20 + (k * 7) % 50, ""])
     return root
 
 
@@ -84,9 +90,9 @@ def test_train_register_activate_and_predict(user, dataset, tmp_path, settings, 
         "--backbone",
         TINY,
         "--epochs",
-        "1",
+        "12",
         "--image-size",
-        "64",
+        "48",
         "--batch-size",
         "8",
         "--name",
@@ -95,6 +101,10 @@ def test_train_register_activate_and_predict(user, dataset, tmp_path, settings, 
     )
     version = ModelVersion.objects.get(name="tiny-v1")
     assert version.is_active and version.backbone == TINY
+    for head in ("skin_type", "age", "condition"):  # beaten baselines, measured in the same run, with n
+        assert version.metrics[f"n_val_{head}"] >= 5
+    assert version.metrics["skin_type_macro_f1"] > version.metrics["baseline_skin_type_macro_f1"]
+    assert version.metrics["age_mae"] < version.metrics["baseline_age_mae"]
     assert Path(version.checkpoint_path).is_file() and Path(version.checkpoint_path).parent == tmp_path
     for key in ("skin_type_accuracy", "skin_type_macro_f1", "age_mae", "n_train", "n_val"):
         assert key in version.metrics
@@ -105,7 +115,7 @@ def test_train_register_activate_and_predict(user, dataset, tmp_path, settings, 
     a = run(SkinAnalysisFactory(user=user, image=ContentFile(images.face_jpeg(), name="a.jpg")))
     assert a.status == "done", a.error_detail
     assert a.model_version == version
-    assert a.skin_age is not None and 0 < a.skin_age < 120
+    assert a.skin_age is not None and 10 <= a.skin_age <= 100
     assert a.conditions and {c["label"] for c in a.conditions} <= {"acne", "clear"}
     assert all(0 <= c["confidence"] <= 1 for c in a.conditions)
     assert "model" in a.timings
@@ -123,6 +133,20 @@ def test_train_register_activate_and_predict(user, dataset, tmp_path, settings, 
     call_command("activate_model", "--rollback")
     b = run(SkinAnalysisFactory(user=user, image=ContentFile(images.face_jpeg(), name="c.jpg")))
     assert b.skin_age is None and b.model_version is None
+
+
+def test_a_model_that_does_not_beat_the_baseline_is_registered_but_not_activated(unlearnable, tmp_path, settings):
+    settings.ML_MODELS_DIR = tmp_path
+    args = ["--backbone", TINY, "--epochs", "1", "--image-size", "32", "--batch-size", "8", "--name", "noise-v1"]
+    with pytest.raises(CommandError, match="not activated.*does not beat"):
+        call_command("train_model", str(unlearnable), *args, "--activate")
+    version = ModelVersion.objects.get(name="noise-v1")
+    assert not version.is_active and not ModelVersion.objects.filter(is_active=True).exists()
+    with pytest.raises(CommandError, match="baseline"):
+        call_command("activate_model", "noise-v1")
+    with pytest.raises(DomainError) as err:
+        services.model_version_activate(version=version)
+    assert err.value.code == "model_not_better_than_baseline" and err.value.errors["metrics"]
 
 
 def test_broken_checkpoint_falls_back_to_measures(user):

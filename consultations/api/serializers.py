@@ -158,6 +158,7 @@ class MaterialAnalysisSerializer(serializers.Serializer):
     concerns = MaterialConcernSerializer(many=True)
     image_url = serializers.CharField(allow_null=True, help_text="A short-lived signed link")
     overlay_url = serializers.CharField(allow_null=True)
+    overlay_face_url = serializers.CharField(allow_null=True, help_text="The overlay cropped to the face")
 
 
 class MaterialDeltaSerializer(serializers.Serializer):

@@ -12,9 +12,12 @@ from typing import Any
 import numpy as np
 import torch
 
+from ml.model_gate import usable_heads
 from ml.models.data import to_array
 from ml.models.net import SkinNet
 from ml.types import ModelPrediction
+
+AGE_MIN, AGE_MAX = 10.0, 100.0  # a usable age head's answer is kept inside the range people can correct
 
 
 def read_checkpoint(path: str, device: str | torch.device = "cpu") -> dict[str, Any]:
@@ -37,6 +40,9 @@ class Predictor:
         self.has_age: bool = bool(checkpoint["has_age"])
         self.age_scale: float = float(checkpoint.get("age_scale", 50.0))
         self.metrics: dict[str, Any] = dict(checkpoint.get("metrics", {}))
+        # A head whose held-out metrics do not beat the trivial baseline (or were never measured) answers
+        # None, never a number: a one-epoch age head once said "skin_age: 0".
+        self.heads: set[str] = usable_heads(self.metrics)
         self.device = device
         self.model = SkinNet(
             self.backbone, len(self.labels.get("skin_type", [])), self.has_age, len(self.labels.get("condition", []))
@@ -64,13 +70,15 @@ class Predictor:
         preds = []
         for i in range(len(face_crops)):
             skin_type = None
-            if "skin_type" in out:
+            if "skin_type" in out and "skin_type" in self.heads:
                 p = torch.softmax(out["skin_type"][i], 0)
                 j = int(p.argmax())
                 skin_type = (self.labels["skin_type"][j], round(float(p[j]), 4))
-            age = round(float(out["age"][i, 0]) * self.age_scale, 1) if "age" in out else None
+            age = None
+            if "age" in out and "age" in self.heads:
+                age = round(float(np.clip(float(out["age"][i, 0]) * self.age_scale, AGE_MIN, AGE_MAX)), 1)
             conditions: list[tuple[str, float]] = []
-            if "condition" in out:
+            if "condition" in out and "condition" in self.heads:
                 p = torch.softmax(out["condition"][i], 0)
                 top = torch.argsort(p, descending=True, stable=True)[:5]
                 conditions = [(self.labels["condition"][int(j)], round(float(p[j]), 4)) for j in top]
@@ -80,5 +88,6 @@ class Predictor:
         return preds
 
     def predict(self, face_crop_rgb: np.ndarray) -> ModelPrediction:
-        """Predict on one RGB uint8 face crop. Heads the model does not have give None / []."""
+        """Predict on one RGB uint8 face crop. Heads the model does not have, or whose held-out metrics do not
+        beat their baseline (``ml.model_gate``), give None / []."""
         return self.predict_many([face_crop_rgb])[0]

@@ -107,7 +107,38 @@ def evaluate(
             metrics[f"{task}_accuracy"] = None
             metrics[f"{task}_macro_f1"] = None
     metrics["age_mae"] = round(float(mean_absolute_error(age_t, age_p)), 3) if age_t else None
+    for task in ("skin_type", "condition"):
+        metrics[f"n_val_{task}"] = len(truth[task])
+    metrics["n_val_age"] = len(age_t)
     return metrics
+
+
+def baselines(train_s: list[Sample], val_s: list[Sample], labels: dict[str, list[str]]) -> dict[str, float | None]:
+    """Trivial baselines on the same held-out images: the training split's majority class for each class
+    head (accuracy, macro-F1 over all labels) and its mean age for the age head (MAE in years)."""
+    out: dict[str, float | None] = {}
+    for task in ("skin_type", "condition"):
+        names = labels.get(task, [])
+        train_y = [getattr(s, task) for s in train_s if getattr(s, task) in names]
+        val_y = [names.index(getattr(s, task)) for s in val_s if getattr(s, task) in names]
+        if not train_y or not val_y:
+            out[f"baseline_{task}_accuracy"] = None
+            out[f"baseline_{task}_macro_f1"] = None
+            continue
+        majority = names.index(max(sorted(set(train_y)), key=train_y.count))
+        pred = [majority] * len(val_y)
+        out[f"baseline_{task}_accuracy"] = round(float(accuracy_score(val_y, pred)), 4)
+        out[f"baseline_{task}_macro_f1"] = round(
+            float(f1_score(val_y, pred, average="macro", labels=list(range(len(names))), zero_division=0)), 4
+        )
+    train_age = [s.age for s in train_s if s.age is not None]
+    val_age = [s.age for s in val_s if s.age is not None]
+    if train_age and val_age:
+        mean_age = float(np.mean(train_age))
+        out["baseline_age_mae"] = round(float(mean_absolute_error(val_age, [mean_age] * len(val_age))), 3)
+    else:
+        out["baseline_age_mae"] = None
+    return out
 
 
 def train(
@@ -124,13 +155,13 @@ def train(
     log: Callable[[str], Any] = print,
     version: str | None = None,
 ) -> dict[str, Any]:
-    """Train on ``data_dir`` (see ml/README.md for the layouts), save a checkpoint at ``out_path``.
-
-    Returns ``{"checkpoint", "version", "metrics": {skin_type_accuracy, skin_type_macro_f1,
-    condition_accuracy, condition_macro_f1, age_mae, n_train, n_val}, "labels": {...}}``. Metrics of
-    heads without labels are None. Weights start from scratch (``pretrained=False``): nothing is
-    downloaded. ``version`` names the checkpoint (default: ``<backbone>-<UTC time>-<weights hash>``);
-    every prediction of the checkpoint carries it.
+    """Train on ``data_dir`` (see ml/README.md for the layouts), save a checkpoint at ``out_path``.  Returns
+    ``{"checkpoint", "version", "metrics": {skin_type_accuracy, skin_type_macro_f1, condition_accuracy,
+    condition_macro_f1, age_mae, n_train, n_val, n_val_<head>, baseline_*}, "labels": {...}}``. Metrics of heads
+    without labels are None. The ``baseline_*`` metrics are the trivial predictors (majority class, mean age) on
+    the same held-out images: ``ml.model_gate`` compares them. Weights start from scratch
+    (``pretrained=False``): nothing is downloaded. ``version`` names the checkpoint (default: ``<backbone>-<UTC
+    time>-<weights hash>``); every prediction of the checkpoint carries it.
     """
     t0 = time.perf_counter()
     torch.manual_seed(seed)
@@ -173,8 +204,9 @@ def train(
         log(f"epoch {epoch + 1}/{epochs}: loss {running / max(n, 1):.4f}")
     metrics: dict[str, Any] = evaluate(model, val_s, image_size, labels, batch_size) if val_s else {
         "skin_type_accuracy": None, "skin_type_macro_f1": None, "condition_accuracy": None,
-        "condition_macro_f1": None, "age_mae": None,
+        "condition_macro_f1": None, "age_mae": None, "n_val_skin_type": 0, "n_val_condition": 0, "n_val_age": 0,
     }  # fmt: skip
+    metrics.update(baselines(train_s, val_s, labels))
     metrics["n_train"] = len(train_s)
     metrics["n_val"] = len(val_s)
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}

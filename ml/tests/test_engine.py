@@ -225,3 +225,35 @@ def test_brown_spots_are_dark_spots(astronaut: np.ndarray, base: AnalysisResult)
         "left_cheek",
         "right_cheek",
     }
+
+
+def test_a_covered_region_is_not_scored_and_says_why(astronaut: np.ndarray) -> None:
+    covered = astronaut.copy()
+    covered[150:185, 165:290] = (40, 40, 45)  # a dark scarf over the chin
+    result = analyze(covered)
+    assert result.region_quality["chin"].reason == "occluded" and result.region_quality["chin"].visible < 0.4
+    assert result.region_quality["left_cheek"].visible > 0.8
+    for c in result.concerns:
+        assert c.regions["chin"] is None, c.key
+    acne = next(c for c in result.concerns if c.key == "acne")
+    assert "occluded:chin" in acne.reasons and "low_resolution" in acne.reasons  # 43 px between the pupils
+    assert result.occluders["colour"] > 0.05 and result.quality.visible_skin is not None
+
+
+def test_face_overlay_is_the_face_at_a_readable_size(base: AnalysisResult) -> None:
+    crop = Image.open(io.BytesIO(base.overlay_face_png))
+    assert crop.format == "PNG" and max(crop.size) == 512  # a 100 px face drawn at 512 px
+    x, y, w, h = base.overlay_face_box or (0, 0, 0, 0)
+    fx, fy, fw, fh = base.face_box
+    assert x <= fx and y <= fy and x + w >= fx + fw and y + h >= fy + fh
+    assert w < 0.5 * 512  # much less than the whole photo
+
+
+def test_skin_tone_swatch_and_category(base: AnalysisResult) -> None:
+    from ml.types import SKIN_TONES
+    from ml.vision.color import ita_category
+
+    assert base.skin_tone_category in SKIN_TONES and base.skin_tone_category == ita_category(base.skin_tone_ita)
+    assert base.skin_tone_hex and base.skin_tone_hex.startswith("#") and len(base.skin_tone_hex) == 7
+    L, a, b = base.skin_tone_lab or (0, 0, 0)
+    assert 40 < L < 90 and 0 < b < 40

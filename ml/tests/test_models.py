@@ -17,9 +17,25 @@ import ml.compat  # noqa: F401
 
 import torch
 
+from ml.model_gate import usable_heads
 from ml.models import Predictor, read_checkpoint, train
 from ml.models.data import discover, split
 from ml.types import ModelPrediction
+
+# Held-out metrics that beat every baseline with enough images (as a well-trained model's would).
+PASSING = {
+    "skin_type_macro_f1": 0.9, "baseline_skin_type_macro_f1": 0.2, "n_val_skin_type": 30,
+    "condition_macro_f1": 0.9, "baseline_condition_macro_f1": 0.3, "n_val_condition": 30,
+    "age_mae": 4.0, "baseline_age_mae": 10.0, "n_val_age": 30,
+}  # fmt: skip
+
+
+def with_metrics(checkpoint_path: str, **metrics: Any) -> Predictor:
+    """The checkpoint loaded as it is, but judged by these held-out metrics."""
+    ckpt = read_checkpoint(checkpoint_path)
+    ckpt["metrics"] = {**ckpt["metrics"], **metrics}
+    return Predictor(ckpt, torch.device("cpu"))
+
 
 TINY = "resnet10t"
 COLOURS = {"oily": (225, 180, 150), "dry": (170, 120, 95), "normal": (200, 150, 120)}
@@ -118,17 +134,38 @@ def test_train_save_load_predict(trained: tuple[dict[str, Any], list[str]]) -> N
     ckpt = read_checkpoint(str(out))
     assert ckpt["metrics"] == m and ckpt["backbone"] == TINY and ckpt["labels"] == result["labels"]
 
+    for head in ("skin_type", "condition", "age"):  # the trivial baseline of the same run, on the same images
+        assert f"n_val_{head}" in m
+    assert m["baseline_skin_type_macro_f1"] is not None and 0 <= m["baseline_skin_type_accuracy"] <= 1
+    assert m["baseline_age_mae"] is not None and m["baseline_age_mae"] >= 0
+
     predictor = Predictor.load(str(out))
     assert predictor.version == result["version"]
     assert predictor.device.type == ("cuda" if torch.cuda.is_available() else "cpu")
+    assert predictor.heads == usable_heads(m)  # one epoch on 24 images: heads answer only if they beat baseline
+    good = with_metrics(str(out), **PASSING)
     face = np.full((120, 100, 3), (200, 150, 120), np.uint8)
-    pred = predictor.predict(face)
+    pred = good.predict(face)
     assert isinstance(pred, ModelPrediction) and pred.version == result["version"]
     assert pred.skin_type is not None and pred.skin_type[0] in ("dry", "normal", "oily") and 0 < pred.skin_type[1] <= 1
-    assert pred.skin_age is not None and np.isfinite(pred.skin_age)
+    assert pred.skin_age is not None and 10 <= pred.skin_age <= 100
     assert 1 <= len(pred.conditions) <= 5
     assert abs(sum(p for _, p in pred.conditions) - 1.0) < 1e-3  # two classes: both in the top 5
-    assert pred == predictor.predict(face)  # deterministic
+    assert pred == good.predict(face)  # deterministic
+
+
+def test_a_head_that_does_not_beat_its_baseline_predicts_none_never_zero(
+    trained: tuple[dict[str, Any], list[str]],
+) -> None:
+    result, _ = trained
+    face = np.full((120, 100, 3), (200, 150, 120), np.uint8)
+    # seen: a one-epoch model with an age MAE of 36.6 years answered "skin_age: 0"
+    bad_age = with_metrics(result["checkpoint"], **{**PASSING, "age_mae": 36.6, "baseline_age_mae": 11.0})
+    pred = bad_age.predict(face)
+    assert pred.skin_age is None and pred.skin_type is not None and pred.conditions
+    untested = with_metrics(result["checkpoint"], **{k: None for k in PASSING if k.startswith("baseline_")})
+    pred = untested.predict(face)
+    assert pred.skin_age is None and pred.skin_type is None and pred.conditions == []
 
 
 def test_heads_without_labels_stay_absent(tmp_path: Path) -> None:
@@ -149,16 +186,22 @@ def test_heads_without_labels_stay_absent(tmp_path: Path) -> None:
     )
     assert result["metrics"]["age_mae"] is None and result["metrics"]["condition_accuracy"] is None
     assert result["labels"] == {"skin_type": ["dry", "oily"], "condition": []}
-    pred = Predictor.load(str(tmp_path / "m.pt"), device="cpu").predict(np.zeros((64, 64, 3), np.uint8))
+    predictor = with_metrics(str(tmp_path / "m.pt"), **PASSING)
+    pred = predictor.predict(np.zeros((64, 64, 3), np.uint8))
     assert pred.skin_age is None and pred.conditions == [] and pred.skin_type is not None
     assert pred.version == "skin-v1"
+    # as trained: one held-out image is no evidence, so even the skin-type head stays silent
+    assert result["metrics"]["n_val_skin_type"] < 5
+    assert (
+        Predictor.load(str(tmp_path / "m.pt"), device="cpu").predict(np.zeros((64, 64, 3), np.uint8)).skin_type is None
+    )
 
 
 def test_analyze_with_predictor(trained: tuple[dict[str, Any], list[str]], astronaut: np.ndarray) -> None:
     from ml.vision import analyze
 
     result, _ = trained
-    predictor = Predictor.load(result["checkpoint"])
+    predictor = with_metrics(result["checkpoint"], **PASSING)
     analysed = analyze(astronaut, predictor=predictor)
     assert analysed.model is not None and analysed.model.version == result["version"]
     assert analysed.skin_type.source == "model"

@@ -121,3 +121,21 @@ def test_load_image_rejects_garbage() -> None:
         load_image(b"not an image")
     with pytest.raises(ValueError):
         load_image(b"")
+
+
+def test_dark_skin_in_a_well_exposed_photo_is_not_too_dark(astronaut: np.ndarray) -> None:
+    # Given the face's skin much darker (as dark skin is) while the rest of the photo keeps its light
+    face = detect_faces(astronaut)[0]
+    from ml.vision.quality import face_skin_mask
+
+    mask = face_skin_mask(astronaut.shape, face)
+    darker = astronaut.astype(np.float32)
+    darker[mask] *= 0.3
+    darker = np.clip(darker, 0, 255).astype(np.uint8)
+    report = check_quality(darker)
+    # then the skin is darker than the limit, but the eyes and teeth show the photo is well exposed
+    assert report.brightness is not None and report.brightness < QualityThresholds().min_brightness
+    assert report.highlight is not None and report.highlight >= 60
+    assert "image_too_dark" not in codes(report)
+    # while the whole photo darkened is still too dark
+    assert "image_too_dark" in codes(check_quality((astronaut.astype(np.float32) * 0.25).astype(np.uint8)))

@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     data = dataclasses.asdict(result)
     data.pop("landmarks")
     data.pop("overlay_png")
+    data.pop("overlay_face_png")
     print(json.dumps(data, indent=2, ensure_ascii=False))
     return 0
 

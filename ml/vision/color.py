@@ -11,8 +11,14 @@ Lighting normalisation (so that a warmer or dimmer copy of the same face measure
 2. Exposure: one gain on all channels so that the median L* of the skin becomes ``TARGET_SKIN_L``.
    Concern measures use this image.
 
-The skin tone (ITA°) needs absolute lightness, so it is read on the white-balanced image exposed so
-that the sclera has its typical L* of 80 (without a visible sclera: the white-balanced image as shot).
+The skin tone (ITA°) needs absolute lightness and colour, which no single photo gives exactly. The eye
+whites are too often shaded by the lids and brows, narrowed by a smile or closed to set either (seen on
+real portraits: a smiling face read 55° "very light", the same man at a podium 15°), so ``skin_tone``
+takes its reference from the brightest surfaces around the face instead: per channel, the 95th
+percentile of the canonical face frame (face, hair, collar, background within ~10 cm) is taken as a
+white surface at 90 % reflectance ("white patch" exposure and white balance, the colour gains limited
+to 1.5x). The skin's colour is then the median L* and b* of the middle half (by L*) of the visible
+cheek and forehead skin (occluders, shine and shadows left out).
 
 Both steps are diagonal in linear RGB, exactly what a change of light colour or brightness is (up to
 clipping), so they cancel such changes.
@@ -104,6 +110,40 @@ def sclera_mask(linear: np.ndarray, eye_mask: np.ndarray, iris_mask: np.ndarray)
     return keep
 
 
+WHITE_PATCH_PERCENTILE = 95.0
+WHITE_PATCH_LEVEL = 0.9  # linear reflectance the white patch is taken to have
+TONE_MIN_PIXELS = 150
+
+
+def skin_tone(
+    linear: np.ndarray, valid: np.ndarray, skin: np.ndarray
+) -> tuple[float | None, tuple[float, float, float] | None]:
+    """ITA° and the skin's CIELAB colour (L*, a*, b*) on the white-patch normalised image; (None, None)
+    with fewer than ``TONE_MIN_PIXELS`` visible skin pixels."""
+    if int(skin.sum()) < TONE_MIN_PIXELS or int(valid.sum()) < 100:
+        return None, None
+    frame = linear[valid][::7]  # a percentile needs no more than every 7th pixel
+    ref = np.maximum(np.percentile(frame, WHITE_PATCH_PERCENTILE, axis=0).astype(np.float64), 1e-4)
+    lum = float(np.percentile(frame @ np.array([0.2126, 0.7152, 0.0722]), WHITE_PATCH_PERCENTILE))
+    gain = float(np.clip(WHITE_PATCH_LEVEL / max(lum, 1e-4), 0.5, 4.0))
+    chroma = np.clip(ref[1] / ref, 1 / 1.5, 1.5)
+    px = linear[skin]
+    px = px[:: max(1, len(px) // 20000)]  # medians need no more than ~20 000 pixels
+    px = lab_from_linear((px * (gain * chroma)).astype(np.float32).reshape(-1, 1, 3)).reshape(-1, 3)
+    lo, hi = np.percentile(px[:, 0], [25, 75])
+    mid = px[(px[:, 0] >= lo) & (px[:, 0] <= hi)]
+    if len(mid) < 20:
+        mid = px
+    L, a, b = (float(np.median(mid[:, i])) for i in range(3))
+    return round(math.degrees(math.atan2(L - 50.0, max(b, 1e-3))), 2), (round(L, 2), round(a, 2), round(b, 2))
+
+
+def lab_to_hex(lab: tuple[float, float, float]) -> str:
+    """``#rrggbb`` of a CIELAB (D65) colour (for the swatch that shows the person what was measured)."""
+    rgb = np.clip(skcolor.lab2rgb(np.array([[lab]], dtype=np.float64))[0, 0], 0, 1)
+    return "#" + "".join(f"{int(round(v * 255)):02x}" for v in rgb)
+
+
 def ita_degrees(lab: np.ndarray, mask: np.ndarray) -> float | None:
     """Individual Typology Angle of the masked skin: atan((L* - 50) / b*) in degrees (median L*, b*).
 
@@ -116,10 +156,17 @@ def ita_degrees(lab: np.ndarray, mask: np.ndarray) -> float | None:
     return round(math.degrees(math.atan2(L - 50.0, max(b, 1e-3))), 2)
 
 
+ITA_LIMITS: tuple[tuple[float, str], ...] = (
+    (55, "very_light"), (41, "light"), (28, "intermediate"), (10, "tan"), (-30, "brown"),
+)  # fmt: skip
+
+
 def ita_category(ita: float | None) -> str | None:
+    """The ``ml.types.SKIN_TONES`` category of an ITA°: > 55 very light, 41-55 light, 28-41 intermediate,
+    10-28 tan, −30-10 brown, < −30 dark."""
     if ita is None:
         return None
-    for limit, name in ((55, "very light"), (41, "light"), (28, "intermediate"), (10, "tan"), (-30, "brown")):
+    for limit, name in ITA_LIMITS:
         if ita > limit:
             return name
     return "dark"

@@ -71,7 +71,7 @@ def align(image: np.ndarray, face: lm.FaceLandmarks) -> CanonicalFace:
     return CanonicalFace(image=canon, valid=valid, points=pts, matrix=m, inverse=inv, source_ipd=ipd)
 
 
-def _poly_mask(poly: np.ndarray, shape: tuple[int, int] = (CANON_H, CANON_W)) -> np.ndarray:
+def poly_mask(poly: np.ndarray, shape: tuple[int, int] = (CANON_H, CANON_W)) -> np.ndarray:
     mask = np.zeros(shape, np.uint8)
     cv2.fillPoly(mask, [np.round(poly).astype(np.int32)], (1,))
     return mask.astype(bool)
@@ -165,7 +165,7 @@ def geometric_masks(face: CanonicalFace) -> FaceMasks:
     """Masks from landmarks alone (before colour-based hair/background removal)."""
     p = face.points
     d = CANON_IPD
-    oval = _poly_mask(p[lm.FACE_OVAL])
+    oval = poly_mask(p[lm.FACE_OVAL])
     k = int(0.04 * d)
     oval = cv2.erode(oval.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * k + 1, 2 * k + 1)))
     skin = oval.astype(bool) & face.valid
@@ -183,35 +183,8 @@ def geometric_masks(face: CanonicalFace) -> FaceMasks:
             cv2.circle(m, (int(round(p[c][0])), int(round(p[c][1]))), max(int(round(radius)), 1), (1,), -1)
             iris |= m.astype(bool)
     polys = region_polygons(p)
-    regions = {name: _poly_mask(poly) & skin for name, poly in polys.items()}
+    regions = {name: poly_mask(poly) & skin for name, poly in polys.items()}
     return FaceMasks(skin=skin, regions=regions, eyes=eyes & face.valid, iris=iris, polygons=polys)
-
-
-def remove_hair_and_background(masks: FaceMasks, lab: np.ndarray) -> FaceMasks:
-    """Drop large patches that are not skin-coloured (hair, beard, background, glasses) from the masks.
-
-    Non-skin = much darker than the skin median (L* < median - 20) or grey (chroma < 40% of the
-    median chroma) without being bright (so shine stays). Small patches are kept: they may be spots.
-    """
-    skin = masks.skin
-    if int(skin.sum()) < 100:
-        return masks
-    L, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
-    chroma = np.hypot(a, b)
-    l_med = float(np.median(L[skin]))
-    c_med = float(np.median(chroma[skin]))
-    bad = ((L < l_med - 20) | ((chroma < 0.4 * c_med) & (L < l_med + 10))) & skin
-    bad_u8 = cv2.morphologyEx(bad.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    n, lab_img, stats, _ = cv2.connectedComponentsWithStats(bad_u8, connectivity=8)
-    min_area = np.pi * (6.0 / MM_PER_CANON_PX) ** 2  # a 6 mm radius disc
-    big = np.zeros(n, bool)
-    big[1:] = stats[1:, cv2.CC_STAT_AREA] >= min_area
-    drop = big[lab_img]
-    if drop.any():
-        drop = cv2.dilate(drop.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
-    new_skin = skin & ~drop
-    regions = {k: v & new_skin for k, v in masks.regions.items()}
-    return FaceMasks(skin=new_skin, regions=regions, eyes=masks.eyes, iris=masks.iris, polygons=masks.polygons)
 
 
 NOSTRIL_HULL = [64, 98, 97, 2, 326, 327, 294]

@@ -45,7 +45,10 @@ PUPIL_DISTANCE_MM = 63.0  # adult average inter-pupil distance
 
 _lock = threading.Lock()
 _haar_lock = threading.Lock()
+_hands_lock = threading.Lock()
 _mesh: Any = None
+_hands: Any = None
+HANDS_MAX_SIDE = 640  # hands are looked for on a copy at most this many pixels wide (5-10 ms)
 _cascade: cv2.CascadeClassifier | None = None
 
 
@@ -148,6 +151,31 @@ def haar_faces(image: np.ndarray, min_width: int = 0) -> list[tuple[int, int, in
         found = _cascade.detectMultiScale(grey, scaleFactor=1.15, minNeighbors=6, minSize=(min_side, min_side))
     boxes = [tuple(int(round(v / scale)) for v in box) for box in (found if len(found) else [])]
     return [(b[0], b[1], b[2], b[3]) for b in boxes]
+
+
+def _get_hands() -> Any:
+    global _hands
+    if _hands is None:
+        import mediapipe as mp
+
+        _hands = mp.solutions.hands.Hands(
+            static_image_mode=True, max_num_hands=2, model_complexity=0, min_detection_confidence=0.4
+        )
+    return _hands
+
+
+def find_hands(image: np.ndarray) -> list[np.ndarray]:
+    """Hands in the photo (MediaPipe Hands, whose palm detector and landmark model ship in the wheel):
+    one (21, 2) array of image pixels per hand, at most two. Hands on the face are not skin to score."""
+    h, w = image.shape[:2]
+    s = min(1.0, HANDS_MAX_SIDE / max(h, w))
+    small = cv2.resize(image, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else image
+    with _hands_lock:
+        result = _get_hands().process(np.ascontiguousarray(small))
+    return [
+        np.array([(p.x * w, p.y * h) for p in hand.landmark], dtype=np.float64)
+        for hand in (result.multi_hand_landmarks or [])
+    ]
 
 
 EYE_AND_FEATURE_HULLS: list[list[int]] = [RIGHT_EYE, LEFT_EYE, RIGHT_BROW, LEFT_BROW, LIPS]

@@ -16,7 +16,13 @@ ADVICE: dict[str, str] = {
     "image_blurry": "The photo is blurry: hold the phone still, tap your face to focus and wipe the lens.",
     "image_too_dark": "The photo is too dark: face a window or a lamp so that your face is evenly lit.",
     "image_too_bright": "The photo is too bright: step out of direct sunlight or turn the flash off.",
+    "face_occluded": "Too much of your face is covered: move your hands and hair away from your face and take off "
+    "glasses or a hat.",
 }
+# A face whose skin is darker than ``min_brightness`` is still well exposed when the brightest parts of the
+# face box (eye whites, teeth, shine) reach ``min_brightness`` + this many L* (60 with the default 25):
+# dark skin is not a dark photo. (Relative, so a stricter threshold set by staff still bites.)
+WELL_EXPOSED_MARGIN = 35.0
 SHARPNESS_WIDTH = 256  # the face crop is resized to this width before the Laplacian
 
 
@@ -36,6 +42,14 @@ def mean_lightness(image: np.ndarray, mask: np.ndarray) -> float | None:
         return None
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB)  # uint8: L scaled to 0-255
     return float(lab[..., 0][mask].mean() * 100.0 / 255.0)
+
+
+def highlight_lightness(image: np.ndarray) -> float | None:
+    """99th percentile L* (0-100) of an RGB uint8 crop: how bright its brightest parts are."""
+    if image.size == 0:
+        return None
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB)
+    return float(np.percentile(lab[..., 0], 99) * 100.0 / 255.0)
 
 
 def face_sharpness(image: np.ndarray, box: tuple[int, int, int, int]) -> float:
@@ -105,6 +119,7 @@ def evaluate(
     crop = image[by : box[1] + box[3], bx : box[0] + box[2]]
     shifted = FaceLandmarks(points=face.points - np.array([bx, by], dtype=np.float64), depth=face.depth)
     bright = mean_lightness(crop, face_skin_mask(crop.shape, shifted))
+    highlight = highlight_lightness(crop)
     count = count_faces(image, faces)
     codes: list[str] = []
     if count > 1:
@@ -115,7 +130,8 @@ def evaluate(
         codes.append("face_not_frontal")
     if sharp < t.min_sharpness:
         codes.append("image_blurry")
-    if bright is not None and bright < t.min_brightness:
+    well_exposed = highlight is not None and highlight >= t.min_brightness + WELL_EXPOSED_MARGIN
+    if bright is not None and bright < t.min_brightness and not well_exposed:
         codes.append("image_too_dark")
     if bright is not None and bright > t.max_brightness:
         codes.append("image_too_bright")
@@ -129,6 +145,7 @@ def evaluate(
         ok=not codes,
         issues=[QualityIssue(c, ADVICE[c]) for c in codes],
         face_box=box,
+        highlight=None if highlight is None else round(highlight, 2),
     )
 
 

@@ -250,3 +250,24 @@ def test_schema_describes_the_endpoints(api_client):
     text = r.content.decode()
     for path in ["/api/v1/progress/log", "/api/v1/progress/compare", "/api/v1/share/report", "/api/v1/share/{id}"]:
         assert path in text
+
+
+def test_stats_trends_use_the_entries_own_dates(auth_client, user):
+    # Given three photos uploaded seconds apart today, each logged in the diary for another day a week apart
+    today = timezone.now().date()
+    for i, score in enumerate([40, 50, 60]):
+        a = make_analysis(user, scores={"acne": score}, overall=50 + i, days_ago=0)
+        ProgressEntryFactory(user=user, date=today - timedelta(days=14 - 7 * i), analysis=a)
+    body = auth_client.get("/api/v1/progress/stats").json()
+    acne = {t["key"]: t for t in body["trends"]}["acne"]
+    # then the trend runs over the diary's 14 days (+10 points a week), not over a few seconds
+    assert acne["verdict"] == "improving"
+    assert acne["slope_per_week"] == pytest.approx(10.0, abs=0.1)
+    assert [p["date"] for p in acne["series"]] == [(today - timedelta(days=d)).isoformat() for d in (14, 7, 0)]
+
+
+def test_stats_without_enough_analyses_has_no_slope(auth_client, user):
+    make_analysis(user, scores={"acne": 80}, overall=60, days_ago=0)
+    make_analysis(user, scores={"acne": 50}, overall=55, days_ago=0)
+    acne = {t["key"]: t for t in auth_client.get("/api/v1/progress/stats").json()["trends"]}["acne"]
+    assert acne["slope_per_week"] is None and acne["verdict"] is None and acne["reason"]

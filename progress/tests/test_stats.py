@@ -127,3 +127,18 @@ def test_improvements_by_ten_point_levels():
     first = [{"key": "acne", "score": 40}, {"key": "redness", "score": 70}, {"key": "pores", "score": 50}]
     latest = [{"key": "acne", "score": 63}, {"key": "redness", "score": 79}, {"key": "pores", "score": 60}]
     assert stats.improvements(first, latest) == [("acne", 20, 23), ("pores", 10, 10)]
+
+
+def test_no_slope_until_there_is_enough_to_fit():
+    # Given two analyses a few seconds apart (seen: "-1041252.1 points/week" on the progress page)
+    t0 = datetime(2026, 1, 1, 9, 0, 0)
+    twins = stats.concern_trend("acne", [(t0, 80), (t0 + timedelta(seconds=4), 50)])
+    # then there is no slope and no verdict, only the reason; the measured change stays
+    assert twins.slope_per_week is None and twins.verdict is None and "at least 3" in twins.reason
+    assert twins.change == -30
+    # three within a day: still no fit
+    burst = stats.concern_trend("acne", [(t0 + timedelta(hours=h), 50 + h) for h in range(3)])
+    assert burst.slope_per_week is None and burst.verdict is None and "7 days" in burst.reason
+    # spread over a week: a slope
+    week = stats.concern_trend("acne", [(t0 + timedelta(days=d), 50 + d) for d in (0, 4, 8)])
+    assert week.slope_per_week == pytest.approx(7.0) and week.verdict == "improving"

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from skincare.core import analytics, charts
 from skincare.core.audit import audit_record, client_ip
+from skincare.core.errors import DomainError
 
 DAY_CHOICES = (7, 30, 90, 365)
 CACHE_SECONDS = 300  # series over days and weeks need not be live; `?refresh=1` recomputes (the queue is live)
@@ -295,7 +296,11 @@ def ml_activate(request, site, version: str):
     if found is None:
         raise Http404
     previous = analytics.apps.get_model("analysis.ModelVersion").objects.filter(is_active=True).first()
-    _services().model_version_activate(version=found)
+    try:
+        _services().model_version_activate(version=found)
+    except DomainError as exc:  # held-out metrics do not beat the trivial baseline: refused, with why
+        messages.error(request, exc.detail)
+        return HttpResponseRedirect(reverse("admin:core-ml-version", args=[version]))
     audit_record(
         actor=request.user,
         action="model",

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from analysis import services
 from analysis.models import ModelVersion
+from skincare.core.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -44,5 +45,8 @@ class Command(BaseCommand):
         version = ModelVersion.objects.filter(name=opts["name"]).first()
         if version is None:
             raise CommandError(f"No model version named {opts['name']!r}.")
-        services.model_version_activate(version=version)
+        try:
+            services.model_version_activate(version=version)
+        except DomainError as exc:
+            raise CommandError(exc.detail) from exc
         self.stdout.write(self.style.SUCCESS(f"{version.name} is now the active model."))

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from analysis import services
 from analysis.models import ModelVersion
+from skincare.core.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -69,11 +70,14 @@ class Command(BaseCommand):
             metrics=_jsonable(result.get("metrics") or {}),
             labels=_jsonable(result.get("labels") or {}),
             notes=opts["notes"],
-            activate=opts["activate"],
         )
         metrics = ", ".join(f"{k}={v}" for k, v in version.metrics.items())
         self.stdout.write(self.style.SUCCESS(f"Registered {version.name} ({version.checkpoint_path}): {metrics}"))
-        if version.is_active:
+        if opts["activate"]:
+            try:
+                services.model_version_activate(version=version)
+            except DomainError as exc:  # registered, but not used: it does not beat the trivial baseline
+                raise CommandError(f"Registered but not activated. {exc.detail}") from exc
             self.stdout.write(self.style.SUCCESS(f"{version.name} is now the active model."))
 
 

@@ -53,5 +53,7 @@ def concerns(**scores) -> list[dict]:
 
 def model_version(name: str, **fields):
     from analysis.models import ModelVersion
+    from analysis.tests.factories import PASSING_METRICS
 
+    fields.setdefault("metrics", dict(PASSING_METRICS))  # activation needs metrics that beat the baselines
     return ModelVersion.objects.create(name=name, backbone="resnet18", checkpoint_path=f"/m/{name}.pt", **fields)
