@@ -35,6 +35,8 @@ ALLOWED = {
     # the engine's measure definitions: one calibration and one unit per measure it computes
     ("ml/vision/measures.py", "MAPPINGS"),
     ("ml/vision/measures.py", "UNITS"),
+    ("ml/vision/measures.py", "FINE_SCALE"),  # the measures that need fine detail (less sure at low resolution)
+    ("ml/vision/measures.py", "CONCERN_REGIONS"),  # the face regions each measure reads
     # the simulated ground truth of the synthetic population (what each made-up active does in it)
     ("recommendations/synthetic.py", "ACTIVES"),
     # a measuring script that must run unchanged on the code before this change (its own fixed yardstick)
