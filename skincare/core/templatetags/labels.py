@@ -31,6 +31,7 @@ RATINGS = {  # an ingredient's or a product's rating (ingredients.rules): a colo
     "yellow": pgettext_lazy("rating", "yellow"),
     "red": pgettext_lazy("rating", "red"),
 }
+OVERALL = pgettext_lazy("score", "Overall")  # the overall score's trend, beside the concerns
 SHARE_STATES = {
     "live": pgettext_lazy("share link", "live"),
     "expired": pgettext_lazy("share link", "expired"),
@@ -50,9 +51,10 @@ def _lookup(labels: dict, value):
 
 @register.filter
 def concern_label(value):
+    """A concern's name; "overall" (the overall score's trend, shown beside the concerns') too."""
     from accounts.models import CONCERN_LABELS
 
-    return _lookup(CONCERN_LABELS, value)
+    return OVERALL if _key(value) == "overall" else _lookup(CONCERN_LABELS, value)
 
 
 @register.filter
