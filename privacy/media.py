@@ -122,16 +122,30 @@ def register_viewer_check(
     `label` is the older, shorter form: a fixed text (looked up in the catalogs when read), or a callable whose
     text is kept on the record and shown as it is."""
     if callable(label) and name is None:
-        name, words = label, words or (lambda text: text)
-    elif isinstance(label, str) and words is None:  # includes lazy texts
-        fixed = str(label)
-        words = lambda _name, text=fixed: gettext(text)  # noqa: E731 - the msgid lives in the catalogs
+        name, words = label, words or _as_stored
+    elif label is not None and not callable(label) and words is None:  # a text, lazy or not
+        words = _fixed_words(str(label))
     _CHECKS[kind] = _Check(
-        allows=check,
-        name=name or _no_name,
-        words=words or (lambda _name, kind=kind: kind_words(kind)),
-        same_session=same_session,
+        allows=check, name=name or _no_name, words=words or _kind_words_of(kind), same_session=same_session
     )
+
+
+def _as_stored(name: str) -> str:
+    return name
+
+
+def _fixed_words(text: str) -> Callable[[str], str]:
+    def words(name: str) -> str:
+        return gettext(text)  # looked up when read: the msgid lives in the catalogs (ViewerKind's labels)
+
+    return words
+
+
+def _kind_words_of(kind: str) -> Callable[[str], str]:
+    def words(name: str) -> str:
+        return kind_words(kind)
+
+    return words
 
 
 def viewer_words(kind: str, name: str) -> str:

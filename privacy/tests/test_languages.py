@@ -46,3 +46,21 @@ def test_deleting_every_photo_is_confirmed_in_the_page_language(user):
     page.force_login(user)
     html = page.post("/privacy/photos/delete/", follow=True).content.decode()
     assert "0 foto excluída definitivamente." in html  # pt-BR: zero takes the singular
+
+
+def test_a_kind_registered_with_a_lazy_text_is_worded_when_read(user):
+    from django.utils.translation import gettext_lazy
+
+    from privacy import media
+
+    media.register_viewer_check(
+        "partner_clinic", lambda viewer, m: True, label=gettext_lazy("Someone with your share link")
+    )
+    try:
+        info = MediaInfo(name="x.jpg", owner_id=user.pk, kind="photo", created_at=None)
+        record = access_record(media=info, viewer=Viewer(kind="partner_clinic", ref="p-1"))
+        assert record.viewer_name == ""
+        with translation.override("fr"):
+            assert record.viewer_words == "Quelqu’un qui a votre lien de partage"
+    finally:
+        media._CHECKS.pop("partner_clinic", None)
