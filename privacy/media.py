@@ -43,6 +43,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 from .models import MediaAccess, StoredMedia, SupportGrant, ViewerKind
@@ -124,7 +125,7 @@ def register_viewer_check(
     if callable(label) and name is None:
         name, words = label, words or _as_stored
     elif label is not None and not callable(label) and words is None:  # a text, lazy or not
-        words = _fixed_words(str(label))
+        words = _fixed_words(label)
     _CHECKS[kind] = _Check(
         allows=check, name=name or _no_name, words=words or _kind_words_of(kind), same_session=same_session
     )
@@ -134,9 +135,12 @@ def _as_stored(name: str) -> str:
     return name
 
 
-def _fixed_words(text: str) -> Callable[[str], str]:
+def _fixed_words(text) -> Callable[[str], str]:
+    """A fixed text, put in the reader's language when read: a lazy text as it is, a plain one looked up in the
+    catalogs (its msgid is there when it is one of ViewerKind's labels)."""
+
     def words(name: str) -> str:
-        return gettext(text)  # looked up when read: the msgid lives in the catalogs (ViewerKind's labels)
+        return str(text) if isinstance(text, Promise) else gettext(text)
 
     return words
 
