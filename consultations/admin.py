@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -31,7 +32,7 @@ def _own_only(request) -> bool:
 def _local(value, tz_name: str) -> str:
     from .selectors import zone
 
-    return f"{value.astimezone(zone(tz_name)):%a %d %b %Y %H:%M} ({tz_name})" if value else "—"
+    return f"{dateformat.format(value.astimezone(zone(tz_name)), 'D j M Y H:i')} ({tz_name})" if value else "—"
 
 
 def _link_field() -> forms.URLField:
