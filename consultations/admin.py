@@ -11,6 +11,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils import dateformat
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from skincare.core.admin_scale import LargeTableAdmin, values_filter
 from skincare.core.errors import DomainError
@@ -29,7 +32,7 @@ def _own_only(request) -> bool:
 def _local(value, tz_name: str) -> str:
     from .selectors import zone
 
-    return f"{value.astimezone(zone(tz_name)):%a %d %b %Y %H:%M} ({tz_name})" if value else "—"
+    return f"{dateformat.format(value.astimezone(zone(tz_name)), 'D j M Y H:i')} ({tz_name})" if value else "—"
 
 
 def _link_field() -> forms.URLField:
@@ -74,8 +77,8 @@ class DermatologistProfileAdmin(admin.ModelAdmin):
 class SlotAddForm(forms.ModelForm):
     """A slot is entered as a local date and time in the dermatologist's timezone; services convert it to UTC."""
 
-    local_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date (their timezone)")
-    local_start = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="Start (their timezone)")
+    local_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Date (their timezone)"))
+    local_start = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label=_("Start (their timezone)"))
     minutes = forms.IntegerField(min_value=services.SLOT_MIN_MINUTES, max_value=services.SLOT_MAX_MINUTES, initial=30)
     meeting_link = _link_field()
 
@@ -139,11 +142,11 @@ class AvailabilitySlotAdmin(LargeTableAdmin):
             super().save_model(request, obj, form, change)
         # an added slot was created by services.slot_create in the form's clean()
 
-    @admin.display(description="Local time")
+    @admin.display(description=_("Local time"))
     def local_time(self, obj):
         return _local(obj.starts_at, obj.dermatologist.timezone)
 
-    @admin.action(description="Withdraw the selected free slots")
+    @admin.action(description=_("Withdraw the selected free slots"))
     def withdraw(self, request, queryset):
         done = 0
         for slot in queryset:
@@ -154,7 +157,11 @@ class AvailabilitySlotAdmin(LargeTableAdmin):
                 self.message_user(
                     request, f"{_local(slot.starts_at, slot.dermatologist.timezone)}: {exc.detail}", messages.WARNING
                 )
-        self.message_user(request, f"{done} slot(s) withdrawn.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d slot withdrawn.", "%(count)d slots withdrawn.", done) % {"count": done},
+            messages.SUCCESS,
+        )
 
 
 class SlotChangeForm(forms.ModelForm):
@@ -219,20 +226,20 @@ class ConsultationAdmin(LargeTableAdmin):
             meeting_link=form.cleaned_data.get("meeting_link") if obj.status == Consultation.Status.BOOKED else None,
         )
 
-    @admin.display(description="Local time (dermatologist)")
+    @admin.display(description=_("Local time (dermatologist)"))
     def local_time(self, obj):
         return _local(obj.starts_at, obj.dermatologist.timezone if obj.dermatologist else "UTC")
 
-    @admin.display(boolean=True, description="Note")
+    @admin.display(boolean=True, description=_("Note"))
     def has_note(self, obj):
         return bool(obj.note)
 
-    @admin.action(description="Cancel the selected consultations (the person is told)")
+    @admin.action(description=_("Cancel the selected consultations (the person is told)"))
     def cancel_by_staff(self, request, queryset):
         by = Consultation.CancelledBy.DERMATOLOGIST if _own_only(request) else Consultation.CancelledBy.STAFF
         self._each(request, queryset, lambda c: services.consultation_cancel(consultation=c, by=by))
 
-    @admin.action(description="Mark the selected consultations as held")
+    @admin.action(description=_("Mark the selected consultations as held"))
     def mark_completed(self, request, queryset):
         self._each(request, queryset, lambda c: services.consultation_complete(consultation=c))
 
@@ -244,4 +251,8 @@ class ConsultationAdmin(LargeTableAdmin):
                 done += 1
             except DomainError as exc:
                 self.message_user(request, f"{consultation}: {exc.detail}", messages.WARNING)
-        self.message_user(request, f"{done} consultation(s) updated.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d consultation updated.", "%(count)d consultations updated.", done) % {"count": done},
+            messages.SUCCESS,
+        )

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ConsultationsConfig(AppConfig):
     name = "consultations"
-    verbose_name = "Dermatologist consultations"
+    verbose_name = _("Dermatologist consultations")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
@@ -19,6 +20,6 @@ class ConsultationsConfig(AppConfig):
         # shares them and while sharing is open; each serving is recorded for the person.
         from privacy.media import register_viewer_check
 
-        from .material import VIEWER_KIND, may_see, viewer_label
+        from .material import VIEWER_KIND, may_see, viewer_name, viewer_words
 
-        register_viewer_check(VIEWER_KIND, may_see, label=viewer_label)
+        register_viewer_check(VIEWER_KIND, may_see, name=viewer_name, words=viewer_words)

@@ -3,28 +3,39 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import dateformat
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-WEEKDAY_CHOICES = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
+# Monday = 0 … Sunday = 6, named by Django's own catalogs in the page's language.
+WEEKDAY_CHOICES = sorted(WEEKDAYS_ABBR.items())
 
 
 class BookForm(forms.Form):
-    slot = forms.UUIDField(widget=forms.HiddenInput)
+    slot = forms.UUIDField(widget=forms.HiddenInput, label=gettext_lazy("Time"))
     reason = forms.CharField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Why do you want to see a dermatologist?",
-        help_text="A few words: what you notice, since when, what you tried.",
+        label=gettext_lazy("Why do you want to see a dermatologist?"),
+        help_text=gettext_lazy("A few words: what you notice, since when, what you tried."),
     )
-    share_analysis = forms.ChoiceField(required=False, label="Share an analysis (optional)")
-    share_before = forms.ChoiceField(required=False, label="…or a before/after comparison: before")
-    share_after = forms.ChoiceField(required=False, label="after")
+    share_analysis = forms.ChoiceField(required=False, label=gettext_lazy("Share an analysis (optional)"))
+    share_before = forms.ChoiceField(
+        required=False, label=gettext_lazy("…or a before/after comparison: the analysis before")
+    )
+    share_after = forms.ChoiceField(required=False, label=gettext_lazy("and the analysis after"))
 
     def __init__(self, *args, analyses=(), **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", "—")] + [
             (
                 str(a.pk),
-                f"{a.created_at:%d %b %Y %H:%M} · score {a.overall_score if a.overall_score is not None else '—'}",
+                _("%(when)s · score %(score)s")
+                % {
+                    "when": dateformat.format(a.created_at, "j M Y H:i"),
+                    "score": a.overall_score if a.overall_score is not None else "—",
+                },
             )
             for a in analyses
         ]
@@ -33,16 +44,30 @@ class BookForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="From")
-    end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="To")
+    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=gettext_lazy("From"))
+    end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=gettext_lazy("To"))
     weekdays = forms.TypedMultipleChoiceField(
-        choices=WEEKDAY_CHOICES, coerce=int, widget=forms.CheckboxSelectMultiple, initial=[0, 1, 2, 3, 4]
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[0, 1, 2, 3, 4],
+        label=gettext_lazy("Weekdays"),
     )
-    day_start = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), initial="09:00", label="Day starts")
-    day_end = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), initial="12:00", label="Day ends")
-    minutes = forms.IntegerField(min_value=10, max_value=240, initial=30, label="Minutes per consultation")
+    day_start = forms.TimeField(
+        widget=forms.TimeInput(attrs={"type": "time"}), initial="09:00", label=gettext_lazy("Day starts")
+    )
+    day_end = forms.TimeField(
+        widget=forms.TimeInput(attrs={"type": "time"}), initial="12:00", label=gettext_lazy("Day ends")
+    )
+    minutes = forms.IntegerField(
+        min_value=10, max_value=240, initial=30, label=gettext_lazy("Minutes per consultation")
+    )
     meeting_link = forms.URLField(
-        required=False, max_length=500, assume_scheme="https", help_text="Optional: else your default link"
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        label=gettext_lazy("Meeting link"),
+        help_text=gettext_lazy("Optional: else your default link"),
     )
 
 
@@ -51,11 +76,18 @@ class NoteForm(forms.Form):
         required=False,
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        label="Note or recommendation for the person",
-        help_text="They read it in the app.",
+        label=gettext_lazy("Note or recommendation for the person"),
+        help_text=gettext_lazy("They read it in the app."),
     )
-    meeting_link = forms.URLField(required=False, max_length=500, assume_scheme="https")
+    meeting_link = forms.URLField(
+        required=False, max_length=500, assume_scheme="https", label=gettext_lazy("Meeting link")
+    )
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=gettext_lazy("Reason (optional)"),
+    )

@@ -7,6 +7,8 @@ person sees on their privacy page.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from privacy.media import MediaInfo, Viewer, media_url
 
 VIEWER_KIND = "dermatologist"
@@ -53,7 +55,8 @@ def may_see(viewer: Viewer, media: MediaInfo) -> bool:
     return media.name in shared_image_names(consultation)
 
 
-def viewer_label(viewer: Viewer) -> str:
+def viewer_name(viewer: Viewer) -> str:
+    """Who the dermatologist is, as kept on the access record (a name, the same in every language)."""
     from .models import Consultation
     from .selectors import parse_uuid
 
@@ -64,14 +67,26 @@ def viewer_label(viewer: Viewer) -> str:
         else None
     )
     if consultation is None:
-        return "A dermatologist, for a consultation"
-    day = consultation.starts_at.date().isoformat()
-    return f"{consultation.dermatologist.display_name}, for your consultation on {day}"
+        return ""
+    return consultation.dermatologist.display_name if consultation.dermatologist else consultation.dermatologist_name
+
+
+def viewer_words(name: str) -> str:
+    """The record in the reader's words, written when it is read (the privacy page, the API, the export)."""
+    if not name:
+        return _("A dermatologist, for a consultation you booked")
+    return _("%(name)s, dermatologist, for a consultation you booked") % {"name": name}
 
 
 def image_url(name: str | None, consultation, request=None) -> str | None:
     """The one place a dermatologist gets a link to a person's photo (absolute when a request is at hand)."""
     return media_url(name, viewer=viewer_for(consultation), request=request)
+
+
+def _concern_label(key: str) -> str:
+    from accounts.models import CONCERN_LABELS
+
+    return str(CONCERN_LABELS.get(key, key.replace("_", " ").capitalize()))
 
 
 def material_context(material: dict | None, consultation, request=None) -> dict | None:
@@ -89,9 +104,7 @@ def material_context(material: dict | None, consultation, request=None) -> dict 
             "created_at": analysis.created_at,
             "overall_score": analysis.overall_score,
             "skin_type": analysis.skin_type,
-            "concerns": [
-                {**c, "label": c["key"].replace("_", " ").capitalize()} for c in analysis.concerns or [] if c.get("key")
-            ],
+            "concerns": [{**c, "label": _concern_label(c["key"])} for c in analysis.concerns or [] if c.get("key")],
             "image_url": link(analysis.image.name if analysis.image else None),
             "overlay_url": link(analysis.overlay.name if analysis.overlay else None),
             "overlay_face_url": link(analysis.overlay_face.name if analysis.overlay_face else None),
@@ -102,7 +115,7 @@ def material_context(material: dict | None, consultation, request=None) -> dict 
         out["comparison"] = {
             "days_between": payload["days_between"],
             "overall": payload["overall"],
-            "concerns": [{**d, "label": d["key"].replace("_", " ").capitalize()} for d in payload["concerns"]],
+            "concerns": [{**d, "label": _concern_label(d["key"])} for d in payload["concerns"]],
             "before_url": link(payload["before"].image.name if payload["before"].image else None),
             "after_url": link(
                 aligned.name if aligned else (payload["after"].image.name if payload["after"].image else None)

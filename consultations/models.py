@@ -14,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import validate_timezone
 
@@ -92,15 +93,15 @@ class ConsultationQuerySet(models.QuerySet):
 
 class Consultation(models.Model):
     class Status(models.TextChoices):
-        BOOKED = "booked", "Booked"
-        COMPLETED = "completed", "Completed"
-        CANCELLED = "cancelled", "Cancelled"
-        NO_SHOW = "no_show", "Person did not attend"
+        BOOKED = "booked", _("Booked")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        NO_SHOW = "no_show", _("Person did not attend")
 
     class CancelledBy(models.TextChoices):
-        PERSON = "person", "The person"
-        DERMATOLOGIST = "dermatologist", "The dermatologist"
-        STAFF = "staff", "Staff"
+        PERSON = "person", _("The person")
+        DERMATOLOGIST = "dermatologist", _("The dermatologist")
+        STAFF = "staff", _("Staff")
 
     ACTIVE = (Status.BOOKED, Status.COMPLETED)  # a slot holding one of these is taken
 

@@ -17,7 +17,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, OuterRef
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from skincare.core.i18n import recipient_language
 
 from .models import Consultation, ConsultationReminder
 from .selectors import person_zone_name, zone
@@ -32,18 +36,35 @@ def reminder_key(consultation: Consultation, lead_minutes: int) -> str:
     return f"consultation:{consultation.pk}:{lead_minutes}:{consultation.starts_at.isoformat()}"
 
 
-def _lead_words(minutes: int) -> str:
+def _reminder_title(name: str, minutes: int) -> str:
+    """ "Your consultation with Dr X is tomorrow / in 3 hours / in 30 minutes", in the active language."""
+    words = {"name": name}
     if minutes % 1440 == 0:
         days = minutes // 1440
-        return "tomorrow" if days == 1 else f"in {days} days"
+        if days == 1:
+            return _("Your consultation with %(name)s is tomorrow") % words
+        return ngettext(
+            "Your consultation with %(name)s is in %(count)d day",
+            "Your consultation with %(name)s is in %(count)d days",
+            days,
+        ) % {**words, "count": days}
     if minutes % 60 == 0:
         hours = minutes // 60
-        return "in an hour" if hours == 1 else f"in {hours} hours"
-    return f"in {minutes} minutes"
+        return ngettext(
+            "Your consultation with %(name)s is in an hour",
+            "Your consultation with %(name)s is in %(count)d hours",
+            hours,
+        ) % {**words, "count": hours}
+    return ngettext(
+        "Your consultation with %(name)s is in %(count)d minute",
+        "Your consultation with %(name)s is in %(count)d minutes",
+        minutes,
+    ) % {**words, "count": minutes}
 
 
 def consultation_reminder_message(delivery) -> tuple[str, str, str] | None:
-    """The wording of a consultation reminder; None when it no longer applies (cancelled, moved, over)."""
+    """The wording of a consultation reminder, in the person's language; None when it no longer applies
+    (cancelled, moved, over)."""
     link = ConsultationReminder.objects.select_related("consultation").filter(delivery=delivery).first()
     if link is None:
         return None
@@ -55,14 +76,14 @@ def consultation_reminder_message(delivery) -> tuple[str, str, str] | None:
     ):
         return None
     local = consultation.starts_at.astimezone(zone(person_zone_name(consultation.user)))
-    body = f"{local:%a %d %b, %H:%M}."
-    if consultation.meeting_link:
-        body += f" Join: {consultation.meeting_link}"
-    return (
-        f"Your consultation with {consultation.dermatologist_name} is {_lead_words(link.lead_minutes)}",
-        body,
-        reverse("consultations:detail", kwargs={"pk": consultation.pk}),
-    )
+    with recipient_language(consultation.user):
+        when = dateformat.format(local, "D j M, H:i")
+        if consultation.meeting_link:
+            body = _("%(when)s. Join: %(link)s") % {"when": when, "link": consultation.meeting_link}
+        else:
+            body = _("%(when)s.") % {"when": when}
+        title = _reminder_title(consultation.dermatologist_name, link.lead_minutes)
+    return (title, body, reverse("consultations:detail", kwargs={"pk": consultation.pk}))
 
 
 def consultation_reminders_dispatch(

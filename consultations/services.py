@@ -19,10 +19,12 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import validate_timezone
 from skincare.core.errors import DomainError, NotFound
+from skincare.core.i18n import recipient_language
 from skincare.core.roles import DERMATOLOGIST
 
 from . import selectors
@@ -64,9 +66,9 @@ def dermatologist_grant(
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-    group, _ = Group.objects.get_or_create(name=DERMATOLOGIST)
+    group, _created = Group.objects.get_or_create(name=DERMATOLOGIST)
     user.groups.add(group)
-    profile, _ = DermatologistProfile.objects.update_or_create(
+    profile, _updated = DermatologistProfile.objects.update_or_create(
         user=user,
         defaults={
             "display_name": display_name.strip()[:120] or user.get_full_name(),
@@ -81,10 +83,11 @@ def dermatologist_grant(
 # --- availability ------------------------------------------------------------------------------------
 def _check_minutes(minutes: int) -> None:
     if not SLOT_MIN_MINUTES <= int(minutes) <= SLOT_MAX_MINUTES:
+        limits = {"low": SLOT_MIN_MINUTES, "high": SLOT_MAX_MINUTES}
         raise DomainError(
-            f"A slot lasts {SLOT_MIN_MINUTES} to {SLOT_MAX_MINUTES} minutes.",
+            _("A slot lasts %(low)d to %(high)d minutes.") % limits,
             code="invalid_duration",
-            errors={"minutes": [f"From {SLOT_MIN_MINUTES} to {SLOT_MAX_MINUTES}."]},
+            errors={"minutes": [_("From %(low)d to %(high)d.") % limits]},
         )
 
 
@@ -116,24 +119,29 @@ def slot_create(
     starts_at = local_to_utc(local_date, local_start, selectors.zone(dermatologist.timezone))
     if starts_at is None:
         raise DomainError(
-            f"{local_date} {local_start:%H:%M} does not exist in {dermatologist.timezone} (the clocks skip it).",
+            _("%(date)s %(time)s does not exist in %(zone)s (the clocks skip it).")
+            % {"date": local_date.isoformat(), "time": f"{local_start:%H:%M}", "zone": dermatologist.timezone},
             code="nonexistent_local_time",
-            errors={"local_start": ["This local time does not exist on that day."]},
+            errors={"local_start": [_("This local time does not exist on that day.")]},
         )
     now = _now(now)
     if starts_at <= now:
-        raise DomainError("A slot must start in the future.", code="slot_in_past", errors={"local_date": ["Past."]})
+        raise DomainError(
+            _("A slot must start in the future."), code="slot_in_past", errors={"local_date": [_("In the past.")]}
+        )
     if starts_at > now + dt.timedelta(days=PUBLISH_HORIZON_DAYS):
         raise DomainError(
-            f"Publish slots at most {PUBLISH_HORIZON_DAYS} days ahead.",
+            _("Publish slots at most %(days)d days ahead.") % {"days": PUBLISH_HORIZON_DAYS},
             code="slot_too_far",
-            errors={"local_date": ["Too far ahead."]},
+            errors={"local_date": [_("Too far ahead.")]},
         )
     ends_at = starts_at + dt.timedelta(minutes=int(minutes))
     _lock(dermatologist)
     if _overlaps(dermatologist, starts_at, ends_at):
         raise DomainError(
-            "This time overlaps one of your slots.", code="slot_overlap", errors={"local_start": ["Overlaps."]}
+            _("This time overlaps one of your slots."),
+            code="slot_overlap",
+            errors={"local_start": [_("Overlaps another slot.")]},
         )
     return AvailabilitySlot.objects.create(
         dermatologist=dermatologist, starts_at=starts_at, ends_at=ends_at, meeting_link=meeting_link[:500]
@@ -166,16 +174,30 @@ def slots_publish(
     in the past or do not exist (DST) are skipped and counted."""
     _check_minutes(minutes)
     if end_date < start_date:
-        raise DomainError("The last day is before the first.", code="invalid_range", errors={"end_date": ["Before."]})
+        raise DomainError(
+            _("The last day is before the first."),
+            code="invalid_range",
+            errors={"end_date": [_("Before the first day.")]},
+        )
     if (end_date - start_date).days > PUBLISH_HORIZON_DAYS:
         raise DomainError(
-            f"Publish at most {PUBLISH_HORIZON_DAYS} days at once.", code="invalid_range", errors={"end_date": ["Far."]}
+            _("Publish at most %(days)d days at once.") % {"days": PUBLISH_HORIZON_DAYS},
+            code="invalid_range",
+            errors={"end_date": [_("Too far from the first day.")]},
         )
     days = sorted({int(d) for d in weekdays or []})
     if not days or any(d < 0 or d > 6 for d in days):
-        raise DomainError("Pick weekdays (Monday = 0 … Sunday = 6).", code="invalid_days", errors={"weekdays": ["?"]})
+        raise DomainError(
+            _("Pick weekdays (Monday = 0 … Sunday = 6)."),
+            code="invalid_days",
+            errors={"weekdays": [_("Pick at least one weekday.")]},
+        )
     if dt.datetime.combine(start_date, day_end) <= dt.datetime.combine(start_date, day_start):
-        raise DomainError("The day ends before it starts.", code="invalid_hours", errors={"day_end": ["Before."]})
+        raise DomainError(
+            _("The day ends before it starts."),
+            code="invalid_hours",
+            errors={"day_end": [_("Before the start of the day.")]},
+        )
     tz = selectors.zone(dermatologist.timezone)
     now = _now(now)
     horizon = now + dt.timedelta(days=PUBLISH_HORIZON_DAYS)
@@ -221,9 +243,10 @@ def slots_publish(
         day += dt.timedelta(days=1)
     if len(planned) > PUBLISH_MAX_SLOTS:
         raise DomainError(
-            f"That is {len(planned)} slots; publish at most {PUBLISH_MAX_SLOTS} at once.",
+            _("That is %(count)d slots; publish at most %(most)d at once.")
+            % {"count": len(planned), "most": PUBLISH_MAX_SLOTS},
             code="too_many_slots",
-            errors={"end_date": ["Too many slots."]},
+            errors={"end_date": [_("Too many slots.")]},
         )
     result.created = AvailabilitySlot.objects.bulk_create(planned)
     return result
@@ -235,7 +258,7 @@ def slot_withdraw(*, slot: AvailabilitySlot, now: dt.datetime | None = None) -> 
     slot = AvailabilitySlot.objects.select_for_update().get(pk=slot.pk)
     if Consultation.objects.filter(slot=slot, status=Consultation.Status.BOOKED).exists():
         raise DomainError(
-            "Someone booked this slot: cancel the consultation first (they are told).", code="slot_booked"
+            _("Someone booked this slot: cancel the consultation first (they are told)."), code="slot_booked"
         )
     if slot.withdrawn_at is None:
         slot.withdrawn_at = _now(now)
@@ -247,13 +270,11 @@ def slot_withdraw(*, slot: AvailabilitySlot, now: dt.datetime | None = None) -> 
 def _clean_reason(reason: str) -> str:
     text = (reason or "").strip()
     if len(text) < 3:
-        raise DomainError(
-            "Say in a few words why you want to see a dermatologist.",
-            code="reason_required",
-            errors={"reason": ["Required."]},
-        )
+        message = _("Say in a few words why you want to see a dermatologist.")
+        raise DomainError(message, code="reason_required", errors={"reason": [message]})
     if len(text) > REASON_MAX:
-        raise DomainError(f"At most {REASON_MAX} characters.", code="reason_too_long", errors={"reason": ["Long."]})
+        message = _("At most %(count)d characters.") % {"count": REASON_MAX}
+        raise DomainError(message, code="reason_too_long", errors={"reason": [message]})
     return text
 
 
@@ -265,7 +286,9 @@ def _shared(*, user, analysis_id=None, before_id=None, after_id=None) -> dict:
         analysis = analysis_get(user=user, analysis_id=analysis_id)
         if analysis.status != "done":
             raise DomainError(
-                "Only a finished analysis can be shared.", code="analysis_not_done", errors={field: ["Not finished."]}
+                _("Only a finished analysis can be shared."),
+                code="analysis_not_done",
+                errors={field: [_("This analysis is not finished.")]},
             )
         return analysis
 
@@ -274,20 +297,21 @@ def _shared(*, user, analysis_id=None, before_id=None, after_id=None) -> dict:
         out["shared_analysis"] = done(analysis_id, "share_analysis")
     if bool(before_id) != bool(after_id):
         raise DomainError(
-            "A before/after comparison needs both analyses.",
+            _("A before/after comparison needs both analyses."),
             code="comparison_incomplete",
-            errors={"share_after" if before_id else "share_before": ["Required with the other one."]},
+            errors={"share_after" if before_id else "share_before": [_("Needed with the other one.")]},
         )
     if before_id:
         if str(before_id) == str(after_id):
-            raise DomainError("Pick two different analyses.", code="same_analysis", errors={"share_after": ["Same."]})
+            message = _("Pick two different analyses.")
+            raise DomainError(message, code="same_analysis", errors={"share_after": [message]})
         out["shared_before"] = done(before_id, "share_before")
         out["shared_after"] = done(after_id, "share_after")
     return out
 
 
 def _slot_taken() -> DomainError:
-    return DomainError("Someone just booked this slot. Pick another one.", code="slot_taken", status_code=409)
+    return DomainError(_("Someone just booked this slot. Pick another one."), code="slot_taken", status_code=409)
 
 
 def _claim_slot(slot_id, *, now: dt.datetime) -> AvailabilitySlot:
@@ -299,13 +323,14 @@ def _claim_slot(slot_id, *, now: dt.datetime) -> AvailabilitySlot:
         else None
     )
     if slot is None:
-        raise NotFound("No such slot.", code="slot_not_found")
+        raise NotFound(_("No such slot."), code="slot_not_found")
     if slot.withdrawn_at is not None or not slot.dermatologist.is_accepting:
-        raise DomainError("This slot is no longer offered.", code="slot_unavailable", status_code=409)
+        raise DomainError(_("This slot is no longer offered."), code="slot_unavailable", status_code=409)
     notice = dt.timedelta(minutes=settings.CONSULTATION_BOOKING_NOTICE_MINUTES)
     if slot.starts_at < now + notice:
         raise DomainError(
-            f"This slot starts too soon: book at least {settings.CONSULTATION_BOOKING_NOTICE_MINUTES} minutes ahead.",
+            _("This slot starts too soon: book at least %(minutes)d minutes ahead.")
+            % {"minutes": settings.CONSULTATION_BOOKING_NOTICE_MINUTES},
             code="too_late_to_book",
         )
     if Consultation.objects.active().filter(slot=slot).exists():
@@ -318,10 +343,10 @@ def _check_person_calendar(*, user, slot: AvailabilitySlot, now: dt.datetime, ex
     if exclude is not None:
         upcoming = upcoming.exclude(pk=exclude.pk)
     if upcoming.filter(starts_at__lt=slot.ends_at, ends_at__gt=slot.starts_at).exists():
-        raise DomainError("You already have a consultation at that time.", code="overlapping_booking")
+        raise DomainError(_("You already have a consultation at that time."), code="overlapping_booking")
     if exclude is None and upcoming.count() >= settings.CONSULTATION_MAX_UPCOMING:
         raise DomainError(
-            f"You can hold {settings.CONSULTATION_MAX_UPCOMING} upcoming consultations at most.",
+            _("You can hold %(count)d upcoming consultations at most.") % {"count": settings.CONSULTATION_MAX_UPCOMING},
             code="too_many_bookings",
         )
 
@@ -365,25 +390,44 @@ def consultation_book(
 
 
 def _when(consultation: Consultation, tz_name: str) -> str:
-    local = consultation.starts_at.astimezone(selectors.zone(tz_name))
-    return f"{local:%a %d %b %Y, %H:%M} ({tz_name})"
+    """The start in `tz_name`, in the active language's day and month names (call it inside the recipient's)."""
+    return _when_at(consultation.starts_at, tz_name)
 
 
-def _notify(user, *, kind: str, title: str, body: str, url: str, consultation: Consultation) -> None:
+def _when_at(starts_at: dt.datetime, tz_name: str) -> str:
+    local = starts_at.astimezone(selectors.zone(tz_name))
+    return f"{dateformat.format(local, 'D j M Y, H:i')} ({tz_name})"
+
+
+def _updated_title(name: str, told: list[str]) -> str:
+    if told == ["note"]:
+        return _("%(name)s wrote you a note") % {"name": name}
+    if told == ["link"]:
+        return _("%(name)s set the meeting link") % {"name": name}
+    return _("%(name)s wrote you a note and set the meeting link") % {"name": name}
+
+
+def _notify(user, *, kind: str, words, url: str, consultation: Consultation) -> None:
+    """An inbox notification for `user`, its `words()` (title, body) written in their language, not the sender's."""
     from accounts.services import notification_create
 
+    with recipient_language(user):
+        title, body = words()
     notification_create(
         user=user, kind=kind, title=title, body=body, url=url, data={"consultation": str(consultation.pk)}
     )
 
 
 def _notify_booked(consultation: Consultation) -> None:
+    name = consultation.dermatologist_name
     _notify(
         consultation.user,
         kind="consultation.booked",
-        title=f"Consultation booked with {consultation.dermatologist_name}",
-        body=f"{_when(consultation, selectors.person_zone_name(consultation.user))}. "
-        "You will be reminded before it starts.",
+        words=lambda: (
+            _("Consultation booked with %(name)s") % {"name": name},
+            _("%(when)s. You will be reminded before it starts.")
+            % {"when": _when(consultation, selectors.person_zone_name(consultation.user))},
+        ),
         url=reverse("consultations:detail", kwargs={"pk": consultation.pk}),
         consultation=consultation,
     )
@@ -392,8 +436,11 @@ def _notify_booked(consultation: Consultation) -> None:
         _notify(
             derm.user,
             kind="consultation.new_booking",
-            title="New consultation booked",
-            body=f"{_when(consultation, derm.timezone)}: {consultation.reason[:200]}",
+            words=lambda: (
+                _("New consultation booked"),
+                _("%(when)s: %(reason)s")
+                % {"when": _when(consultation, derm.timezone), "reason": consultation.reason[:200]},
+            ),
             url=reverse("consultations:dermatologist-detail", kwargs={"pk": consultation.pk}),
             consultation=consultation,
         )
@@ -402,7 +449,8 @@ def _notify_booked(consultation: Consultation) -> None:
 def _require_booked(consultation: Consultation) -> None:
     if consultation.status != Consultation.Status.BOOKED:
         raise DomainError(
-            f"This consultation is {consultation.get_status_display().lower()}.", code="consultation_not_booked"
+            _("This consultation is no longer booked (%(status)s).") % {"status": consultation.get_status_display()},
+            code="consultation_not_booked",
         )
 
 
@@ -416,12 +464,13 @@ def person_may_change(consultation: Consultation, now: dt.datetime | None = None
 
 
 def _check_notice(consultation: Consultation, now: dt.datetime, what: str) -> None:
-    hours = settings.CONSULTATION_CANCEL_NOTICE_HOURS
+    hours = {"hours": settings.CONSULTATION_CANCEL_NOTICE_HOURS}
     if not _enough_notice(consultation, now):
-        raise DomainError(
-            f"It starts in less than {hours} hours, too late to {what} here: contact the clinic.",
-            code=f"too_late_to_{what}",
-        )
+        if what == "cancel":
+            message = _("It starts in less than %(hours)d hours, too late to cancel here: contact the clinic.") % hours
+        else:
+            message = _("It starts in less than %(hours)d hours, too late to move it here: contact the clinic.") % hours
+        raise DomainError(message, code=f"too_late_to_{what}")
 
 
 @transaction.atomic
@@ -448,11 +497,14 @@ def consultation_cancel(
     consultation.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "updated_at"])
     if by == Consultation.CancelledBy.PERSON:
         if consultation.dermatologist is not None:
+            derm = consultation.dermatologist
             _notify(
-                consultation.dermatologist.user,
+                derm.user,
                 kind="consultation.cancelled",
-                title="A consultation was cancelled",
-                body=f"{_when(consultation, consultation.dermatologist.timezone)}: the slot is free again.",
+                words=lambda: (
+                    _("A consultation was cancelled"),
+                    _("%(when)s: the slot is free again.") % {"when": _when(consultation, derm.timezone)},
+                ),
                 url=reverse("consultations:dermatologist"),
                 consultation=consultation,
             )
@@ -460,9 +512,14 @@ def consultation_cancel(
         _notify(
             consultation.user,
             kind="consultation.cancelled",
-            title=f"{consultation.dermatologist_name} cancelled your consultation",
-            body=f"{_when(consultation, selectors.person_zone_name(consultation.user))}. "
-            + (consultation.cancel_reason or "Book another time that suits you."),
+            words=lambda: (
+                _("%(name)s cancelled your consultation") % {"name": consultation.dermatologist_name},
+                _("%(when)s. %(reason)s")
+                % {
+                    "when": _when(consultation, selectors.person_zone_name(consultation.user)),
+                    "reason": consultation.cancel_reason or _("Book another time that suits you."),
+                },
+            ),
             url=reverse("consultations:book"),
             consultation=consultation,
         )
@@ -480,19 +537,20 @@ def consultation_reschedule(*, consultation: Consultation, slot_id, now: dt.date
             _check_notice(current, now, "reschedule")
             if current.reschedule_count >= MAX_RESCHEDULES:
                 raise DomainError(
-                    f"A consultation can be moved {MAX_RESCHEDULES} times; cancel it and book again.",
+                    _("A consultation can be moved %(count)d times; cancel it and book again.")
+                    % {"count": MAX_RESCHEDULES},
                     code="too_many_reschedules",
                 )
             slot = _claim_slot(slot_id, now=now)
             if slot.pk == current.slot_id:
-                raise DomainError("That is the slot you have already.", code="same_slot")
+                raise DomainError(_("That is the slot you have already."), code="same_slot")
             if slot.dermatologist_id != current.dermatologist_id:
                 raise DomainError(
-                    "Reschedule with the same dermatologist; to see someone else, cancel and book again.",
+                    _("Reschedule with the same dermatologist; to see someone else, cancel and book again."),
                     code="different_dermatologist",
                 )
             _check_person_calendar(user=current.user, slot=slot, now=now, exclude=current)
-            previous = _when(current, slot.dermatologist.timezone)
+            previous = {"tz": slot.dermatologist.timezone, "starts_at": current.starts_at}
             current.slot = slot
             current.starts_at, current.ends_at = slot.starts_at, slot.ends_at
             current.meeting_link = slot.meeting_link or slot.dermatologist.meeting_link or current.meeting_link
@@ -501,11 +559,15 @@ def consultation_reschedule(*, consultation: Consultation, slot_id, now: dt.date
             current.save(
                 update_fields=["slot", "starts_at", "ends_at", "meeting_link", "booked_at", "reschedule_count"]
             )
+            derm_zone = slot.dermatologist.timezone
             _notify(
                 slot.dermatologist.user,
                 kind="consultation.rescheduled",
-                title="A consultation was moved",
-                body=f"From {previous} to {_when(current, slot.dermatologist.timezone)}.",
+                words=lambda: (
+                    _("A consultation was moved"),
+                    _("From %(before)s to %(after)s.")
+                    % {"before": _when_at(previous["starts_at"], derm_zone), "after": _when(current, derm_zone)},
+                ),
                 url=reverse("consultations:dermatologist-detail", kwargs={"pk": current.pk}),
                 consultation=current,
             )
@@ -527,26 +589,29 @@ def consultation_update_by_dermatologist(
     if note is not None:
         text = note.strip()
         if len(text) > NOTE_MAX:
-            raise DomainError(f"At most {NOTE_MAX} characters.", code="note_too_long", errors={"note": ["Long."]})
+            message = _("At most %(count)d characters.") % {"count": NOTE_MAX}
+            raise DomainError(message, code="note_too_long", errors={"note": [message]})
         if text != consultation.note:
             consultation.note, consultation.note_updated_at = text, timezone.now()
             fields += ["note", "note_updated_at"]
             if text:
-                told.append("wrote you a note")
+                told.append("note")
     if meeting_link is not None and meeting_link.strip() != consultation.meeting_link:
         if consultation.status != Consultation.Status.BOOKED:
-            raise DomainError("The meeting link is for an upcoming consultation.", code="consultation_not_booked")
+            raise DomainError(_("The meeting link is for an upcoming consultation."), code="consultation_not_booked")
         consultation.meeting_link = meeting_link.strip()[:500]
         fields.append("meeting_link")
-        told.append("set the meeting link")
+        told.append("link")
     if fields:
         consultation.save(update_fields=[*fields, "updated_at"])
     if told:
         _notify(
             consultation.user,
             kind="consultation.updated",
-            title=f"{consultation.dermatologist_name} {' and '.join(told)}",
-            body=consultation.note[:300] if "note" in fields else consultation.meeting_link,
+            words=lambda: (
+                _updated_title(consultation.dermatologist_name, told),
+                consultation.note[:300] if "note" in fields else consultation.meeting_link,
+            ),
             url=reverse("consultations:detail", kwargs={"pk": consultation.pk}),
             consultation=consultation,
         )
@@ -562,7 +627,7 @@ def consultation_complete(
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     _require_booked(consultation)
     if consultation.starts_at > now:
-        raise DomainError("It has not started yet.", code="consultation_not_started")
+        raise DomainError(_("It has not started yet."), code="consultation_not_started")
     consultation.status = Consultation.Status.NO_SHOW if no_show else Consultation.Status.COMPLETED
     consultation.completed_at = now
     consultation.save(update_fields=["status", "completed_at", "updated_at"])

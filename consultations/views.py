@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from skincare.core.errors import DomainError, NotFound
@@ -85,10 +87,10 @@ def book(request):
             except DomainError as exc:
                 messages.error(request, exc.detail)
             else:
-                messages.success(request, "Booked. You will get a reminder before it starts.")
+                messages.success(request, _("Booked. You will get a reminder before it starts."))
                 return redirect("consultations:detail", pk=consultation.pk)
         else:
-            messages.error(request, "Pick a time and say why you want to consult.")
+            messages.error(request, _("Pick a time and say why you want to consult."))
     day = _day(request, tz_name)
     slots = list(selectors.free_slots(day=day, tz_name=tz_name))
     for slot in slots:
@@ -158,7 +160,7 @@ def cancel(request, pk):
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "Cancelled. The dermatologist is told.")
+        messages.success(request, _("Cancelled. The dermatologist is told."))
     return redirect("consultations:detail", pk=consultation.pk)
 
 
@@ -169,11 +171,11 @@ def reschedule(request, pk):
     try:
         services.consultation_reschedule(consultation=consultation, slot_id=request.POST.get("slot", ""))
     except NotFound:
-        messages.error(request, "That time is no longer offered.")
+        messages.error(request, _("That time is no longer offered."))
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "Moved. The dermatologist is told.")
+        messages.success(request, _("Moved. The dermatologist is told."))
     return redirect("consultations:detail", pk=consultation.pk)
 
 
@@ -204,14 +206,18 @@ def dermatologist_home(request):
             messages.error(request, exc.detail)
         else:
             skipped = result.skipped_overlap + result.skipped_past + result.skipped_nonexistent
-            messages.success(
-                request,
-                f"Published {len(result.created)} slot{'s' if len(result.created) != 1 else ''}"
-                + (f"; skipped {skipped} (overlapping, past, or not on the clock that day)." if skipped else "."),
-            )
+            count = len(result.created)
+            published = ngettext("Published %(count)d slot.", "Published %(count)d slots.", count) % {"count": count}
+            if skipped:
+                published += " " + ngettext(
+                    "Skipped %(count)d (overlapping, past, or not on the clock that day).",
+                    "Skipped %(count)d (overlapping, past, or not on the clock that day).",
+                    skipped,
+                ) % {"count": skipped}
+            messages.success(request, published)
             return redirect("consultations:dermatologist")
     elif request.method == "POST":
-        messages.error(request, "Check the form: " + "; ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, _("Check the form: the fields marked below need a change."))
     now = timezone.now()
     bookings = list(
         selectors.dermatologist_consultations(dermatologist=derm).filter(
@@ -243,7 +249,7 @@ def dermatologist_slot_withdraw(request, pk):
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "The slot is off your calendar.")
+        messages.success(request, _("The slot is off your calendar."))
     return redirect("consultations:dermatologist")
 
 
@@ -273,7 +279,7 @@ def dermatologist_detail(request, pk):
         except DomainError as exc:
             messages.error(request, exc.detail)
         else:
-            messages.success(request, "Saved. The person can read it in the app.")
+            messages.success(request, _("Saved. The person can read it in the app."))
             return redirect("consultations:dermatologist-detail", pk=consultation.pk)
     material = selectors.shared_material(consultation=consultation)
     return render(
@@ -299,16 +305,16 @@ def dermatologist_status(request, pk):
     try:
         if action in ("complete", "no_show"):
             services.consultation_complete(consultation=consultation, no_show=action == "no_show")
-            messages.success(request, "Marked. Shared material is closed.")
+            messages.success(request, _("Marked. Shared material is closed."))
         elif action == "cancel":
             form = CancelForm(request.POST)
             reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
             services.consultation_cancel(
                 consultation=consultation, by=Consultation.CancelledBy.DERMATOLOGIST, reason=reason
             )
-            messages.success(request, "Cancelled. The person is told.")
+            messages.success(request, _("Cancelled. The person is told."))
         else:
-            messages.error(request, "Unknown action.")
+            messages.error(request, _("Unknown action."))
     except DomainError as exc:
         messages.error(request, exc.detail)
     return redirect("consultations:dermatologist-detail", pk=consultation.pk)

@@ -17,6 +17,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from skincare.core.admin_scale import LargeTableAdmin, values_filter
 from skincare.core.audit import client_ip
@@ -49,21 +51,22 @@ def staff_photos(user_id, images: list[tuple[str, str]]) -> str:
     request = _request.get()
     images = [(label, name) for label, name in images if name]
     if not images:
-        return "No photo is stored (deleted, or a photo-free analysis). The measurements are below."
+        return _("No photo is stored (deleted, or a photo-free analysis). The measurements are below.")
     staff = getattr(request, "user", None)
     grant = selectors.grants_active_for_staff(staff=staff, user_id=user_id).first() if staff else None
     ask = reverse("admin:privacy_supportgrant_ask", args=[user_id])
     if grant is None:
         return format_html(
-            "Measurements only: photos are shown to staff only under a support grant the person approves. "
-            '<a href="{}">Ask to see the photos</a>.',
+            '{} <a href="{}">{}</a>.',
+            _("Measurements only: photos are shown to staff only under a support grant the person approves."),
             ask,
+            _("Ask to see the photos"),
         )
     viewer = Viewer.staff(staff, grant)
     return format_html(
-        '<p class="help">Shown under the grant the person approved, until {} (every view is recorded and shown '
-        "to them).</p>{}",
-        grant.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+        '<p class="help">{}</p>{}',
+        _("Shown under the grant the person approved, until %(until)s (every view is recorded and shown to them).")
+        % {"until": grant.expires_at.strftime("%Y-%m-%d %H:%M UTC")},
         format_html_join(
             "",
             '<figure style="display:inline-block;margin:0 1em 1em 0"><img src="{}" alt="{}" '
@@ -91,9 +94,10 @@ class AskForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
-        help_text="The person reads this when deciding. Say what you need to check.",
+        label=gettext_lazy("Reason"),
+        help_text=gettext_lazy("The person reads this when deciding. Say what you need to check."),
     )
-    hours = forms.IntegerField(min_value=1, max_value=SupportGrant.MAX_HOURS, initial=24)
+    hours = forms.IntegerField(min_value=1, max_value=SupportGrant.MAX_HOURS, initial=24, label=gettext_lazy("Hours"))
 
 
 @admin.register(SupportGrant)
@@ -144,12 +148,12 @@ class SupportGrantAdmin(ReadOnlyAdmin):
                 form.add_error(None, exc.detail)
             else:
                 self.message_user(
-                    request, "Asked. The person is notified; photos show here once they approve.", messages.SUCCESS
+                    request, _("Asked. The person is notified; photos show here once they approve."), messages.SUCCESS
                 )
                 return HttpResponseRedirect(reverse("admin:privacy_supportgrant_changelist"))
         context = {
             **self.admin_site.each_context(request),
-            "title": "Ask to see a person's photos",
+            "title": _("Ask to see a person's photos"),
             "form": form,
             "person": person,
             "opts": self.model._meta,
@@ -161,7 +165,7 @@ class SupportGrantAdmin(ReadOnlyAdmin):
 class MediaAccessAdmin(ReadOnlyAdmin):
     """Who saw which image: the same records each person sees on their privacy page."""
 
-    list_display = ["created_at", "owner", "media_kind", "viewer_kind", "viewer_label", "via"]
+    list_display = ["created_at", "owner", "media_kind", "viewer_kind", "viewer_name", "via"]
     list_filter = [
         values_filter("viewer_kind", ViewerKind.values, title="viewer"),
         values_filter("media_kind", ("photo", "overlay", "aligned", "label"), title="image"),

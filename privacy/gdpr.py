@@ -28,7 +28,8 @@ def export(user) -> dict:
                 "image_kind": a.media_kind,
                 "image_stored_at": _iso(a.media_created_at),
                 "viewer_kind": a.viewer_kind,
-                "viewer": a.viewer_label,
+                "viewer": a.viewer_words,
+                "viewer_name": a.viewer_name,
                 "via": a.via,
                 "ref": a.ref or None,
             }

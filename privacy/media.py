@@ -16,10 +16,16 @@ decrypts. A kind without a registered check is refused (fail closed).
 
 Apps that show images to someone new register a check for their kind in their AppConfig.ready():
 
-    register_viewer_check("dermatologist", check, label=lambda viewer: "Dr …", same_session=True)
+    register_viewer_check("dermatologist", check, name=lambda viewer: "Dr …", words=describe, same_session=True)
 
 `check(viewer, media) -> bool` gets the Viewer and a MediaInfo (name, owner_id, kind, created_at); `same_session`
 also requires the signed-in user of the request to be the viewer (for kinds that only see images in a browser).
+
+An access record keeps who saw the image by *name* (`name(viewer)`: a dermatologist's name, a staff email — the
+same in every language, and kept if that account goes) and is put in words when it is read, in the reader's
+language (`words(name)`; a fixed `label` text instead is looked up in the catalogs then; default: the kind's
+ViewerKind label). So the privacy page, the API and the export speak the person's language of the day, not the
+language of whichever process served the image.
 Code that uses an image's pixels on the server for someone (a share card, the export archive) calls
 `media_read(name, viewer=..., via=...)`, which checks and records the same way and returns the plaintext.
 """
@@ -38,6 +44,8 @@ from django.conf import settings
 from django.core import signing
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 from .models import MediaAccess, StoredMedia, SupportGrant, ViewerKind
 
@@ -84,24 +92,73 @@ class MediaInfo:
 @dataclass(frozen=True)
 class _Check:
     allows: Callable[[Viewer, MediaInfo], bool]
-    label: Callable[[Viewer], str]
+    name: Callable[[Viewer], str]  # who, kept on the record (language-neutral)
+    words: Callable[[str], str]  # the record in the reader's words, from that name
     same_session: bool
 
 
 _CHECKS: dict[str, _Check] = {}
 
 
+def _no_name(viewer: Viewer) -> str:
+    return ""
+
+
+def kind_words(kind: str) -> str:
+    """The kind of viewer in the active language ("Someone with your share link"), or the kind itself."""
+    label = dict(ViewerKind.choices).get(kind)
+    return str(label) if label is not None else kind.replace("_", " ")
+
+
 def register_viewer_check(
     kind: str,
     check: Callable[[Viewer, MediaInfo], bool],
     *,
+    name: Callable[[Viewer], str] | None = None,
+    words: Callable[[str], str] | None = None,
     label: Callable[[Viewer], str] | str | None = None,
     same_session: bool = False,
 ) -> None:
-    """Say who of `kind` may see which image (see the module's docstring). A second registration replaces."""
-    default = dict(ViewerKind.choices).get(kind, kind.replace("_", " "))
-    describe = label if callable(label) else (lambda viewer, text=label or default: text)
-    _CHECKS[kind] = _Check(allows=check, label=describe, same_session=same_session)
+    """Say who of `kind` may see which image (see the module's docstring). A second registration replaces.
+
+    `label` is the older, shorter form: a fixed text (looked up in the catalogs when read), or a callable whose
+    text is kept on the record and shown as it is."""
+    if callable(label) and name is None:
+        name, words = label, words or _as_stored
+    elif label is not None and not callable(label) and words is None:  # a text, lazy or not
+        words = _fixed_words(label)
+    _CHECKS[kind] = _Check(
+        allows=check, name=name or _no_name, words=words or _kind_words_of(kind), same_session=same_session
+    )
+
+
+def _as_stored(name: str) -> str:
+    return name
+
+
+def _fixed_words(text) -> Callable[[str], str]:
+    """A fixed text, put in the reader's language when read: a lazy text as it is, a plain one looked up in the
+    catalogs (its msgid is there when it is one of ViewerKind's labels)."""
+
+    def words(name: str) -> str:
+        return str(text) if isinstance(text, Promise) else gettext(text)
+
+    return words
+
+
+def _kind_words_of(kind: str) -> Callable[[str], str]:
+    def words(name: str) -> str:
+        return kind_words(kind)
+
+    return words
+
+
+def viewer_words(kind: str, name: str) -> str:
+    """An access record's viewer in the active language (see the module's docstring)."""
+    check = _CHECKS.get(kind)
+    if check is None:
+        return name or kind_words(kind)
+    return str(check.words(name or ""))
 
 
 def registered_kinds() -> list[str]:
@@ -120,10 +177,21 @@ def _staff_may_see(viewer: Viewer, media: MediaInfo) -> bool:
     return SupportGrant.objects.active().filter(pk=grant_id, user_id=media.owner_id, staff_id=viewer.user_id).exists()
 
 
-def _staff_label(viewer: Viewer) -> str:
+def _staff_name(viewer: Viewer) -> str:
     grant = SupportGrant.objects.filter(pk=viewer.ref).only("staff_email").first() if viewer.ref else None
-    who = grant.staff_email if grant and grant.staff_email else "a staff member"
-    return f"Support staff ({who}), under a grant you approved"
+    return grant.staff_email if grant and grant.staff_email else ""
+
+
+def _staff_words(name: str) -> str:
+    if not name:
+        return gettext("Support staff, under a request you approved")
+    return gettext("Support staff (%(name)s), under a request you approved") % {"name": name}
+
+
+def _operator_words(name: str) -> str:
+    if not name:
+        return gettext("The server's operators (a command run on the server)")
+    return gettext("The server's operators (%(name)s)") % {"name": name}
 
 
 def _operator_may_see(viewer: Viewer, media: MediaInfo) -> bool:
@@ -132,9 +200,9 @@ def _operator_may_see(viewer: Viewer, media: MediaInfo) -> bool:
 
 
 def register_builtin_checks() -> None:
-    register_viewer_check(ViewerKind.OWNER, _owner_may_see, label="You")
-    register_viewer_check(ViewerKind.STAFF, _staff_may_see, label=_staff_label, same_session=True)
-    register_viewer_check(ViewerKind.OPERATOR, _operator_may_see, label=lambda v: f"The server's operators ({v.ref})")
+    register_viewer_check(ViewerKind.OWNER, _owner_may_see)
+    register_viewer_check(ViewerKind.STAFF, _staff_may_see, name=_staff_name, words=_staff_words, same_session=True)
+    register_viewer_check(ViewerKind.OPERATOR, _operator_may_see, name=lambda viewer: viewer.ref, words=_operator_words)
 
 
 # --- links ---------------------------------------------------------------------------------------
@@ -208,7 +276,7 @@ def authorised(viewer: Viewer, media: MediaInfo, *, request=None) -> bool:
 
 def access_record(*, media: MediaInfo, viewer: Viewer, via: str = "link") -> MediaAccess:
     check = _CHECKS.get(viewer.kind)
-    label = check.label(viewer) if check else viewer.kind
+    name = check.name(viewer) if check else ""
     viewer_id = None
     if viewer.user_id:
         try:
@@ -222,7 +290,7 @@ def access_record(*, media: MediaInfo, viewer: Viewer, via: str = "link") -> Med
         media_created_at=media.created_at,
         viewer_kind=viewer.kind,
         viewer_id=viewer_id,
-        viewer_label=label[:200],
+        viewer_name=name[:200],
         ref=viewer.ref[:64],
         via=via[:20],
         created_at=timezone.now(),

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from skincare.core.models import RETENTION_MAX_DAYS, PhotoRetention
 
@@ -58,11 +59,11 @@ class StoredMedia(models.Model):
 class ViewerKind(models.TextChoices):
     """Who an image was served to. Apps may register more kinds (privacy.media.register_viewer_check)."""
 
-    OWNER = "owner", "You"
-    SHARE = "share", "Someone with your share link"
-    DERMATOLOGIST = "dermatologist", "The dermatologist of your consultation"
-    STAFF = "staff", "Support staff, under a grant you approved"
-    OPERATOR = "operator", "The server's operators (a command run on the server)"
+    OWNER = "owner", _("You")
+    SHARE = "share", _("Someone with your share link")
+    DERMATOLOGIST = "dermatologist", _("The dermatologist of a consultation you booked")
+    STAFF = "staff", _("Support staff, under a request you approved")
+    OPERATOR = "operator", _("The server's operators (a command run on the server)")
 
 
 class MediaAccess(models.Model):
@@ -76,7 +77,12 @@ class MediaAccess(models.Model):
     viewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    viewer_label = models.CharField(max_length=200, blank=True, help_text="Who, in words, kept if the viewer leaves")
+    viewer_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who, by name (a dermatologist, a staff email), kept if the viewer leaves; the same in every "
+        "language: the sentence people read is written when the record is read (viewer_words)",
+    )
     ref = models.CharField(max_length=64, blank=True, help_text="The share link, consultation or grant")
     via = models.CharField(max_length=20, default="link", help_text="link, card, export")
     created_at = models.DateTimeField(default=timezone.now)
@@ -93,6 +99,13 @@ class MediaAccess(models.Model):
     def __str__(self) -> str:
         return f"{self.viewer_kind} saw {self.media_kind} of {self.owner_id} at {self.created_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def viewer_words(self) -> str:
+        """Who saw it, in the reader's language (the privacy page, the API, the export)."""
+        from .media import viewer_words
+
+        return viewer_words(self.viewer_kind, self.viewer_name)
+
 
 class SupportGrantQuerySet(models.QuerySet):
     def active(self, now=None):
@@ -107,10 +120,10 @@ class SupportGrant(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for the person"
-        APPROVED = "approved", "Approved"
-        DENIED = "denied", "Denied"
-        REVOKED = "revoked", "Revoked"
+        PENDING = "pending", _("Waiting for the person")
+        APPROVED = "approved", _("Approved")
+        DENIED = "denied", _("Denied")
+        REVOKED = "revoked", _("Revoked")
 
     MAX_HOURS = 72
 
@@ -174,4 +187,4 @@ class PrivacySettings(models.Model):
 
     def clean(self) -> None:
         if self.photo_retention == PhotoRetention.DAYS and not self.retention_days:
-            raise ValidationError({"retention_days": "Say after how many days photos are deleted."})
+            raise ValidationError({"retention_days": _("Say after how many days photos are deleted.")})

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import PhotoRetention, PrivacySettings
 
@@ -31,11 +33,16 @@ class Policy:
 
     @property
     def label(self) -> str:
+        """The policy in words, in the active language."""
         if self.kind == PhotoRetention.DAYS:
-            return f"Photos are deleted {self.days} day{'s' if self.days != 1 else ''} after they were taken"
+            return ngettext(
+                "Photos are deleted %(count)d day after they were taken",
+                "Photos are deleted %(count)d days after they were taken",
+                self.days or 0,
+            ) % {"count": self.days or 0}
         if self.kind == PhotoRetention.AFTER_ANALYSIS:
-            return "Each photo is deleted as soon as its analysis is done"
-        return "Photos are kept until you delete them"
+            return _("Each photo is deleted as soon as its analysis is done")
+        return _("Photos are kept until you delete them")
 
 
 def site_policy() -> Policy:
@@ -128,7 +135,7 @@ def sweep(*, batch_size: int = 200, max_batches: int = 10, now: datetime.datetim
     now = now or timezone.now()
     deleted = batches = 0
     more = False
-    for _ in range(max_batches):
+    for _batch in range(max_batches):
         ids = expired(now=now, limit=batch_size)
         if not ids:
             more = False

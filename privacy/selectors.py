@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from skincare.core.errors import NotFound
 
-from . import retention
+from . import media, retention
 from .models import (
     RETENTION_MAX_DAYS,
     DataKey,
@@ -16,14 +18,13 @@ from .models import (
     PrivacySettings,
     StoredMedia,
     SupportGrant,
-    ViewerKind,
 )
 
-KIND_WORDS = {
-    "photo": "photo",
-    "overlay": "photo with the measured regions drawn on it",
-    "aligned": "aligned before/after photo",
-    "label": "label photo",
+KIND_WORDS = {  # what was seen, as the privacy page says it
+    "photo": gettext_lazy("Your photo"),
+    "overlay": gettext_lazy("Your photo with the measured regions drawn on it"),
+    "aligned": gettext_lazy("Your aligned before/after photo"),
+    "label": gettext_lazy("Your label photo"),
 }
 
 
@@ -39,8 +40,7 @@ def access_summary(*, user) -> list[dict]:
         .annotate(views=Count("id"), images=Count("media_name", distinct=True), last=Max("created_at"))
         .order_by("-last")
     )
-    labels = dict(ViewerKind.choices)
-    return [{**row, "label": labels.get(row["viewer_kind"], row["viewer_kind"])} for row in rows]
+    return [{**row, "label": media.kind_words(row["viewer_kind"])} for row in rows]
 
 
 def grant_list(*, user) -> QuerySet[SupportGrant]:
@@ -51,7 +51,7 @@ def grant_get(*, user, grant_id) -> SupportGrant:
     try:
         return SupportGrant.objects.get(pk=grant_id, user=user)
     except (SupportGrant.DoesNotExist, ValueError) as exc:
-        raise NotFound("Support grant not found.") from exc
+        raise NotFound(_("Support grant not found.")) from exc
 
 
 def grants_active_for_staff(*, staff, user_id) -> QuerySet[SupportGrant]:
@@ -88,14 +88,15 @@ def storage_facts(*, user) -> dict:
         "analyses": analyses["n_total"] or 0,
         "photo_free": analyses["n_photo_free"] or 0,
         "photos_deleted": analyses["n_deleted"] or 0,
-        "where": f"an S3-compatible bucket ({bucket})" if bucket else "this server's disk",
+        "where": _("an S3-compatible bucket (%(bucket)s)") % {"bucket": bucket} if bucket else _("this server's disk"),
         "key_created_at": key.created_at if key else None,
     }
 
 
 def privacy_overview(*, user, request=None) -> dict:
     accesses = [
-        {"record": a, "kind_words": KIND_WORDS.get(a.media_kind, a.media_kind)} for a in access_list(user=user)[:50]
+        {"record": a, "who": a.viewer_words, "what": KIND_WORDS.get(a.media_kind, a.media_kind)}
+        for a in access_list(user=user)[:50]
     ]
     return {
         "settings": privacy_settings(user=user),
@@ -108,13 +109,13 @@ def privacy_overview(*, user, request=None) -> dict:
     }
 
 
-PERSON_WORDS: dict[str, str] = {
-    PhotoRetention.KEEP.value: "Keep my photos until I delete them",
-    PhotoRetention.DAYS.value: "Delete my photos after a number of days",
-    PhotoRetention.AFTER_ANALYSIS.value: "Delete each photo as soon as its analysis is done",
+PERSON_WORDS = {
+    PhotoRetention.KEEP.value: gettext_lazy("Keep my photos until I delete them"),
+    PhotoRetention.DAYS.value: gettext_lazy("Delete my photos after a number of days"),
+    PhotoRetention.AFTER_ANALYSIS.value: gettext_lazy("Delete each photo as soon as its analysis is done"),
 }
 
 
 def retention_choices() -> list[tuple[str, str]]:
     """The choices in the person's words (the page), the site's default first."""
-    return [("", "As this site decides"), *((value, PERSON_WORDS[value]) for value in PhotoRetention.values)]
+    return [("", _("As this site decides")), *((value, str(PERSON_WORDS[value])) for value in PhotoRetention.values)]

@@ -7,8 +7,11 @@ import datetime
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from skincare.core.errors import DomainError
+from skincare.core.i18n import recipient_language
 
 from .models import RETENTION_MAX_DAYS, PhotoRetention, PrivacySettings, SupportGrant
 from .storage import media_shred
@@ -27,9 +30,9 @@ def retention_set(*, user, policy: str, days=None) -> PrivacySettings:
     policy = (policy or "").strip()
     if policy not in (SITE_DEFAULT, *PhotoRetention.values):
         raise DomainError(
-            "Choose keep, days, after_analysis, or nothing for the site's default.",
+            _("Choose keep, days, after_analysis, or nothing for the site's default."),
             code="invalid_retention",
-            errors={"photo_retention": ["Unknown choice."]},
+            errors={"photo_retention": [_("Unknown choice.")]},
         )
     clean_days = None
     if policy == PhotoRetention.DAYS:
@@ -39,11 +42,11 @@ def retention_set(*, user, policy: str, days=None) -> PrivacySettings:
             clean_days = 0
         if not 1 <= clean_days <= RETENTION_MAX_DAYS:
             raise DomainError(
-                f"Say after how many days photos are deleted (1 to {RETENTION_MAX_DAYS}).",
+                _("Say after how many days photos are deleted (1 to %(most)d).") % {"most": RETENTION_MAX_DAYS},
                 code="invalid_retention_days",
-                errors={"retention_days": [f"From 1 to {RETENTION_MAX_DAYS}."]},
+                errors={"retention_days": [_("From 1 to %(most)d.") % {"most": RETENTION_MAX_DAYS}]},
             )
-    row, _ = PrivacySettings.objects.select_for_update().get_or_create(user=user)
+    row, _created = PrivacySettings.objects.select_for_update().get_or_create(user=user)
     row.photo_retention = policy
     row.retention_days = clean_days
     row.save(update_fields=["photo_retention", "retention_days", "updated_at"])
@@ -94,7 +97,7 @@ def photo_delete_for_user(*, user, analysis_id) -> bool:
     analysis = analysis_get(user=user, analysis_id=analysis_id)
     if analysis.status in ("queued", "processing"):
         raise DomainError(
-            "This photo is being analysed: delete it once the analysis is done.", code="analysis_in_progress"
+            _("This photo is being analysed: delete it once the analysis is done."), code="analysis_in_progress"
         )
     return photo_delete(analysis_id=analysis.pk, reason="person")
 
@@ -112,9 +115,16 @@ def photos_delete_all(*, user) -> int:
 
 # --- support grants -------------------------------------------------------------------------------
 GRANT_MESSAGES = {
-    "approve": "Approved: that staff member can see your photos until the grant expires. You can revoke it now.",
-    "deny": "Denied: staff keep seeing your measurements only.",
-    "revoke": "Revoked: staff can no longer see your photos.",
+    "approve": gettext_lazy(
+        "Approved: that staff member can see your photos until the request expires. You can revoke it now."
+    ),
+    "deny": gettext_lazy("Denied: staff keep seeing your measurements only."),
+    "revoke": gettext_lazy("Revoked: staff can no longer see your photos."),
+}
+GRANT_TOO_LATE = {
+    "approve": gettext_lazy("This request can no longer be approved."),
+    "deny": gettext_lazy("This request can no longer be denied."),
+    "revoke": gettext_lazy("This request can no longer be revoked."),
 }
 
 
@@ -125,17 +135,19 @@ def grant_request(*, staff, user, reason: str, hours: int, ip_address: str | Non
 
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Say why you need to see the photos: the person reads it.", code="reason_required")
+        raise DomainError(_("Say why you need to see the photos: the person reads it."), code="reason_required")
     try:
         hours = int(hours)
     except (TypeError, ValueError):
         hours = 0
     if not 1 <= hours <= SupportGrant.MAX_HOURS:
-        raise DomainError(f"A grant lasts 1 to {SupportGrant.MAX_HOURS} hours.", code="invalid_grant_hours")
+        raise DomainError(
+            _("A request lasts 1 to %(most)d hours.") % {"most": SupportGrant.MAX_HOURS}, code="invalid_grant_hours"
+        )
     if not getattr(staff, "is_staff", False):
-        raise DomainError("Only staff can ask for a support grant.", code="not_staff", status_code=403)
+        raise DomainError(_("Only staff can ask for a support grant."), code="not_staff", status_code=403)
     if str(staff.pk) == str(user.pk):
-        raise DomainError("You see your own photos already.", code="grant_to_self")
+        raise DomainError(_("You see your own photos already."), code="grant_to_self")
     with transaction.atomic():
         grant = SupportGrant.objects.create(
             user=user, staff=staff, staff_email=staff.email, reason=reason[:1000], hours=hours
@@ -148,12 +160,20 @@ def grant_request(*, staff, user, reason: str, hours: int, ip_address: str | Non
             detail=f"Asked to see the photos of {user.pk} for {hours} h: {reason[:200]}",
             ip_address=ip_address,
         )
+        with recipient_language(user):  # the person's language, not the staff member's
+            title = _("Support asks to see your photos")
+            body = ngettext(
+                "%(staff)s asks to see your photos for %(hours)d hour: %(reason)s. Nothing is shown unless you "
+                "approve.",
+                "%(staff)s asks to see your photos for %(hours)d hours: %(reason)s. Nothing is shown unless you "
+                "approve.",
+                hours,
+            ) % {"staff": staff.email, "hours": hours, "reason": reason}
         notification_create(
             user=user,
             kind="support_grant",
-            title="Support asks to see your photos",
-            body=f"{staff.email} asks to see your photos for {hours} hour{'s' if hours != 1 else ''}: {reason}. "
-            "Nothing is shown unless you approve.",
+            title=title,
+            body=body,
             data={"grant": str(grant.pk)},
             url=reverse("privacy") + "#grants",
         )
@@ -179,9 +199,7 @@ def grant_decide(*, grant: SupportGrant, decision: str) -> SupportGrant:
         grant.revoked_at = now
     else:
         raise DomainError(
-            f"This grant is {grant.state}: it cannot be {decision}d now."
-            if decision in GRANT_MESSAGES
-            else "Approve, deny or revoke.",
+            str(GRANT_TOO_LATE[decision]) if decision in GRANT_TOO_LATE else _("Approve, deny or revoke."),
             code="invalid_grant_decision",
         )
     grant.save(update_fields=["status", "decided_at", "expires_at", "revoked_at"])

@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from skincare.core.errors import DomainError, NotFound
@@ -55,7 +57,7 @@ def retention_update(request):
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "Saved. Photos past your new limit are deleted within the next few minutes.")
+        messages.success(request, _("Saved. Photos past your new limit are deleted within the next few minutes."))
     return redirect("privacy")
 
 
@@ -63,7 +65,15 @@ def retention_update(request):
 @require_POST
 def photos_delete_all(request):
     n = services.photos_delete_all(user=request.user)
-    messages.success(request, f"{n} photo{'s' if n != 1 else ''} deleted for good. Your scores and face maps are kept.")
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d photo deleted for good. Your scores and face maps are kept.",
+            "%(count)d photos deleted for good. Your scores and face maps are kept.",
+            n,
+        )
+        % {"count": n},
+    )
     return redirect("privacy")
 
 
@@ -78,5 +88,5 @@ def grant_decide(request, pk, decision: str):
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, services.GRANT_MESSAGES.get(decision, "Saved."))
+        messages.success(request, str(services.GRANT_MESSAGES.get(decision, _("Saved."))))
     return redirect("privacy")

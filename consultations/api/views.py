@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -160,7 +161,7 @@ class ConsultationRescheduleView(APIView):
 
 # --- the dermatologist's side ------------------------------------------------------------------------
 class IsDermatologist(BasePermission):
-    message = "Only a dermatologist can do this."
+    message = gettext_lazy("Only a dermatologist can do this.")
 
     def has_permission(self, request, view) -> bool:
         profile = selectors.dermatologist_for_user(request.user)

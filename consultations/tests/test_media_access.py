@@ -34,7 +34,8 @@ def test_the_dermatologist_opens_the_shared_photo_and_the_person_sees_it_recorde
     assert b"".join(response.streaming_content if response.streaming else [response.content])[:3] == b"\xff\xd8\xff"
     record = MediaAccess.objects.get()
     assert record.viewer_kind == "dermatologist" and record.ref == str(consultation.pk)
-    assert record.viewer_id == derm.user_id and "Dr Ana Costa" in record.viewer_label
+    assert record.viewer_id == derm.user_id and record.viewer_name == "Dr Ana Costa"
+    assert record.viewer_words == "Dr Ana Costa, dermatologist, for a consultation you booked"
     # A link under this consultation to a photo it does not share opens nothing
     assert Client().get(image_url(private.image.name, consultation)).status_code == 404
     # Another dermatologist cannot use this consultation

@@ -40,7 +40,7 @@ class PrivacySettingsSerializer(serializers.Serializer):
 
 
 class MediaAccessSerializer(serializers.ModelSerializer):
-    viewer = serializers.CharField(source="viewer_label", help_text="Who, in words")
+    viewer = serializers.CharField(source="viewer_words", help_text="Who, in words, in the language of the request")
 
     class Meta:
         model = MediaAccess

@@ -10,6 +10,7 @@ import re
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import translation
 
 from privacy import media, services
 from privacy.media import Viewer, media_url
@@ -32,7 +33,10 @@ def test_the_owner_opening_their_photo_is_recorded(auth_client):
     url = auth_client.get(f"/api/v1/analysis/{a.pk}").json()["image_url"]
     assert Client().get(url).status_code == 200  # an <img> tag sends no token: the link is the permission
     record = MediaAccess.objects.get()
-    assert record.viewer_kind == "owner" and record.viewer_label == "You" and record.media_kind == "photo"
+    assert record.viewer_kind == "owner" and record.viewer_name == "" and record.media_kind == "photo"
+    assert record.viewer_words == "You"
+    with translation.override("es"):
+        assert record.viewer_words == "Tú"  # written when read, in the reader's language
     assert record.media_created_at is not None
 
 
@@ -48,7 +52,9 @@ def test_a_share_link_serves_only_its_images_while_it_is_live(client, user, othe
     assert client.get(url).status_code == 200
     record = MediaAccess.objects.get()
     assert (record.viewer_kind, record.ref, record.viewer_id) == ("share", str(share.pk), None)
-    assert record.viewer_label == "Someone with your share link"
+    assert record.viewer_name == "" and record.viewer_words == "Someone with your share link"
+    with translation.override("de"):  # progress registers the kind with a fixed text: looked up when read
+        assert record.viewer_words == "Jemand mit deinem Freigabelink"
     # The share does not show the other analysis: a link for it under this share opens nothing.
     assert client.get(media_url(other.image.name, viewer=Viewer.share(share))).status_code == 404
     # Revoked: the link that worked a second ago is refused.
@@ -80,7 +86,8 @@ def test_a_registered_viewer_kind_sees_what_its_check_allows(client, user, other
     media.register_viewer_check(
         "placeholder_doctor",
         lambda viewer, m: (viewer.ref, viewer.user_id, str(m.owner_id)) in booked,
-        label=lambda viewer: f"Dr. placeholder ({viewer.ref})",
+        name=lambda viewer: f"Dr. placeholder ({viewer.ref})",
+        words=lambda name: f"{name}, in the reader's words",
         same_session=True,
     )
     try:
@@ -90,7 +97,8 @@ def test_a_registered_viewer_kind_sees_what_its_check_allows(client, user, other
         assert client.get(url).status_code == 200
         record = MediaAccess.objects.get()
         assert record.viewer_kind == "placeholder_doctor" and record.viewer_id == other_user.pk
-        assert record.viewer_label == "Dr. placeholder (consult-1)" and record.ref == "consult-1"
+        assert record.viewer_name == "Dr. placeholder (consult-1)" and record.ref == "consult-1"
+        assert record.viewer_words == "Dr. placeholder (consult-1), in the reader's words"
         wrong = media_url(a.image.name, viewer=Viewer(kind="placeholder_doctor", user_id=str(other_user.pk), ref="x"))
         assert client.get(wrong).status_code == 404
     finally:
@@ -109,7 +117,9 @@ def test_server_side_operator_reads_are_never_links(client, user):
     assert client.get(media_url(a.image.name, viewer=Viewer(kind="operator", ref="export_feedback"))).status_code == 404
     data, _ = media.media_read(a.image.name, viewer=Viewer(kind="operator", ref="export_feedback"), via="export")
     assert data.startswith(b"\xff\xd8")
-    assert MediaAccess.objects.get().viewer_label == "The server's operators (export_feedback)"
+    record = MediaAccess.objects.get()
+    assert record.viewer_name == "export_feedback"
+    assert record.viewer_words == "The server's operators (export_feedback)"
 
 
 # --- staff: an explicit, expiring, audited grant the person approves ------------------------------------
@@ -151,7 +161,7 @@ def test_staff_see_measurements_only_until_the_person_approves(client, user, ana
         assert Client().get(photo_links[0]).status_code == 404  # outside the staff member's session: nothing
         record = MediaAccess.objects.get()
         assert record.viewer_kind == "staff" and record.viewer_id == support.pk and record.ref == str(grant.pk)
-        assert support.email in record.viewer_label
+        assert record.viewer_name == support.email and support.email in record.viewer_words
     # Two hours after the approval the grant has expired: the same link, and the page, show no photo.
     with time_machine.travel(datetime.timedelta(hours=2, minutes=1)):
         assert SupportGrant.objects.active().count() == 0
@@ -215,3 +225,34 @@ def test_the_privacy_page_and_the_export_show_who_saw_what(client, user, passwor
     # The zip export decrypts the person's own photos and records that as theirs.
     assert auth_client.get("/api/v1/account/export?format=zip").status_code == 200
     assert MediaAccess.objects.filter(via="export", viewer_kind="owner", media_name=a.image.name).count() == 1
+
+
+def test_records_written_before_the_rename_keep_only_the_name(user):
+    """Migration 0002 turns the English sentences stored so far into the names they carried."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("privacy.migrations.0002_access_viewer_name")
+    old = {
+        "owner": "You",
+        "share": "Someone with your share link",
+        "staff": "Support staff (help@example.com), under a grant you approved",
+        "operator": "The server's operators (export_feedback)",
+        "dermatologist": "Dr Ana Costa, for your consultation on 2026-12-03",
+        "clinic_partner": "A partner clinic (Lisbon)",
+    }
+    for kind, sentence in old.items():
+        MediaAccess.objects.create(
+            owner=user, media_name="x.jpg", media_kind="photo", viewer_kind=kind, viewer_name=sentence
+        )
+    migration.names_from_sentences(apps, None)
+    names = dict(MediaAccess.objects.values_list("viewer_kind", "viewer_name"))
+    assert names == {
+        "owner": "",
+        "share": "",
+        "staff": "help@example.com",
+        "operator": "export_feedback",
+        "dermatologist": "Dr Ana Costa",
+        "clinic_partner": "A partner clinic (Lisbon)",  # another app's kind: left as it was
+    }

@@ -10,6 +10,8 @@ import re
 from datetime import date, time
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from domain import vocabulary as vocab
 
@@ -158,7 +160,7 @@ SEED_ZONES = {
     "nose": "nose",
     "chin": "chin",
 }
-NO_CONCERN = "No concern reached the mild level in this photo."
+NO_CONCERN = gettext_lazy("No concern reached the mild level in this photo.")
 
 
 def gate_result(*, code: str, advice: str, issues: list[str]) -> dict:
@@ -204,7 +206,7 @@ def analysis_result(analysis, lesions: list) -> dict:
         "completed_at": analysis.completed_at,
     }
     if analysis.status == "failed":
-        detail = analysis.error_detail or "The analysis failed."
+        detail = analysis.error_detail or _("The analysis failed.")
         return {
             **base,
             **gate_result(code=analysis.error_code or "analysis_failed", advice=detail, issues=[detail]),
@@ -235,7 +237,7 @@ def analysis_result(analysis, lesions: list) -> dict:
         "face_detected": True,
         "skin_condition": worst["key"] if worst else None,
         "severity": worst["severity"] if worst else None,
-        "recommendations": recommendations or [NO_CONCERN],
+        "recommendations": recommendations or [str(NO_CONCERN)],
         "overall_skin_health_score": analysis.overall_score,
         "skin_type": analysis.skin_type or None,
         "skin_type_confidence": analysis.skin_type_confidence,

@@ -13,6 +13,7 @@ import time
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -53,7 +54,7 @@ def check_user_id(request, value) -> None:
     """The caller's own id (or none at all) passes; any other value is someone else's: 404."""
     if value in (None, "") or str(value) == str(request.user.pk):
         return
-    raise NotFound("No such user.", code="user_not_found")
+    raise NotFound(_("No such user."), code="user_not_found")
 
 
 def valid(serializer_class, data) -> dict:
@@ -79,7 +80,7 @@ class RegisterView(account_views.RegisterView):
         request=account_serializers.RegisterSerializer, responses={201: s.SeedAuthSerializer, 400: ERROR}, tags=["auth"]
     )
     def post(self, request):
-        return _with_tokens(super().post(request), "Your account is created.")
+        return _with_tokens(super().post(request), _("Your account is created."))
 
 
 class LoginView(account_views.LoginView):
@@ -89,7 +90,7 @@ class LoginView(account_views.LoginView):
         tags=["auth"],
     )
     def post(self, request):
-        return _with_tokens(super().post(request), "Signed in.")
+        return _with_tokens(super().post(request), _("Signed in."))
 
 
 # --- J2, J11: the user's profile ---------------------------------------------------------------------
@@ -181,9 +182,9 @@ class UserView(APIView):
                 out["reminder_times"] = {**current, **times}
         elif prefs is not None:
             raise DomainError(
-                'preferences is an object such as {"reminder_time": "09:00"}.',
+                _('preferences is an object such as {"reminder_time": "09:00"}.'),
                 code="validation_error",
-                errors={"preferences": ["An object or a list."]},
+                errors={"preferences": [_("An object or a list.")]},
             )
         return out, ignored
 
@@ -327,9 +328,9 @@ class RoutineCreateView(routine_views.RoutineCreateView):
                 options["max_steps"] = mapping.max_steps_for(data["time_commitment"])
             except mapping.BadTimeCommitment as exc:
                 raise DomainError(
-                    "time_commitment is minutes (e.g. 10) or quick, moderate or extensive.",
+                    _("time_commitment is minutes (e.g. 10) or quick, moderate or extensive."),
                     code="invalid_time_commitment",
-                    errors={"time_commitment": ["Minutes, or quick / moderate / extensive."]},
+                    errors={"time_commitment": [_("Minutes, or quick / moderate / extensive.")]},
                 ) from exc
         options = valid(RoutineCreateSerializer, options)
         routines = [mapping.routine_payload(r) for r in routine_views.generate_routines(request, options)]

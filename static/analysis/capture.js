@@ -7,6 +7,8 @@
   var preview = document.getElementById("photo-preview");
   var keyField = document.getElementById("idempotency-key");
   if (!form || !input) return;
+  // Strings come from Django's JavaScript catalog (base.html loads it before this script).
+  var gettext = window.gettext || function (s) { return s; };
 
   // One key per chosen photo: a double submit creates one analysis.
   function newKey() {
@@ -22,7 +24,7 @@
   });
   form.addEventListener("submit", function () {
     var btn = document.getElementById("capture-submit");
-    if (btn) { btn.disabled = true; btn.textContent = "Uploading…"; }
+    if (btn) { btn.disabled = true; btn.textContent = gettext("Uploading…"); }
   });
 
   var startBtn = document.getElementById("camera-start");
@@ -58,10 +60,10 @@
       prev = y;
     }
     var mean = sum / n, sharp = grad / n, msg, ok = false;
-    if (mean < 60) msg = "Too dark: face a window or a lamp.";
-    else if (mean > 215) msg = "Too bright: step out of direct sunlight.";
-    else if (sharp < 2) msg = "Hold still: the picture is blurry.";
-    else { msg = "Good light. Keep your face inside the oval and take the photo."; ok = true; }
+    if (mean < 60) msg = gettext("Too dark: face a window or a lamp.");
+    else if (mean > 215) msg = gettext("Too bright: step out of direct sunlight.");
+    else if (sharp < 2) msg = gettext("Hold still: the picture is blurry.");
+    else { msg = gettext("Good light. Keep your face inside the oval and take the photo."); ok = true; }
     guidance.textContent = msg;
     if (oval) oval.classList.toggle("ok", ok);
   }
@@ -73,7 +75,7 @@
         timer = setInterval(guide, 500);
       })
       .catch(function () {
-        guidance.textContent = "The camera is not available; choose a photo instead.";
+        guidance.textContent = gettext("The camera is not available; choose a photo instead.");
         startBtn.hidden = true;
       });
   });

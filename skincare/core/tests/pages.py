@@ -2,7 +2,9 @@
 the Spanish-page test visits those marked `translated`.
 
 Phase 2 of the translation work: once a page's strings are marked and in the catalogs, set `translated=True` on
-its entries here; the Spanish test then fails while any English sentence of the app is left on it.
+its entries here; the Spanish test then fails while any English sentence of the app is left on it. Pages still
+False include a template another branch is changing (analysis/detail.html, ingredients/_analysis.html,
+routines/*, recommendations/list.html): phase 2b.
 A new page route must get an entry in PAGES (or in NOT_PAGES with the reason): `test_every_page_is_listed`.
 """
 
@@ -82,8 +84,10 @@ PAGES: list[Page] = [
         translated=True,
     ),
     Page("ingredients:batch", lambda w: reverse("ingredients:batch", args=[w.batch.public_id]), signed_in=False),
-    Page("progress:public", lambda w: reverse("progress:public", args=[w.share.token]), signed_in=False),
-    Page("not-found", lambda w: "/no-such-page/", signed_in=False, variant="404"),
+    Page(
+        "progress:public", lambda w: reverse("progress:public", args=[w.share.token]), signed_in=False, translated=True
+    ),
+    Page("not-found", lambda w: "/no-such-page/", signed_in=False, translated=True, variant="404"),
     # --- signed in ---------------------------------------------------------------------------------------------
     Page("home", _r("home"), signed_in=True, translated=True, variant="next step"),
     Page("accounts:profile", _r("accounts:profile"), signed_in=True, translated=True),
@@ -97,8 +101,8 @@ PAGES: list[Page] = [
     ),
     Page("accounts:password-change", _r("accounts:password-change"), signed_in=True, translated=True),
     Page("accounts:notifications", _r("accounts:notifications"), signed_in=True, translated=True),
-    Page("analysis:capture", _r("analysis:capture"), signed_in=True),
-    Page("analysis:history", _r("analysis:history"), signed_in=True),
+    Page("analysis:capture", _r("analysis:capture"), signed_in=True, translated=True),
+    Page("analysis:history", _r("analysis:history"), signed_in=True, translated=True),
     Page("analysis:detail", lambda w: reverse("analysis:detail", args=[w.analysis.pk]), signed_in=True),
     Page(
         "analysis:detail",
@@ -112,26 +116,72 @@ PAGES: list[Page] = [
         signed_in=True,
         variant="failed",
     ),
-    Page("ingredients:scan", _r("ingredients:scan"), signed_in=True),
+    Page("ingredients:scan", _r("ingredients:scan"), signed_in=True, translated=True),
     Page("ingredients:scan_result", lambda w: reverse("ingredients:scan_result", args=[w.scan.pk]), signed_in=True),
-    Page("ingredients:search", lambda w: reverse("ingredients:search") + "?q=glycerin", signed_in=True),
-    Page("ingredients:products", _r("ingredients:products"), signed_in=True),
+    Page(
+        "ingredients:search", lambda w: reverse("ingredients:search") + "?q=glycerin", signed_in=True, translated=True
+    ),
+    Page("ingredients:products", _r("ingredients:products"), signed_in=True, translated=True),
     Page("ingredients:product", lambda w: reverse("ingredients:product", args=[w.product.pk]), signed_in=True),
-    Page("ingredients:favorites", _r("ingredients:favorites"), signed_in=True),
-    Page("ingredients:ingredient", lambda w: reverse("ingredients:ingredient", args=[w.ingredient.pk]), signed_in=True),
+    Page("ingredients:favorites", _r("ingredients:favorites"), signed_in=True, translated=True),
+    Page(
+        "ingredients:ingredient",
+        lambda w: reverse("ingredients:ingredient", args=[w.ingredient.pk]),
+        signed_in=True,
+        translated=True,
+    ),
     Page("routines:today", _r("routines:today"), signed_in=True),
     Page("routines:builder", _r("routines:builder"), signed_in=True),
     Page("routines:proposal", lambda w: reverse("routines:proposal", args=[str(w.routine.pk)]), signed_in=True),
     Page("routines:detail", lambda w: reverse("routines:detail", args=[w.routine.pk]), signed_in=True),
     Page("routines:shelf", _r("routines:shelf"), signed_in=True),
-    Page("progress:dashboard", _r("progress:dashboard"), signed_in=True),
+    Page("progress:dashboard", _r("progress:dashboard"), signed_in=True, translated=True),
     Page(
         "progress:compare",
         lambda w: reverse("progress:compare") + f"?before={w.before.pk}&after={w.analysis.pk}",
         signed_in=True,
+        translated=True,
     ),
-    Page("progress:shares", _r("progress:shares"), signed_in=True),
+    Page("progress:shares", _r("progress:shares"), signed_in=True, translated=True),
     Page("recommendations:list", _r("recommendations:list"), signed_in=True),
+    # The person's consultations, and the same person as a dermatologist (their schedule, a booking shared with them).
+    Page("consultations:list", _r("consultations:list"), signed_in=True, translated=True),
+    Page(
+        "consultations:book",
+        lambda w: reverse("consultations:book") + f"?date={w.book_day.isoformat()}",
+        signed_in=True,
+        translated=True,
+    ),
+    Page(
+        "consultations:book",
+        lambda w: reverse("consultations:book") + f"?date={w.book_day.isoformat()}",
+        signed_in=True,
+        translated=True,
+        variant="with errors",
+        post={"reason": ""},
+    ),
+    Page(
+        "consultations:detail",
+        lambda w: reverse("consultations:detail", args=[w.consultation.pk]),
+        signed_in=True,
+        translated=True,
+    ),
+    Page("consultations:dermatologist", _r("consultations:dermatologist"), signed_in=True, translated=True),
+    Page(
+        "consultations:dermatologist",
+        _r("consultations:dermatologist"),
+        signed_in=True,
+        translated=True,
+        variant="with errors",
+        post={"minutes": "5", "day_start": "12:00", "day_end": "09:00"},
+    ),
+    Page(
+        "consultations:dermatologist-detail",
+        lambda w: reverse("consultations:dermatologist-detail", args=[w.booked_with_me.pk]),
+        signed_in=True,
+        translated=True,
+    ),
+    Page("privacy", _r("privacy"), signed_in=True, translated=True),
 ]
 
 # Routes that are not pages a person reads, and why.
@@ -164,6 +214,34 @@ NOT_PAGES = {
     "progress:share-revoke": "POST",
     "progress:public-card": "the share card (PNG image)",
     "progress:public-report": "POST: report a shared page",
+    "progress:log-metric": "POST: log a measure (the progress page's form)",
+    "analysis:photo-delete": "POST",
+    "consultations:cancel": "POST",
+    "consultations:reschedule": "POST",
+    "consultations:slot-withdraw": "POST",
+    "consultations:dermatologist-status": "POST",
+    "media": "signed image links (privacy's one serving path)",
+    "privacy-retention": "POST",
+    "privacy-photos-delete": "POST",
+    "privacy-grant-decide": "POST",
+}
+
+
+# Pages whose template text is translated (translated=True above) but which still show English written in Python
+# files another branch is changing at the time of phase 2a (not caught by the Spanish test: those strings are not
+# marked yet, so they are not in the catalogs). Phase 2b marks them; then this list goes.
+PYTHON_STRINGS_PENDING = {
+    "analysis:capture": "the quality gate's error sentences (analysis/services.py)",
+    "analysis:history": "the status names and stored error sentences (analysis/models.py, analysis/services.py)",
+    "ingredients:scan": "the form's help texts and errors (ingredients/forms.py), source names (ingredients/models.py)",
+    "ingredients:products": "the category names (ingredients/models.py), the search form (ingredients/forms.py)",
+    "ingredients:search": "the category names (ingredients/models.py)",
+    "ingredients:ingredient": "EU status, pregnancy and active-class names (ingredients/models.py)",
+    "progress:dashboard": "the forms (progress/forms.py), adherence and trend reasons (progress/stats.py), "
+    "the charts' labels (progress/charts.py), milestone names, the views' messages (progress/views.py)",
+    "progress:compare": "alignment failure sentences (progress/services.py), comparison errors (progress/views.py)",
+    "progress:shares": "the share kinds (progress/models.py), the views' messages (progress/views.py)",
+    "progress:public": "the report reasons and form (progress/models.py, progress/forms.py)",
 }
 
 
@@ -230,7 +308,58 @@ def build_world(user, *, with_catalog: bool = True, language: str = "") -> Simpl
     for days in (0, 1, 2):
         ProgressEntryFactory(user=user, date=today - timedelta(days=days), rating=4)
     world.share = progress_services.share_create(user=user, analysis_id=world.analysis.pk)
+    _consultations(world)
+    _privacy(world)
     return world
+
+
+def _consultations(world) -> None:
+    """A booking of the person's with a dermatologist (sharing an analysis), a free slot on the booking page's day,
+    and the same person as a dermatologist too, with someone's booking that shares an analysis with them."""
+    from accounts.tests.factories import UserFactory
+    from consultations import selectors as consultation_selectors
+    from consultations import services as consultation_services
+    from consultations.tests.factories import dermatologist, slot
+    from progress.tests.factories import make_analysis
+
+    user = world.user
+    ana = dermatologist(name="Dr Ana Costa")
+    world.consultation = consultation_services.consultation_book(
+        user=user,
+        slot_id=slot(ana, hours_ahead=72).pk,
+        reason="Red patches on my cheeks since the summer.",
+        share_analysis_id=world.analysis.pk,
+    )
+    free = slot(ana, hours_ahead=98)
+    world.book_day = free.starts_at.astimezone(
+        consultation_selectors.zone(consultation_selectors.person_zone_name(user))
+    ).date()
+    me = consultation_services.dermatologist_grant(
+        user=user, display_name="Dr Lea Hoffmann", timezone_name="Europe/Berlin", credentials="MD, dermatologist"
+    )
+    slot(me, hours_ahead=120)
+    person = UserFactory(first_name="Marta", last_name="Silva")
+    world.booked_with_me = consultation_services.consultation_book(
+        user=person,
+        slot_id=slot(me, hours_ahead=50).pk,
+        reason="Dark spots after acne.",
+        share_analysis_id=make_analysis(person, scores=_scores(61), overall=61).pk,
+    )
+
+
+def _privacy(world) -> None:
+    """Who saw the person's photos (they did, and their dermatologist), and a support request waiting for them."""
+    from consultations.material import viewer_for
+    from privacy import media
+    from privacy import services as privacy_services
+    from skincare.core.tests.factories import staff_user
+
+    name = world.analysis.image.name
+    media.media_read(name, viewer=media.Viewer.owner(world.user))
+    media.media_read(name, viewer=viewer_for(world.consultation))
+    privacy_services.grant_request(
+        staff=staff_user(email="support@example.com"), user=world.user, reason="Checking a redness score.", hours=2
+    )
 
 
 def _scores(value: int) -> dict[str, int]:

@@ -88,6 +88,14 @@ def test_login_adds_the_seed_fields_to_ours(api_client, user, password):
     assert me.status_code == 200
 
 
+def test_the_seed_message_and_errors_follow_the_request_language(api_client, auth_client, user, password):
+    body = {"email": user.email, "password": password}
+    spanish = api_client.post("/api/v1/auth/login", body, format="json", HTTP_ACCEPT_LANGUAGE="es").json()
+    assert spanish["message"] == "Sesión iniciada."
+    hindi = auth_client.get("/api/v1/users/not-me", HTTP_ACCEPT_LANGUAGE="hi")
+    assert hindi.status_code == 404 and hindi.json() == {"detail": "ऐसा कोई उपयोगकर्ता नहीं है।", "code": "user_not_found"}
+
+
 def test_login_errors_keep_our_envelope(api_client, user):
     wrong = api_client.post("/api/v1/auth/login", {"email": user.email, "password": "nope"}, format="json")
     assert wrong.status_code == 401 and wrong.json()["code"] == "invalid_credentials" and wrong.json()["detail"]
