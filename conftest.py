@@ -337,3 +337,18 @@ def browser_page(live_server, monkeypatch):
         finally:
             context.close()
             browser.close()
+
+
+# Property-based tests: CI runs a fixed, repeatable set of examples ("ci", derandomized); set
+# HYPOTHESIS_PROFILE=explore to search new random examples (more of them) while working on a rule.
+def _hypothesis_profiles():
+    import os
+
+    from hypothesis import settings
+
+    settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+    settings.register_profile("explore", max_examples=2000, print_blob=True)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+_hypothesis_profiles()

@@ -124,7 +124,7 @@ def phone_confirm(request):
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "Your phone number is confirmed. You can sign in with a code by SMS.")
+        messages.success(request, _("Your phone number is confirmed. You can sign in with a code by SMS."))
     return redirect("accounts:profile")
 
 
@@ -136,7 +136,7 @@ def phone_resend(request):
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "A new code is on its way by SMS.")
+        messages.success(request, _("A new code is on its way by SMS."))
     return redirect("accounts:profile")
 
 

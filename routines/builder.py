@@ -849,8 +849,8 @@ def _timing(routines: dict[str, PlannedRoutine], ctx: _Context) -> None:
                 s.timing = f"{subject}: {when}, not on recovery evenings (cleanser and moisturiser only)."
             elif "vitamin_c" in s.actives:
                 s.timing = f"{subject}: {when}, under sunscreen: it backs up sun protection."
-            elif s.schedule:
-                s.timing = f"{subject}: {when}."
+            elif s.schedule or s.strong:
+                s.timing = f"{subject}: {when}."  # e.g. hydroquinone every evening: strong, never unexplained
             if s.schedule and s.schedule[0][0] > 1 and s.timing:
                 s.timing += f" It starts in week {s.schedule[0][0]}: one new active at a time, two weeks apart."
 

@@ -89,7 +89,8 @@ def check_routine(routine: PlannedRoutine, profile: BuilderProfile, candidates: 
     for family, n in A.redundancy_counts(_classes(s) for s in routine.steps).items():
         assert n <= A.family_limit(family, present), f"{family} in {n} steps of the {period} routine"
     treats = [s for s in routine.steps if s.role != "base" and s.product]
-    fams = [A.family_of(a) for s in treats for a in set(s.actives) & A.TREATMENTS]
+    # one product carrying two members of a family (ascorbic acid and a derivative) is one treatment of it
+    fams = [f for s in treats for f in {A.family_of(a) for a in set(s.actives) & A.TREATMENTS}]
     assert len(fams) == len(set(fams)), f"two treatments of one active class: {fams}"
     # keep-apart pairs never in one routine when they must be a routine apart
     for a, b in itertools.combinations(routine.steps, 2):

@@ -195,6 +195,8 @@ NOT_PAGES = {
     "accounts:set-language": "POST: the language switcher",
     "accounts:logout": "POST: sign out",
     "accounts:verify-email-send": "POST: send the confirmation link again",
+    "accounts:phone-confirm": "POST: the SMS code entered on the profile page",
+    "accounts:phone-resend": "POST: send the SMS code again",
     "accounts:account-export": "the data export (zip)",
     "accounts:account-delete": "POST: delete the account",
     "accounts:notifications-read-all": "POST",
