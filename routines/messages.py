@@ -33,3 +33,8 @@ def render(message: M.Msg | None, fallback_text: str | None = None) -> str:
         return M.render(message, _gettext)
     except (KeyError, TypeError, ValueError):  # a translation whose placeholders do not match its msgid
         return english
+
+
+def word(kind: str, key: str) -> str:
+    """A word of the domain by its key (`domain.messages` terms: skin_type, budget, concern...), translated."""
+    return M.render_param(M.term(kind, key), _gettext)

@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from domain import routine as routine_rules
 from skincare.core.errors import NotFound
 
 from .freshness import Freshness, freshness
@@ -120,6 +121,7 @@ def _in_words(entry: dict) -> dict:
         "label": _(entry["label"]),
         "note": _(entry["note"]) if entry["note"] else "",
         "active_labels": [_(label) for label in entry["active_labels"]],
+        "category_labels": [_(dict(routine_rules.STEPS).get(c, c)) for c in entry["categories"]],
     }
 
 
