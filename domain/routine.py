@@ -110,11 +110,7 @@ def day_kind(actives_by_step, *, period: str, night_actives_this_week: bool) -> 
 
 
 def days_phrase(days, *, period: str | None = None) -> str:
-    """'Monday and Thursday evenings', 'every morning' (English; pages translate the pieces)."""
-    when = {"am": "mornings", "pm": "evenings"}.get(period or "", "")
-    days = sorted(days)
-    if tuple(days) == ALL_DAYS:
-        return f"every {when[:-1]}" if when else "every day"
-    names = [WEEKDAYS[d] for d in days]
-    text = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return f"{text} {when}".strip()
+    """'Monday and Thursday evenings', 'every morning' (English; `domain.messages.days_phrase` translates)."""
+    from .messages import days_phrase as phrase
+
+    return phrase(days, period)

@@ -39,7 +39,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from domain import actives
+from domain import messages as M
 from domain import vocabulary as vocab
+from domain.i18n import N_
 
 # --- constants (documented, tuned once on the synthetic population, not per run) ------------------
 POSITION_DECAY = 0.25  # weight of the n-th ingredient (0-based) = 1 / (1 + 0.25 n): 1st 1.0, 5th 0.5, 13th 0.25
@@ -115,6 +117,8 @@ class UserNeeds:
 
     concerns: dict[str, float] = field(default_factory=dict)  # concern key → weight 0..1
     concern_sources: dict[str, str] = field(default_factory=dict)  # concern key → "measured in your T-zone"
+    # the same as messages (domain.messages), said in the reader's language where shown
+    concern_source_msgs: dict[str, dict] = field(default_factory=dict)
     skin_type: str | None = None
     preferences: tuple[str, ...] = ()
     allergies: tuple[str, ...] = ()
@@ -148,7 +152,7 @@ def needs_from(
     concerns at a lower weight."""
     allowed = set(concern_keys) if concern_keys is not None else None
     concerns: dict[str, float] = {}
-    sources: dict[str, str] = {}
+    sources: dict[str, dict] = {}
     for item in analysis_concerns or ():
         key = item.get("key")
         if not key or (allowed is not None and key not in allowed):
@@ -162,21 +166,31 @@ def needs_from(
             word = REGION_WORDS.get(str(region), str(region).replace("_", " "))
             if word not in words:
                 words.append(word)
-        sources[key] = f"measured in your {' and '.join(words[:2])}" if words else "measured in your last analysis"
+        if len(words) >= 2:
+            sources[key] = M.msg(
+                N_("measured in your %(region)s and %(other_region)s"),
+                region=M.word(words[0]),
+                other_region=M.word(words[1]),
+            )
+        elif words:
+            sources[key] = M.msg(N_("measured in your %(region)s"), region=M.word(words[0]))
+        else:
+            sources[key] = M.msg(N_("measured in your last analysis"))
     measured = set(concerns)
     for key in profile_concerns:
         if key in measured or (allowed is not None and key not in allowed):
             continue
         concerns[key] = max(concerns.get(key, 0.0), PROFILE_CONCERN_WEIGHT)
-        sources[key] = "you listed in your profile"
+        sources[key] = M.msg(N_("you listed in your profile"))
     for key, weight in SKIN_TYPE_CONCERNS.get(skin_type or "", {}).items():
         if key in concerns or (allowed is not None and key not in allowed):
             continue
         concerns[key] = weight
-        sources[key] = f"common with {skin_type} skin"
+        sources[key] = M.msg(N_("common with %(skin)s skin"), skin=M.term("skin_type", str(skin_type)))
     return UserNeeds(
         concerns=concerns,
-        concern_sources=sources,
+        concern_sources={k: M.render(m) for k, m in sources.items()},
+        concern_source_msgs=sources,
         skin_type=skin_type,
         preferences=tuple(preferences),
         allergies=tuple(allergies),
@@ -580,12 +594,15 @@ class Recommender:
         for r in rows:
             reasons = self.explain(r, needs, history, content=content, cf=cf, alpha=alpha) if explain else []
             if explain and basics and self.content.categories[r] in BASICS and not self.content.strong[r]:
-                reasons.insert(0, {"code": "basics", "text": "a gentle basic every routine needs"})
+                reasons.insert(0, _reason("basics", M.msg(N_("a gentle basic every routine needs"))))
             if explain and cap is not None and not np.isnan(self.content.prices[r]):
-                if over[r]:
-                    reasons.append({"code": "budget", "text": f"over your {needs.budget} budget (up to {cap:g})"})
-                else:
-                    reasons.append({"code": "budget", "text": f"within your {needs.budget} budget (up to {cap:g})"})
+                said = (
+                    N_("over your %(budget)s budget (up to %(cap)s)")
+                    if over[r]
+                    else N_("within your %(budget)s budget (up to %(cap)s)")
+                )
+                budget = M.term("budget", needs.budget or vocab.DEFAULT_BUDGET)
+                reasons.append(_reason("budget", M.msg(said, budget=budget, cap=f"{cap:g}")))
             out.append(
                 Recommendation(
                     row=r,
@@ -621,44 +638,62 @@ class Recommender:
             key = idx.concern_keys[j]
             term = idx.terms[idx.concern_source[row, j]]
             groups.setdefault(term, {}).setdefault(needs.concern_sources.get(key, ""), []).append(key)
+        source_msgs = {M.render(m): m for m in needs.concern_source_msgs.values()}
         for term, by_source in list(groups.items())[:2]:
             parts = []
             for source, keys in by_source.items():
-                labels = [concern_label(k) for k in keys]
-                what = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
-                parts.append(f"the {what}" + (f" {source}" if source else ""))
+                words = [M.term("concern", k) for k in keys]
+                what = (
+                    words[0]
+                    if len(words) == 1
+                    else M.msg(N_("%(items)s and %(last)s"), items=M.join(words[:-1], N_(", ")), last=words[-1])
+                )
+                if source:
+                    parts.append(
+                        M.msg(N_("the %(concerns)s %(source)s"), concerns=what, source=source_msgs.get(source, source))
+                    )
+                else:
+                    parts.append(M.msg(N_("the %(concerns)s"), concerns=what))
             keys = [k for ks in by_source.values() for k in ks]
-            text = f"contains {term}, which targets " + ", and ".join(parts)
-            reasons.append({"code": "concern", "text": text, "ingredient": term, "concern": keys[0], "concerns": keys})
+            said = M.msg(
+                N_("contains %(ingredient)s, which targets %(concerns)s"),
+                ingredient=term,
+                concerns=M.join(parts, N_(", and ")),
+            )
+            reasons.append({**_reason("concern", said), "ingredient": term, "concern": keys[0], "concerns": keys})
         if alpha > 0 and cf[row] > 0.2 and history:
             rows = np.fromiter(history.keys(), dtype=np.int64)
             sims = self.factors[rows] @ self.factors[row]
             best = int(rows[int(np.argmax(sims))])
             reasons.append(
                 {
-                    "code": "similar_users",
-                    "text": "people with similar shelves use it",
+                    **_reason("similar_users", M.msg(N_("people with similar shelves use it"))),
                     "because_of": idx.product_ids[best],
                 }
             )
         if history and (1 - alpha) * HISTORY_SHARE > 0 and not reasons:
-            reasons.append({"code": "similar_ingredients", "text": "similar ingredients to products you use"})
+            reasons.append(_reason("similar_ingredients", M.msg(N_("similar ingredients to products you use"))))
         if "fragrance_free" in needs.preferences:
-            reasons.append({"code": "preference", "text": "fragrance-free, as you prefer"})
+            reasons.append(_reason("preference", M.msg(N_("fragrance-free, as you prefer"))))
         if "vegan" in needs.preferences:
-            reasons.append({"code": "preference", "text": "vegan, as you prefer"})
+            reasons.append(_reason("preference", M.msg(N_("vegan, as you prefer"))))
         if needs.allergies:
-            reasons.append(
-                {"code": "safe", "text": "free of your allergens (" + ", ".join(sorted(needs.allergies)[:3]) + ")"}
-            )
+            allergens = M.join(sorted(needs.allergies)[:3], N_(", "))
+            reasons.append(_reason("safe", M.msg(N_("free of your allergens (%(allergens)s)"), allergens=allergens)))
         if needs.pregnant:
-            reasons.append({"code": "safe", "text": "no actives to avoid during pregnancy"})
+            reasons.append(_reason("safe", M.msg(N_("no actives to avoid during pregnancy"))))
         users = int(self.popularity[row]) if len(self.popularity) else 0
         if users > 0 and not any(r["code"] in {"concern", "similar_users", "similar_ingredients"} for r in reasons):
             # only with people to count, and the number said: never "popular" on a site nobody has used yet
+            # (the Django layer says it with ngettext, by its count: plural forms differ by language)
             who = "1 person here uses it" if users == 1 else f"{users} people here use it"
             reasons.insert(0, {"code": "popular", "text": who, "count": users})
         return reasons
+
+
+def _reason(code: str, message: dict) -> dict:
+    """A reason: its code, its English text and its message (shown in the reader's language)."""
+    return {"code": code, "text": M.render(message), "msg": message}
 
 
 # --- evaluation ---------------------------------------------------------------------------------

@@ -20,7 +20,9 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, FloatField, Value
 from django.db.models.functions import Cast
+from django.utils.translation import gettext, ngettext
 
+from domain import messages as M
 from domain import vocabulary as vocab
 from skincare.core.errors import DomainError
 
@@ -273,11 +275,15 @@ def person_for(*, user) -> Person:
     analysis = {"id": str(latest["id"]), "completed_at": latest["completed_at"]} if latest else None
     missing = []
     if latest is None:
-        missing.append(("take_analysis", "Take a skin analysis: the list then matches what is measured on your skin."))
+        missing.append(
+            ("take_analysis", gettext("Take a skin analysis: the list then matches what is measured on your skin."))
+        )
     if not (profile and profile.concerns):
-        missing.append(("add_concerns", "Add your concerns to your profile (breakouts, dark spots, fine lines…)."))
+        missing.append(
+            ("add_concerns", gettext("Add your concerns to your profile (breakouts, dark spots, fine lines…)."))
+        )
     if not (profile and profile.skin_type):
-        missing.append(("add_skin_type", "Tell us your skin type in your profile."))
+        missing.append(("add_skin_type", gettext("Tell us your skin type in your profile.")))
     return Person(
         needs=needs, history=history, owned=owned, analysis=analysis, interactions=len(kinds), missing=missing
     )
@@ -298,15 +304,39 @@ class Result:
     basis: dict
 
 
+def _gettext(text: str) -> str:
+    return gettext(text) if text else text  # gettext("") is the catalogue's header
+
+
+def reason_text(reason: dict) -> str:
+    """A reason of the engine in the active language: its message (or, for `popular`, its count) rendered;
+    its English text when it has neither."""
+    if reason.get("code") == "popular" and isinstance(reason.get("count"), int):
+        n = reason["count"]
+        return ngettext("%(count)s person here uses it", "%(count)s people here use it", n) % {"count": n}
+    message = reason.pop("msg", None)
+    if message:
+        try:
+            return M.render(message, _gettext)
+        except (KeyError, TypeError, ValueError):  # a translation whose placeholders do not match
+            return M.render(message)
+    return str(reason.get("text", ""))
+
+
 def validate_params(*, category: str | None, limit) -> tuple[str | None, int]:
     from ingredients.models import PRODUCT_CATEGORIES
 
     category = (category or "").strip() or None
     if category is not None and category not in {k for k, _ in PRODUCT_CATEGORIES}:
         raise DomainError(
-            f"Unknown category “{category}”.",
+            gettext("Unknown category “%(category)s”.") % {"category": category},
             code="invalid_category",
-            errors={"category": [f"Choose one of: {', '.join(k for k, _ in PRODUCT_CATEGORIES)}."]},
+            errors={
+                "category": [
+                    gettext("Choose one of: %(categories)s.")
+                    % {"categories": ", ".join(k for k, _ in PRODUCT_CATEGORIES)}
+                ]
+            },
         )
     if limit in (None, ""):
         return category, DEFAULT_LIMIT
@@ -316,9 +346,9 @@ def validate_params(*, category: str | None, limit) -> tuple[str | None, int]:
         limit = 0
     if not 1 <= limit <= MAX_LIMIT:
         raise DomainError(
-            f"limit must be a whole number from 1 to {MAX_LIMIT}.",
+            gettext("limit must be a whole number from 1 to %(max)s.") % {"max": MAX_LIMIT},
             code="invalid_limit",
-            errors={"limit": [f"Between 1 and {MAX_LIMIT}."]},
+            errors={"limit": [gettext("Between 1 and %(max)s.") % {"max": MAX_LIMIT}]},
         )
     return category, limit
 
@@ -355,7 +385,11 @@ def recommendations_for(
             d = dict(d)
             source = products.get(d.get("because_of", ""))
             if source is not None:
-                d["text"] = f"people who use {source.brand} {source.name} also use it"
+                d["text"] = gettext("people who use %(product)s also use it") % {
+                    "product": f"{source.brand} {source.name}".strip()
+                }
+                d.pop("msg", None)
+            d["text"] = reason_text(d)
             details.append(d)
         items.append(
             Item(

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
+from domain import vocabulary as vocab
 from skincare.core.errors import DomainError
 
 from . import selectors
+
+
+def _budget_word(key: str | None) -> str:
+    label = dict(vocab.BUDGET_CHOICES).get(key or "")
+    return gettext(label).lower() if label else ""
 
 
 @login_required
@@ -38,6 +45,7 @@ def recommendation_list(request):
             "category": category,
             "include_owned": include_owned,
             "error": error,
+            "budget_word": _budget_word(result.basis.get("budget")),
         },
         status=status,
     )

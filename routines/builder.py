@@ -36,9 +36,12 @@ from decimal import Decimal
 
 from domain import actives as A
 from domain import conflicts as C
+from domain import messages as M
 from domain import routine as R
 from domain import sources as S
 from domain import vocabulary as V
+from domain.i18n import N_
+from domain.messages import Msg
 
 ORDER = list(R.ORDER)
 WEEKDAYS = list(R.WEEKDAYS)
@@ -67,35 +70,57 @@ TREAT_LIMIT = {"am": 1, "pm": 3}
 TREAT_LIMIT_REACTIVE = {"am": 1, "pm": 1}
 TREATMENTS_PER_DAY = 2
 
+# Sentences are messages (domain.messages): an English msgid marked with N_ and its params, rendered in the
+# reader's language where shown; the English rendering is kept beside them (`reason`, `timing`...).
 INSTRUCTIONS = {
-    "cleanse": "Massage onto damp skin for 30-60 seconds, rinse with lukewarm water and pat dry.",
-    "tone": "Press a few drops into the skin with your palms; no need to rub.",
-    "treat": "Apply 2-3 drops (a pea-sized amount) to dry skin, avoiding the eyes and lips.",
-    "eye": "Tap a rice-grain amount around the orbital bone with your ring finger.",
-    "moisturize": "Smooth a thin, even layer over face and neck.",
-    "protect": (
+    "cleanse": N_("Massage onto damp skin for 30-60 seconds, rinse with lukewarm water and pat dry."),
+    "tone": N_("Press a few drops into the skin with your palms; no need to rub."),
+    "treat": N_("Apply 2-3 drops (a pea-sized amount) to dry skin, avoiding the eyes and lips."),
+    "eye": N_("Tap a rice-grain amount around the orbital bone with your ring finger."),
+    "moisturize": N_("Smooth a thin, even layer over face and neck."),
+    "protect": N_(
         "Apply generously (about two finger-lengths for face and neck) as the last step; "
         "reapply every 2 hours outdoors."
     ),
 }
 WAIT_SECONDS = {"cleanse": 0, "tone": 30, "treat": 60, "eye": 30, "moisturize": 60, "protect": 0}
 GENERIC = {
-    "cleanse": "a gentle cleanser",
-    "tone": "a hydrating toner",
-    "treat": "a serum for your main concern",
-    "eye": "an eye cream",
-    "moisturize": "a moisturizer",
-    "protect": "a broad-spectrum SPF 30+ sunscreen",
+    "cleanse": N_("a gentle cleanser"),
+    "tone": N_("a hydrating toner"),
+    "treat": N_("a serum for your main concern"),
+    "eye": N_("an eye cream"),
+    "moisturize": N_("a moisturizer"),
+    "protect": N_("a broad-spectrum SPF 30+ sunscreen"),
 }
 NOUNS = {
-    "cleanse": "cleanser",
-    "tone": "toner",
-    "treat": "treatment",
-    "eye": "eye cream",
-    "moisturize": "moisturizer",
-    "protect": "SPF 30+ sunscreen",
+    "cleanse": N_("cleanser"),
+    "tone": N_("toner"),
+    "treat": N_("treatment"),
+    "eye": N_("eye cream"),
+    "moisturize": N_("moisturizer"),
+    "protect": N_("SPF 30+ sunscreen"),
 }
-CATEGORY_NOUNS = {"eye": "eye cream", "spot_treatment": "spot treatment", "oil": "face oil"}
+# A catalogue category as a noun inside a sentence ("this serum").
+CATEGORY_NOUNS = {
+    "cleanser": N_("cleanser"),
+    "toner": N_("toner"),
+    "essence": N_("essence"),
+    "serum": N_("serum"),
+    "treatment": N_("treatment"),
+    "exfoliant": N_("exfoliant"),
+    "spot_treatment": N_("spot treatment"),
+    "eye": N_("eye cream"),
+    "moisturizer": N_("moisturizer"),
+    "oil": N_("face oil"),
+    "sunscreen": N_("sunscreen"),
+}
+BASICS = {
+    "cleanse": N_("removes sunscreen, oil and dirt without stripping"),
+    "tone": N_("adds a light layer of hydration"),
+    "treat": N_("supports the skin barrier"),
+    "eye": N_("cares for the thin skin around the eyes"),
+    "moisturize": N_("keeps the skin barrier hydrated"),
+}
 PLURAL_SUBJECTS = {"peptides", "ceramides", "antioxidants", "soothing ingredients"}
 
 
@@ -184,6 +209,15 @@ class PlannedStep:
     timing: str = ""  # when it goes on and why, in words
     role: str = "base"  # base | retinoid | exfoliant | benzoyl_peroxide | treatment
     period: str = ""  # am | pm
+    # The same sentences as messages (domain.messages), rendered in the reader's language where shown.
+    reason_msg: Msg | None = None
+    instructions_msg: Msg | None = None
+    timing_msg: Msg | None = None
+
+    def say(self, field_name: str, message: Msg | None) -> None:
+        """Set a sentence: its message, and its English text beside it."""
+        setattr(self, f"{field_name}_msg", message)
+        setattr(self, field_name, M.render(message))
 
     @property
     def product_name(self) -> str:
@@ -207,7 +241,9 @@ class PlannedRoutine:
     name: str
     steps: list[PlannedStep] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    rules: list[dict] = field(default_factory=list)  # {code, text, source, url}: the rules this routine follows
+    rules: list[dict] = field(default_factory=list)  # {code, text, msg, source, url}: the rules this routine follows
+    name_msg: Msg | None = None
+    warning_msgs: list[Msg] = field(default_factory=list)  # the warnings as messages, in the same order
 
     def last_phase_week(self) -> int:
         return max((w for s in self.steps for w, _ in s.schedule), default=1)
@@ -259,17 +295,16 @@ def day_conflicts(a: Iterable[str], b: Iterable[str]) -> list[tuple[str, str]]:
 
 
 def days_text(days: Sequence[int]) -> str:
-    if tuple(sorted(days)) == ALL_DAYS:
-        return "every day"
-    return ", ".join(WEEKDAYS[d] for d in sorted(days))
+    return M.days_list(days)
 
 
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
+def _active(key: str, *, cap: bool = False) -> dict:
+    """An active class (or family) as a word of a message."""
+    return M.term("active", key, cap=cap) if key in A.ACTIVE_BY_KEY else M.word(key, cap=cap)
 
 
-def _rule(code: str, text: str, source: S.Source) -> dict:
-    return {"code": code, "text": text, "source": source.citation, "url": source.url}
+def _rule(code: str, message: Msg, source: S.Source) -> dict:
+    return {"code": code, "text": M.render(message), "msg": message, "source": source.citation, "url": source.url}
 
 
 class _Context:
@@ -298,20 +333,37 @@ class _Context:
     def ranked_concerns(self) -> list[str]:
         return sorted(self.weights, key=lambda k: (-self.weights[k], k))
 
-    def concern_phrase(self, key: str) -> str:
-        word = CONCERN_WORDS.get(key, key.replace("_", " "))
+    def concern_phrase(self, key: str) -> Msg:
+        concern = M.term("concern", key)
         m = self.measured.get(key)
         if m is None:
-            return f"the {word} you told us about"
-        regions = [V.region_word(r) for r in m.regions]
+            return M.msg(N_("the %(concern)s you told us about"), concern=concern)
+        severity = M.term("severity", m.severity)
+        # one region per word a person uses (both under-eyes are "under-eyes")
+        first_of_word: dict[str, str] = {}
+        for r in m.regions:
+            first_of_word.setdefault(V.region_word(r), r)
+        unique = list(first_of_word.values())
         if m.regions and set(m.regions[:2]) <= V.T_ZONE and len(m.regions) >= 2:
-            where = " in your T-zone"
-        elif regions:
-            unique = list(dict.fromkeys(regions))
-            where = f" on your {unique[0]}" if len(unique) == 1 else f" on your {unique[0]} and {unique[1]}"
-        else:
-            where = ""
-        return f"the {word} measured{where} ({m.severity})"
+            return M.msg(
+                N_("the %(concern)s measured in your T-zone (%(severity)s)"), concern=concern, severity=severity
+            )
+        if len(unique) == 1:
+            return M.msg(
+                N_("the %(concern)s measured on your %(region)s (%(severity)s)"),
+                concern=concern,
+                region=M.term("region", unique[0]),
+                severity=severity,
+            )
+        if unique:
+            return M.msg(
+                N_("the %(concern)s measured on your %(region)s and %(other_region)s (%(severity)s)"),
+                concern=concern,
+                region=M.term("region", unique[0]),
+                other_region=M.term("region", unique[1]),
+                severity=severity,
+            )
+        return M.msg(N_("the %(concern)s measured (%(severity)s)"), concern=concern, severity=severity)
 
 
 # --- eligibility ----------------------------------------------------------------------------------
@@ -390,7 +442,7 @@ def _pick(
     cands: list[Candidate],
     ctx: _Context,
     period: str,
-    warnings: list[str],
+    warnings: list[Msg],
     step: str,
     *,
     allow_over: bool = True,
@@ -411,8 +463,14 @@ def _pick(
     for c in sorted((c for c in cands if not within_budget(c, ctx.cap)), key=key):
         if ctx.safe(c):
             warnings.append(
-                f"No {NOUNS[step]} within your {ctx.profile.budget} budget is in the catalog; "
-                f"{c.label} is the closest match."
+                M.msg(
+                    N_(
+                        "No %(noun)s within your %(budget)s budget is in the catalog; %(product)s is the closest match."
+                    ),
+                    noun=M.word(NOUNS[step]),
+                    budget=M.term("budget", ctx.profile.budget),
+                    product=c.label,
+                )
             )
             return c
     return None
@@ -421,15 +479,21 @@ def _pick(
 # --- reasons --------------------------------------------------------------------------------------
 def _reason(
     step: str, product: Candidate | None, ctx: _Context, period: str, *, concern: str | None = None, used=()
-) -> tuple[str, str | None]:
+) -> tuple[Msg, str | None]:
     """Why this step: the concern it was chosen for, else a concern not yet explained, else the basics."""
     skin = ctx.profile.skin_type
     if product is None:
-        return f"Use {GENERIC[step]}; no matching product is in the catalog yet.", None
-    owned = " You already own it." if product.owned else ""
+        return M.msg(
+            N_("Use %(product)s; no matching product is in the catalog yet."), product=M.word(GENERIC[step])
+        ), None
+    owned = M.msg(N_("You already own it.")) if product.owned else None
     if step == "protect":
-        return f"SPF {product.spf or '30+'} protects against UV, the main cause of dark spots and lines.{owned}", None
+        spf = M.msg(
+            N_("SPF %(spf)s protects against UV, the main cause of dark spots and lines."), spf=product.spf or "30+"
+        )
+        return M.concat(spf, owned), None
     targets = product.effective_targets()
+    noun = M.word(CATEGORY_NOUNS.get(product.category, product.category.replace("_", " ")))
     order = [concern] if concern else [c for c in ctx.ranked_concerns() if c not in used]
     for key in order:
         if key in targets:
@@ -437,22 +501,20 @@ def _reason(
             first_line = [a for a in actives if a in FIRST_LINE.get(key, set())]
             candidates_: list[str] = first_line or actives
             active = candidates_[0] if candidates_ else None
-            noun = CATEGORY_NOUNS.get(product.category, product.category.replace("_", " "))
-            subject = ACTIVE_WORDS.get(active, active) if active else f"this {noun}"
-            verb = "target" if subject in PLURAL_SUBJECTS else "targets"
-            return f"{_cap(subject)} {verb} {ctx.concern_phrase(key)}.{owned}", key
-    basics = {
-        "cleanse": "removes sunscreen, oil and dirt without stripping",
-        "tone": "adds a light layer of hydration",
-        "treat": "supports the skin barrier",
-        "eye": "cares for the thin skin around the eyes",
-        "moisturize": "keeps the skin barrier hydrated",
-    }
-    suffix = f" for {skin} skin" if skin else ""
-    noun = CATEGORY_NOUNS.get(product.category, product.category.replace("_", " "))
-    article = "An" if noun[0] in "aeiou" else "A"
-    text = f"{article} {noun}{suffix} that {basics.get(step, 'fits your routine')}.{owned}"
-    return text, None
+            subject = _active(active, cap=True) if active else M.cap(M.msg(N_("this %(noun)s"), noun=noun))
+            plural = active is not None and ACTIVE_WORDS.get(active, active) in PLURAL_SUBJECTS
+            sentence = N_("%(subject)s target %(concern)s.") if plural else N_("%(subject)s targets %(concern)s.")
+            return M.concat(M.msg(sentence, subject=subject, concern=ctx.concern_phrase(key)), owned), key
+    does = M.word(BASICS.get(step, N_("fits your routine")))
+    english_noun = M.render_param(noun)
+    if english_noun[:1] in "aeiou":
+        sentence = N_("An %(noun)s for %(skin)s skin that %(does)s.") if skin else N_("An %(noun)s that %(does)s.")
+    else:
+        sentence = N_("A %(noun)s for %(skin)s skin that %(does)s.") if skin else N_("A %(noun)s that %(does)s.")
+    params = {"noun": noun, "does": does}
+    if skin:
+        params["skin"] = M.term("skin_type", skin)
+    return M.concat(M.msg(sentence, **params), owned), None
 
 
 def _explain(steps: list[PlannedStep], ctx: _Context, period: str) -> None:
@@ -461,36 +523,40 @@ def _explain(steps: list[PlannedStep], ctx: _Context, period: str) -> None:
     used: set[str] = {s.concern for s in steps if s.concern}
     for s in steps:
         if s.concern:
-            s.reason = _reason(s.category, s.product, ctx, period, concern=s.concern)[0]
+            s.say("reason", _reason(s.category, s.product, ctx, period, concern=s.concern)[0])
     for s in steps:
         if s.concern:
             continue
-        s.reason, explained = _reason(s.category, s.product, ctx, period, used=used)
+        reason, explained = _reason(s.category, s.product, ctx, period, used=used)
+        s.say("reason", reason)
         if explained:
             used.add(explained)
 
 
 def _make_step(step: str, product: Candidate | None, ctx: _Context, period: str) -> PlannedStep:
-    instructions = INSTRUCTIONS[step]
+    parts = [M.msg(INSTRUCTIONS[step])]
     actives = tuple(sorted(product.actives)) if product else ()
     if "retinoid" in actives:
-        instructions += " Use a pea-sized amount for the whole face, on dry skin; moisturise after."
+        parts.append(M.msg(N_("Use a pea-sized amount for the whole face, on dry skin; moisturise after.")))
     if "vitamin_c" in actives and period == "am":
-        instructions += " Follow with sunscreen."
+        parts.append(M.msg(N_("Follow with sunscreen.")))
     if set(actives) & EXFOLIATING:
-        instructions += " Wear sunscreen the next morning: acids make the skin more sensitive to the sun."
+        parts.append(M.msg(N_("Wear sunscreen the next morning: acids make the skin more sensitive to the sun.")))
     wait = WAIT_SECONDS[step]
     if step in ("treat", "tone") and actives and set(actives) & (EXFOLIATING | {"vitamin_c"}):
         wait = 120  # let acids and L-ascorbic acid absorb before the next layer
-    return PlannedStep(
+    planned = PlannedStep(
         category=step,
         product=product,
-        reason=_reason(step, product, ctx, period)[0],
-        instructions=instructions,
+        reason="",
+        instructions="",
         wait_seconds=wait,
         actives=actives,
         period=period,
     )
+    planned.say("reason", _reason(step, product, ctx, period)[0])
+    planned.say("instructions", M.concat(*parts))
+    return planned
 
 
 # --- choosing treatments --------------------------------------------------------------------------
@@ -566,7 +632,7 @@ def _admissible(c: Candidate, period: str, chosen: list[PlannedStep], ctx: _Cont
 
 
 def _choose_treatments(
-    pools: dict[str, dict[str, list[Candidate]]], ctx: _Context, warnings: list[str]
+    pools: dict[str, dict[str, list[Candidate]]], ctx: _Context, warnings: list[Msg]
 ) -> list[PlannedStep]:
     chosen: list[PlannedStep] = []
     covered: set[str] = set()
@@ -592,7 +658,7 @@ def _choose_treatments(
                 ]
                 if not options:
                     continue
-                local: list[str] = []
+                local: list[Msg] = []
                 lines = FIRST_LINE.get(concern, frozenset())
                 pick = _pick(
                     options,
@@ -657,7 +723,11 @@ def _choose_treatments(
             first = swapped[0]
             active = sorted(first.product.actives & {"azelaic_acid", "bakuchiol"})[0]  # type: ignore[union-attr]
             warnings.append(
-                f"{first.product_name} ({ACTIVE_WORDS[active]}) is used instead of a retinoid because of pregnancy."
+                M.msg(
+                    N_("%(product)s (%(active)s) is used instead of a retinoid because of pregnancy."),
+                    product=first.product_name,
+                    active=_active(active),
+                )
             )
     return chosen
 
@@ -793,21 +863,21 @@ def _rest_steps_follow_nights(pm_steps: list[PlannedStep]) -> None:
 
 
 # --- words for the plan ---------------------------------------------------------------------------
-def _phase_text(s: PlannedStep, period: str) -> str:
+def _phase_text(s: PlannedStep, period: str) -> dict:
     phases = s.schedule or [(1, tuple(s.days))]
-    parts = []
+    parts: list = []
     for k, (week, days) in enumerate(phases):
-        when = R.days_phrase(days, period=period)
+        when = M.days(days, period)
         nxt = phases[k + 1][0] if k + 1 < len(phases) else None
         if len(phases) == 1 and week == 1:
             parts.append(when)
         elif nxt is None:
-            parts.append(f"{when} from week {week}")
+            parts.append(M.msg(N_("%(days)s from week %(week)s"), days=when, week=week))
         elif nxt - week == 1:
-            parts.append(f"{when} in week {week}")
+            parts.append(M.msg(N_("%(days)s in week %(week)s"), days=when, week=week))
         else:
-            parts.append(f"{when} in weeks {week}–{nxt - 1}")
-    return ", then ".join(parts)
+            parts.append(M.msg(N_("%(days)s in weeks %(week)s–%(last)s"), days=when, week=week, last=nxt - 1))
+    return M.join(parts, N_(", then "))
 
 
 def _timing(routines: dict[str, PlannedRoutine], ctx: _Context) -> None:
@@ -821,41 +891,85 @@ def _timing(routines: dict[str, PlannedRoutine], ctx: _Context) -> None:
             if s.product is None:
                 continue
             main = sorted(s.strong) or sorted(set(s.actives) & TREATMENTS) or []
-            subject = f"{s.product_name} ({ACTIVE_WORDS.get(main[0], main[0])})" if main else s.product_name
-            when = _phase_text(s, period)
+            subject = (
+                M.msg(N_("%(product)s (%(active)s)"), product=s.product_name, active=_active(main[0]))
+                if main
+                else s.product_name
+            )
+            p = {"subject": subject, "when": _phase_text(s, period)}
+            timing: Msg | None = None
             if s.role == "retinoid":
-                why = "retinoids start two or three evenings a week and increase as your skin tolerates it"
                 if exf is not None:
-                    why += f"; never on the exfoliation evenings ({R.days_phrase(exf.days_in_week(99))})"
-                s.timing = f"{subject}: {when}, because {why}."
+                    timing = M.msg(
+                        N_(
+                            "%(subject)s: %(when)s, because retinoids start two or three evenings a week and "
+                            "increase as your skin tolerates it; never on the exfoliation evenings (%(nights)s)."
+                        ),
+                        nights=M.days(exf.days_in_week(99)),
+                        **p,
+                    )
+                else:
+                    timing = M.msg(
+                        N_(
+                            "%(subject)s: %(when)s, because retinoids start two or three evenings a week and "
+                            "increase as your skin tolerates it."
+                        ),
+                        **p,
+                    )
             elif s.role == "exfoliant":
                 if ret is not None:
-                    why = f"a retinoid is on {R.days_phrase(ret.days_in_week(99))}"
-                    s.timing = f"{subject}: {when}, because {why} and acids never share its evening."
+                    timing = M.msg(
+                        N_(
+                            "%(subject)s: %(when)s, because a retinoid is on %(nights)s and acids never share its "
+                            "evening."
+                        ),
+                        nights=M.days(ret.days_in_week(99)),
+                        **p,
+                    )
                 else:
-                    s.timing = (
-                        f"{subject}: {when}, because exfoliating acids are used a few times a week at most, "
-                        "with rest evenings between."
+                    timing = M.msg(
+                        N_(
+                            "%(subject)s: %(when)s, because exfoliating acids are used a few times a week at most, "
+                            "with rest evenings between."
+                        ),
+                        **p,
                     )
             elif s.role == "benzoyl_peroxide":
                 if ret is not None:
-                    s.timing = (
-                        f"{subject}: {when}, because a retinoid is on {R.days_phrase(ret.days_in_week(99))} "
-                        "and benzoyl peroxide can inactivate it; never with vitamin C."
+                    timing = M.msg(
+                        N_(
+                            "%(subject)s: %(when)s, because a retinoid is on %(nights)s and benzoyl peroxide can "
+                            "inactivate it; never with vitamin C."
+                        ),
+                        nights=M.days(ret.days_in_week(99)),
+                        **p,
                     )
                 else:
-                    s.timing = f"{subject}: {when}, in the morning, never in the same routine as vitamin C."
+                    timing = M.msg(
+                        N_("%(subject)s: %(when)s, in the morning, never in the same routine as vitamin C."), **p
+                    )
             elif period == "pm" and s.schedule and s.category in ("treat", "tone", "eye"):
-                s.timing = f"{subject}: {when}, not on recovery evenings (cleanser and moisturiser only)."
+                timing = M.msg(
+                    N_("%(subject)s: %(when)s, not on recovery evenings (cleanser and moisturiser only)."), **p
+                )
             elif "vitamin_c" in s.actives:
-                s.timing = f"{subject}: {when}, under sunscreen: it backs up sun protection."
+                timing = M.msg(N_("%(subject)s: %(when)s, under sunscreen: it backs up sun protection."), **p)
             elif s.schedule or s.strong:
-                s.timing = f"{subject}: {when}."  # e.g. hydroquinone every evening: strong, never unexplained
-            if s.schedule and s.schedule[0][0] > 1 and s.timing:
-                s.timing += f" It starts in week {s.schedule[0][0]}: one new active at a time, two weeks apart."
+                # e.g. hydroquinone every evening: strong, never unexplained
+                timing = M.msg(N_("%(subject)s: %(when)s."), **p)
+            if s.schedule and s.schedule[0][0] > 1 and timing:
+                timing = M.concat(
+                    timing,
+                    M.msg(
+                        N_("It starts in week %(week)s: one new active at a time, two weeks apart."),
+                        week=s.schedule[0][0],
+                    ),
+                )
+            if timing is not None:
+                s.say("timing", timing)
 
 
-def _rules(routines: dict[str, PlannedRoutine], ctx: _Context, notes: dict[str, list[str]]) -> None:
+def _rules(routines: dict[str, PlannedRoutine], ctx: _Context, notes: dict[str, list[Msg]]) -> None:
     """The rules each routine follows, as the person meets them, each with its source."""
     am, pm = routines.get("am"), routines.get("pm")
     pm_steps = pm.steps if pm else []
@@ -865,50 +979,64 @@ def _rules(routines: dict[str, PlannedRoutine], ctx: _Context, notes: dict[str, 
         am.rules.append(
             _rule(
                 "sunscreen_daily",
-                "Sunscreen every morning: broad spectrum, SPF 30 or higher, reapplied every 2 hours outdoors.",
+                M.msg(
+                    N_("Sunscreen every morning: broad spectrum, SPF 30 or higher, reapplied every 2 hours outdoors.")
+                ),
                 S.AAD_SUNSCREEN,
             )
         )
         vit_c = next((s for s in am.steps if "vitamin_c" in s.actives), None)
         if vit_c is not None:
             am.rules.append(
-                _rule("vitamin_c_morning", f"{vit_c.product_name}: vitamin C goes on in the morning.", S.VITAMIN_C_AM)
+                _rule(
+                    "vitamin_c_morning",
+                    M.msg(N_("%(product)s: vitamin C goes on in the morning."), product=vit_c.product_name),
+                    S.VITAMIN_C_AM,
+                )
             )
         bpo = next((s for s in am.steps if s.role == "benzoyl_peroxide"), None)
-        if bpo is not None:
-            am.rules.append(_rule("benzoyl_peroxide_apart", bpo.timing, S.PAIRINGS))
+        if bpo is not None and bpo.timing_msg:
+            am.rules.append(_rule("benzoyl_peroxide_apart", bpo.timing_msg, S.PAIRINGS))
     if pm is not None:
-        if ret is not None:
-            pm.rules.append(_rule("retinoid_ramp", ret.timing, S.AAD_RETINOIDS))
-        if exf is not None:
-            pm.rules.append(_rule("exfoliant_limit", exf.timing, S.AAD_EXFOLIATION))
+        if ret is not None and ret.timing_msg:
+            pm.rules.append(_rule("retinoid_ramp", ret.timing_msg, S.AAD_RETINOIDS))
+        if exf is not None and exf.timing_msg:
+            pm.rules.append(_rule("exfoliant_limit", exf.timing_msg, S.AAD_EXFOLIATION))
         if ret is not None or exf is not None:
             weeks = sorted({w for s in pm_steps for w, _ in s.schedule} | {1})
             settled = weeks[-1]
-            rest = [d for d in ALL_DAYS if d not in _night_days(pm_steps, settled)]
-            pm.rules.append(
-                _rule(
-                    "recovery_nights",
-                    f"Recovery evenings ({R.days_phrase(rest)}"
-                    + (f", from week {settled}" if settled > 1 else "")
-                    + "): cleanser and moisturiser only, so the skin barrier recovers.",
-                    S.SKIN_CYCLING,
+            rest = M.days(d for d in ALL_DAYS if d not in _night_days(pm_steps, settled))
+            if settled > 1:
+                recovery = M.msg(
+                    N_(
+                        "Recovery evenings (%(days)s, from week %(week)s): cleanser and moisturiser only, so the "
+                        "skin barrier recovers."
+                    ),
+                    days=rest,
+                    week=settled,
                 )
-            )
+            else:
+                recovery = M.msg(
+                    N_("Recovery evenings (%(days)s): cleanser and moisturiser only, so the skin barrier recovers."),
+                    days=rest,
+                )
+            pm.rules.append(_rule("recovery_nights", recovery, S.SKIN_CYCLING))
     for routine in routines.values():
-        for text in notes.get(routine.period, []):
-            routine.rules.append(_rule("one_product_per_active", text, S.REDUNDANCY))
+        for note in notes.get(routine.period, []):
+            routine.rules.append(_rule("one_product_per_active", note, S.REDUNDANCY))
     staged = sorted(
         (s for r in routines.values() for s in r.steps if s.schedule and s.schedule[0][0] > 1),
         key=lambda s: s.schedule[0][0],
     )
     first = [s for r in routines.values() for s in r.steps if s.role != "base" and s.product and s not in staged]
     if staged:
-        order = [f"{first[0].product_name} first"] if first else []
-        order += [f"{s.product_name} from week {s.schedule[0][0]}" for s in staged]
-        text = "One new active at a time, two weeks apart: " + ", then ".join(order) + "."
+        order: list = [M.msg(N_("%(product)s first"), product=first[0].product_name)] if first else []
+        order += [
+            M.msg(N_("%(product)s from week %(week)s"), product=s.product_name, week=s.schedule[0][0]) for s in staged
+        ]
+        text = M.msg(N_("One new active at a time, two weeks apart: %(order)s."), order=M.join(order, N_(", then ")))
         if ctx.profile.reactive:
-            text = "Sensitive skin: fewer and gentler actives. " + text
+            text = M.concat(M.msg(N_("Sensitive skin: fewer and gentler actives.")), text)
         for routine in routines.values():
             routine.rules.append(_rule("introduce_one_at_a_time", text, S.AAD_NEW_PRODUCTS))
     elif ctx.profile.reactive:
@@ -916,15 +1044,17 @@ def _rules(routines: dict[str, PlannedRoutine], ctx: _Context, notes: dict[str, 
             routine.rules.append(
                 _rule(
                     "reactive_skin",
-                    "Sensitive skin: one treatment per routine, gentle forms only; patch-test new products.",
+                    M.msg(N_("Sensitive skin: one treatment per routine, gentle forms only; patch-test new products.")),
                     S.AAD_NEW_PRODUCTS,
                 )
             )
     if ctx.profile.pregnant:
-        text = (
-            "Pregnancy or breastfeeding: retinoids and hydroquinone are avoided; salicylic acid and benzoyl "
-            "peroxide are left out because sources differ — ask your doctor before using them. Azelaic acid, "
-            "niacinamide or bakuchiol are used instead where they fit."
+        text = M.msg(
+            N_(
+                "Pregnancy or breastfeeding: retinoids and hydroquinone are avoided; salicylic acid and benzoyl "
+                "peroxide are left out because sources differ — ask your doctor before using them. Azelaic acid, "
+                "niacinamide or bakuchiol are used instead where they fit."
+            )
         )
         for routine in routines.values():
             routine.rules.append(_rule("pregnancy", text, S.CHIEN_2016))
@@ -953,10 +1083,10 @@ def _pools(candidates: Sequence[Candidate], ctx: _Context) -> tuple[dict[str, di
 
 
 def _base_steps(
-    period: str, pool: dict[str, list[Candidate]], treats: list[PlannedStep], ctx: _Context, warnings: list[str]
-) -> tuple[list[PlannedStep], list[str]]:
+    period: str, pool: dict[str, list[Candidate]], treats: list[PlannedStep], ctx: _Context, warnings: list[Msg]
+) -> tuple[list[PlannedStep], list[Msg]]:
     steps = list(treats)
-    notes: list[str] = []
+    notes: list[Msg] = []
     for step in ("cleanse", "moisturize", "protect", "tone", "eye"):
         if step == "protect" and period == "pm":
             continue
@@ -977,8 +1107,14 @@ def _base_steps(
             repeated = sorted({A.family_of(a) for c in crowded for a in c.actives & A.COUNTED} & set(present))
             if repeated:
                 notes.append(
-                    f"{_cap(ACTIVE_WORDS.get(repeated[0], repeated[0]))} is already in this routine as often as "
-                    f"it should be: the {NOUNS[step]} names no product rather than repeat it."
+                    M.msg(
+                        N_(
+                            "%(active)s is already in this routine as often as it should be: the %(noun)s names no "
+                            "product rather than repeat it."
+                        ),
+                        active=_active(repeated[0], cap=True),
+                        noun=M.word(NOUNS[step]),
+                    )
                 )
 
         def penalty(c: Candidate, present=present) -> float:
@@ -987,7 +1123,7 @@ def _base_steps(
 
         if step in ("tone", "eye"):
             # Optional steps: only with a product that earns its place (a concern it targets, or owned).
-            local: list[str] = []
+            local: list[Msg] = []
             options = [c for c in options if within_budget(c, ctx.cap)]  # optional: never over budget
             chosen = _pick(options, ctx, period, local, step, penalty=penalty)
             if chosen is None:
@@ -1006,7 +1142,7 @@ def _base_steps(
 
 
 def _limit_steps(
-    steps: list[PlannedStep], max_steps: int | None, period: str, warnings: list[str]
+    steps: list[PlannedStep], max_steps: int | None, period: str, warnings: list[Msg]
 ) -> list[PlannedStep]:
     """Keep at most `max_steps` steps on any one day of any week, dropping the least essential first."""
     if not max_steps:
@@ -1031,8 +1167,10 @@ def _limit_steps(
             steps.remove(victim)
             dropped.append(victim)
     if dropped:
-        names = ", ".join(s.category for s in dropped)
-        warnings.append(f"Kept to {max_steps} steps as you asked; left out: {names}.")
+        names = M.join([M.word(NOUNS[s.category]) for s in dropped], N_(", "))
+        warnings.append(
+            M.msg(N_("Kept to %(count)s steps as you asked; left out: %(steps)s."), count=max_steps, steps=names)
+        )
     return steps
 
 
@@ -1049,29 +1187,40 @@ def build_routines(
         assert p in ("am", "pm")
     ctx = _Context(profile, measured)
     pools, excluded = _pools(candidates, ctx)
-    warnings: dict[str, list[str]] = {"am": [], "pm": []}
-    shared: list[str] = []
+    warnings: dict[str, list[Msg]] = {"am": [], "pm": []}
+    shared: list[Msg] = []
     if not candidates:
-        shared.append("The product catalog is empty, so the steps name no product yet: add products to your shelf.")
+        shared.append(
+            M.msg(N_("The product catalog is empty, so the steps name no product yet: add products to your shelf."))
+        )
     treats = _choose_treatments(pools, ctx, shared)
     _schedule([t for t in treats if t.product is not None], ctx)
     routines: dict[str, PlannedRoutine] = {}
-    notes: dict[str, list[str]] = {}
+    notes: dict[str, list[Msg]] = {}
     for period in ("am", "pm"):
         mine = [t for t in treats if t.period == period]
         steps, notes[period] = _base_steps(period, pools[period], mine, ctx, warnings[period])
         if period == "pm":
             _rest_steps_follow_nights(steps)
-        name = "Morning routine" if period == "am" else "Evening routine"
-        routines[period] = PlannedRoutine(period=period, name=name, steps=steps)
+        name = M.msg(N_("Morning routine") if period == "am" else N_("Evening routine"))
+        routines[period] = PlannedRoutine(period=period, name=M.render(name), steps=steps, name_msg=name)
     left_out = {**excluded, **ctx.unsafe}
     if allergic := [n for n, why in left_out.items() if "allerg" in why.lower()]:
-        shared.append(f"Left out because of your allergies: {', '.join(sorted(allergic)[:5])}.")
+        shared.append(
+            M.msg(
+                N_("Left out because of your allergies: %(products)s."),
+                products=M.join(sorted(allergic)[:5], N_(", ")),
+            )
+        )
     if profile.pregnant:
         shared.append(
-            "Pregnancy or nursing: retinoids and hydroquinone are left out, and so are salicylic acid and benzoyl "
-            "peroxide, on which sources differ (ask your doctor); azelaic acid, niacinamide or bakuchiol are used "
-            "instead where they fit."
+            M.msg(
+                N_(
+                    "Pregnancy or nursing: retinoids and hydroquinone are left out, and so are salicylic acid and "
+                    "benzoyl peroxide, on which sources differ (ask your doctor); azelaic acid, niacinamide or "
+                    "bakuchiol are used instead where they fit."
+                )
+            )
         )
     for period, routine in routines.items():
         routine.steps = _limit_steps(routine.steps, profile.max_steps, period, warnings[period])
@@ -1084,15 +1233,28 @@ def build_routines(
     out = []
     for period in periods:
         routine = routines[period]
-        routine.warnings = list(dict.fromkeys(shared + warnings[period] + _conflict_warnings(routine)))
+        said: dict[str, Msg] = {}
+        for message in shared + warnings[period] + _conflict_warnings(routine):
+            said.setdefault(M.render(message), message)
+        routine.warnings, routine.warning_msgs = list(said), list(said.values())
         out.append(routine)
     return out
 
 
-def _conflict_warnings(routine: PlannedRoutine) -> list[str]:
+def _conflict_warnings(routine: PlannedRoutine) -> list[Msg]:
     """Say how keep-apart pairs in this routine were resolved (they never share a day)."""
     out = []
-    when = "evening" if routine.period == "pm" else "morning"
+    sentence = (
+        N_(
+            "%(active)s (%(product)s) and %(other_active)s (%(other_product)s) should not be used in the same "
+            "evening: %(product)s on %(days)s, %(other_product)s on %(other_days)s."
+        )
+        if routine.period == "pm"
+        else N_(
+            "%(active)s (%(product)s) and %(other_active)s (%(other_product)s) should not be used in the same "
+            "morning: %(product)s on %(days)s, %(other_product)s on %(other_days)s."
+        )
+    )
     steps = [s for s in routine.steps if s.product]
     for i, a in enumerate(steps):
         for b in steps[i + 1 :]:
@@ -1101,10 +1263,15 @@ def _conflict_warnings(routine: PlannedRoutine) -> list[str]:
                 continue
             x, y = pairs[0]
             out.append(
-                f"{_cap(ACTIVE_WORDS.get(x, x))} ({a.product_name}) and {ACTIVE_WORDS.get(y, y)} "
-                f"({b.product_name}) should not be used in the same {when}: "
-                f"{a.product_name} on {days_text(a.days_in_week(99))}, {b.product_name} on "
-                f"{days_text(b.days_in_week(99))}."
+                M.msg(
+                    sentence,
+                    active=_active(x, cap=True),
+                    product=a.product_name,
+                    other_active=_active(y),
+                    other_product=b.product_name,
+                    days=M.days_of_list(a.days_in_week(99)),
+                    other_days=M.days_of_list(b.days_in_week(99)),
+                )
             )
     return out
 

@@ -13,9 +13,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from domain import routine as routine_rules
+
+from .messages import render
 
 # The shape of a routine is a domain rule (domain.routine); labels are translated where shown.
 PERIODS = [(key, _(label)) for key, label in routine_rules.PERIODS]
@@ -42,16 +45,26 @@ class Routine(models.Model):
     period = models.CharField(max_length=2, choices=PERIODS)
     is_active = models.BooleanField(default=False)
     started_at = models.DateTimeField(null=True, blank=True)
-    warnings = models.JSONField(default=list, blank=True, help_text="Sentences: conflicts and how they were resolved")
-    rules = models.JSONField(
-        default=list, blank=True, help_text="The rules the routine follows: [{code, text, source, url}]"
+    warnings = models.JSONField(
+        default=list, blank=True, help_text=_("Sentences: conflicts and how they were resolved")
     )
-    basis = models.JSONField(default=dict, blank=True, help_text="What the builder used: analysis, profile, budget")
+    rules = models.JSONField(
+        default=list, blank=True, help_text=_("The rules the routine follows: [{code, text, msg, source, url}]")
+    )
+    basis = models.JSONField(default=dict, blank=True, help_text=_("What the builder used: analysis, profile, budget"))
+    msgs = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The builder's sentences as messages, shown in the reader's language: {\"name\": message, "
+            '"warnings": {English text: message}} (rules carry theirs in "msg")'
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Reminder schedule, in UTC, computed from the profile's local reminder time and timezone.
     next_reminder_at = models.DateTimeField(null=True, blank=True)
-    next_reminder_date = models.DateField(null=True, blank=True, help_text="The local date of next_reminder_at")
+    next_reminder_date = models.DateField(null=True, blank=True, help_text=_("The local date of next_reminder_at"))
     schedule_computed_at = models.DateTimeField(null=True, blank=True)
 
     objects = RoutineQuerySet.as_manager()
@@ -68,6 +81,20 @@ class Routine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.period})"
+
+    # The words shown to people, in the active language (routines.messages.render); the fields keep English.
+    @property
+    def name_text(self) -> str:
+        return render((self.msgs or {}).get("name"), self.name)
+
+    @property
+    def warnings_text(self) -> list[str]:
+        known = (self.msgs or {}).get("warnings") or {}
+        return [render(known.get(w), w) for w in self.warnings or []]
+
+    @property
+    def rules_text(self) -> list[dict]:
+        return [{**r, "text": render(r.get("msg"), r.get("text", ""))} for r in self.rules or []]
 
     def plan_start(self, zone=None) -> date:
         """The local date the plan's week 1 begins: when the routine was first started, else created."""
@@ -86,19 +113,28 @@ class RoutineStep(models.Model):
     product = models.ForeignKey(
         "ingredients.Product", on_delete=models.SET_NULL, null=True, blank=True, related_name="routine_steps"
     )
-    product_name = models.CharField(max_length=255, blank=True, help_text="Shown when there is no catalog product")
+    product_name = models.CharField(max_length=255, blank=True, help_text=_("Shown when there is no catalog product"))
     reason = models.TextField(blank=True)
     instructions = models.TextField(blank=True)
     wait_seconds = models.PositiveIntegerField(default=0)
-    days = models.JSONField(default=all_days, blank=True, help_text="Weekdays, Monday = 0 (the first phase's)")
+    days = models.JSONField(default=all_days, blank=True, help_text=_("Weekdays, Monday = 0 (the first phase's)"))
     actives = models.JSONField(default=list, blank=True)
     schedule = models.JSONField(
         default=list,
         blank=True,
-        help_text='Phases by plan week, e.g. [{"week": 1, "days": [0, 3]}, {"week": 3, "days": [0, 3, 5]}]; '
-        "empty: `days` every week",
+        help_text=_(
+            'Phases by plan week, e.g. [{"week": 1, "days": [0, 3]}, {"week": 3, "days": [0, 3, 5]}]; '
+            "empty: `days` every week"
+        ),
     )
-    timing = models.TextField(blank=True, help_text="When it goes on and why, in words")
+    timing = models.TextField(blank=True, help_text=_("When it goes on and why, in words"))
+    msgs = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_(
+            'reason, instructions and timing as messages, shown in the reader\'s language: {"reason": message, ...}'
+        ),
+    )
 
     class Meta:
         ordering = ["routine", "order"]
@@ -107,10 +143,23 @@ class RoutineStep(models.Model):
         return f"{self.order}. {self.category}"
 
     @property
+    def reason_text(self) -> str:
+        return render((self.msgs or {}).get("reason"), self.reason)
+
+    @property
+    def instructions_text(self) -> str:
+        return render((self.msgs or {}).get("instructions"), self.instructions)
+
+    @property
+    def timing_text(self) -> str:
+        return render((self.msgs or {}).get("timing"), self.timing)
+
+    @property
     def days_label(self) -> str:
-        names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
         days = sorted(self.days or ALL_DAYS)
-        return "Every day" if days == ALL_DAYS else ", ".join(names[d] for d in days)
+        if days == ALL_DAYS:
+            return gettext("Every day")
+        return pgettext("list of weekdays", ", ").join(gettext(routine_rules.WEEKDAY_SHORT[d]) for d in days)
 
     def runs_on(self, weekday: int) -> bool:
         """On this weekday in the first week of the plan (see `runs_on_date` for the plan's later weeks)."""
@@ -171,7 +220,7 @@ class ShelfItem(models.Model):
     brand = models.CharField(max_length=120, blank=True)
     category = models.CharField(max_length=20, blank=True)
     opened_on = models.DateField(null=True, blank=True)
-    pao_months = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Period after opening")
+    pao_months = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("Period after opening"))
     best_before = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True, db_index=True)
     use_soon_on = models.DateField(null=True, blank=True, db_index=True)
@@ -186,7 +235,7 @@ class ShelfItem(models.Model):
         indexes = [models.Index(fields=["user", "-created_at"])]
 
     def __str__(self) -> str:
-        return self.name or "Shelf item"
+        return self.name or gettext("Shelf item")
 
 
 class ReminderDelivery(models.Model):
@@ -197,15 +246,15 @@ class ReminderDelivery(models.Model):
     """
 
     class Kind(models.TextChoices):
-        ROUTINE = "routine", "Routine reminder"
-        SHELF_USE_SOON = "shelf_use_soon", "Shelf: use soon"
-        SHELF_EXPIRED = "shelf_expired", "Shelf: expired"
-        CONSULTATION = "consultation", "Dermatologist consultation"
+        ROUTINE = "routine", _("Routine reminder")
+        SHELF_USE_SOON = "shelf_use_soon", _("Shelf: use soon")
+        SHELF_EXPIRED = "shelf_expired", _("Shelf: expired")
+        CONSULTATION = "consultation", _("Dermatologist consultation")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Claimed, not sent yet"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
+        PENDING = "pending", _("Claimed, not sent yet")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     key = models.CharField(max_length=200, unique=True)
@@ -230,7 +279,7 @@ class ReminderDelivery(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name_plural = "reminder deliveries"
+        verbose_name_plural = _("reminder deliveries")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "routine", "period", "local_date"],
@@ -257,17 +306,17 @@ class ChannelDelivery(models.Model):
     """What happened on one channel (in-app, email, SMS) for one reminder. One row per channel."""
 
     class Channel(models.TextChoices):
-        IN_APP = "in_app", "In-app inbox"
-        EMAIL = "email", "Email"
-        SMS = "sms", "SMS"
+        IN_APP = "in_app", _("In-app inbox")
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("SMS")
 
     class Status(models.TextChoices):
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        OPTED_OUT = "opted_out", "Opted out"
-        QUIET_HOURS = "quiet_hours", "Held back: quiet hours"
-        UNAVAILABLE = "unavailable", "No address for this channel"
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        OPTED_OUT = "opted_out", _("Opted out")
+        QUIET_HOURS = "quiet_hours", _("Held back: quiet hours")
+        UNAVAILABLE = "unavailable", _("No address for this channel")
 
     delivery = models.ForeignKey(ReminderDelivery, on_delete=models.CASCADE, related_name="channels")
     channel = models.CharField(max_length=10, choices=Channel.choices)

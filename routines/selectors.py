@@ -9,7 +9,9 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from domain import routine as routine_rules
 from skincare.core.errors import NotFound
 
 from .freshness import Freshness, freshness
@@ -112,6 +114,17 @@ def today_checklist(*, user, day: date | None = None) -> list[dict]:
     return out
 
 
+def _in_words(entry: dict) -> dict:
+    """A day of the week plan with its words (the domain's msgids) in the active language."""
+    return {
+        **entry,
+        "label": _(entry["label"]),
+        "note": _(entry["note"]) if entry["note"] else "",
+        "active_labels": [_(label) for label in entry["active_labels"]],
+        "category_labels": [_(dict(routine_rules.STEPS).get(c, c)) for c in entry["categories"]],
+    }
+
+
 def routine_day(*, routine: Routine, day: date, zone=None) -> dict:
     """One routine on one local date, following its week plan: the steps due, in order, and what kind of
     day it is (retinoid, exfoliation or recovery evening, or a daily routine) with its note."""
@@ -123,7 +136,7 @@ def routine_day(*, routine: Routine, day: date, zone=None) -> dict:
     entry = day_entry(
         [(s, s.category, s.actives or [], s.days_in_week(week)) for s in steps], day.weekday(), routine.period
     )
-    return {**entry, "week": week, "date": day}
+    return {**_in_words(entry), "week": week, "date": day}
 
 
 def routine_week(*, routine: Routine, day: date | None = None, zone=None) -> dict:
@@ -139,7 +152,7 @@ def routine_week(*, routine: Routine, day: date | None = None, zone=None) -> dic
         date_ = monday + timedelta(days=weekday)
         week = routine.plan_week(date_, zone)  # a plan week may begin mid-calendar-week
         rows = [(s, s.category, s.actives or [], s.days_in_week(week)) for s in steps]
-        entry = day_entry(rows, weekday, routine.period)
+        entry = _in_words(day_entry(rows, weekday, routine.period))
         entry["step_ids"] = [str(s.id) for s in entry.pop("steps")]
         days.append({"weekday": weekday, "date": date_, "plan_week": week, **entry})
     last = max((int(p["week"]) for s in steps for p in s.schedule or []), default=1)

@@ -15,9 +15,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from domain import actives as domain_actives
+from domain import messages as M
 from domain import vocabulary as domain_vocab
+from domain.i18n import N_
 from skincare.core.errors import DomainError, NotFound
 
 from . import builder
@@ -159,7 +162,7 @@ def _periods(period: str | None) -> list[str]:
     if period in (None, "", "both"):
         return ["am", "pm"]
     if period not in ("am", "pm"):
-        raise DomainError("Period is am, pm or both.", code="invalid_period")
+        raise DomainError(_("Period is am, pm or both."), code="invalid_period")
     return [period]
 
 
@@ -168,9 +171,9 @@ def routine_plan(
 ) -> tuple[list[builder.PlannedRoutine], dict, dict]:
     """Build routines without saving them: (plans, products by id, basis)."""
     if budget not in (None, "", *builder.BUDGET_CAPS):
-        raise DomainError("Budget is low, medium or high.", code="invalid_budget")
+        raise DomainError(_("Budget is low, medium or high."), code="invalid_budget")
     if max_steps is not None and not (1 <= int(max_steps) <= 12):
-        raise DomainError("max_steps is between 1 and 12.", code="invalid_max_steps")
+        raise DomainError(_("max_steps is between 1 and 12."), code="invalid_max_steps")
     profile = profile_of(user)
     bprofile = builder_profile(profile, budget=budget or None, max_steps=max_steps)
     analysis = latest_done_analysis(user=user)
@@ -192,8 +195,17 @@ def routine_plan(
 
 @transaction.atomic
 def routine_create_from_plan(*, user, plan: builder.PlannedRoutine, products: dict, basis: dict) -> Routine:
+    msgs: dict = {"warnings": dict(zip(plan.warnings, plan.warning_msgs, strict=False))}
+    if plan.name_msg:
+        msgs["name"] = plan.name_msg
     routine = Routine.objects.create(
-        user=user, name=plan.name, period=plan.period, warnings=plan.warnings, rules=plan.rules, basis=basis
+        user=user,
+        name=plan.name,
+        period=plan.period,
+        warnings=plan.warnings,
+        rules=plan.rules,
+        basis=basis,
+        msgs=msgs,
     )
     RoutineStep.objects.bulk_create(
         [
@@ -210,6 +222,15 @@ def routine_create_from_plan(*, user, plan: builder.PlannedRoutine, products: di
                 actives=list(s.actives),
                 schedule=[{"week": week, "days": list(days)} for week, days in s.schedule],
                 timing=s.timing,
+                msgs={
+                    field: message
+                    for field, message in (
+                        ("reason", s.reason_msg),
+                        ("instructions", s.instructions_msg),
+                        ("timing", s.timing_msg),
+                    )
+                    if message
+                },
             )
             for s in plan.steps
         ]
@@ -241,7 +262,7 @@ def _product_for(value):
     try:
         return Product.objects.get(pk=value)
     except (Product.DoesNotExist, DjangoValidationError, ValueError, TypeError) as exc:
-        raise DomainError("No such product.", code="product_not_found") from exc
+        raise DomainError(_("No such product."), code="product_not_found") from exc
 
 
 def _clean_days(days) -> list[int]:
@@ -250,14 +271,14 @@ def _clean_days(days) -> list[int]:
     try:
         out = sorted({int(d) for d in days})
     except (TypeError, ValueError) as exc:
-        raise DomainError("Days are weekday numbers, Monday = 0 … Sunday = 6.", code="invalid_days") from exc
+        raise DomainError(_("Days are weekday numbers, Monday = 0 … Sunday = 6."), code="invalid_days") from exc
     if any(d not in ALL_DAYS for d in out):
-        raise DomainError("Days are weekday numbers, Monday = 0 … Sunday = 6.", code="invalid_days")
+        raise DomainError(_("Days are weekday numbers, Monday = 0 … Sunday = 6."), code="invalid_days")
     return out
 
 
-def routine_conflict_warnings(routine: Routine) -> list[str]:
-    """Warnings for steps whose actives conflict on a shared day (after a manual edit)."""
+def routine_conflict_warnings(routine: Routine) -> list[M.Msg]:
+    """Warnings (messages) for steps whose actives conflict on a shared day (after a manual edit)."""
     steps = list(routine.steps.all())
     warnings = []
     for i, a in enumerate(steps):
@@ -268,9 +289,17 @@ def routine_conflict_warnings(routine: Routine) -> list[str]:
             if pairs and shared:
                 x, y = pairs[0]
                 warnings.append(
-                    f"{a.product_name or a.category} ({builder.ACTIVE_WORDS.get(x, x)}) and "
-                    f"{b.product_name or b.category} ({builder.ACTIVE_WORDS.get(y, y)}) share "
-                    f"{builder.days_text(sorted(shared))}: use them on different days."
+                    M.msg(
+                        N_(
+                            "%(product)s (%(active)s) and %(other_product)s (%(other_active)s) share %(days)s: "
+                            "use them on different days."
+                        ),
+                        product=a.product_name or M.term("category", a.category),
+                        active=M.term("active", x),
+                        other_product=b.product_name or M.term("category", b.category),
+                        other_active=M.term("active", y),
+                        days=M.days_of_list(shared),
+                    )
                 )
     return warnings
 
@@ -286,7 +315,9 @@ def routine_update(
 ) -> Routine:
     """Edit a routine. `steps`, when given, is the whole new list: steps with a known `id` are updated
     (their completions kept), new ones created, missing ones deleted."""
-    if name is not None:
+    # A client that sends back the words it was shown (in its language) changes nothing: the English text and
+    # its message stay, so the routine keeps speaking every reader's language.
+    if name is not None and name.strip() != routine.name_text:
         routine.name = name.strip()[:120] or routine.name
     if steps is not None:
         existing = {s.id: s for s in routine.steps.all()}
@@ -294,12 +325,15 @@ def routine_update(
         for index, data in enumerate(steps, start=1):
             category = data.get("category")
             if category not in dict(STEP_CATEGORIES):
-                raise DomainError(f"Step category is one of {', '.join(CATEGORY_ORDER)}.", code="invalid_step_category")
+                raise DomainError(
+                    _("Step category is one of %(categories)s.") % {"categories": ", ".join(CATEGORY_ORDER)},
+                    code="invalid_step_category",
+                )
             if category == "protect" and routine.period == "pm":
-                raise DomainError("Sunscreen belongs in the morning routine.", code="protect_in_evening")
+                raise DomainError(_("Sunscreen belongs in the morning routine."), code="protect_in_evening")
             step = existing.get(data.get("id")) if data.get("id") else None
             if data.get("id") and step is None:
-                raise DomainError("A step id does not belong to this routine.", code="step_not_found")
+                raise DomainError(_("A step id does not belong to this routine."), code="step_not_found")
             step = step or RoutineStep(routine=routine)
             step.category = category
             step.order = data.get("order") or index
@@ -316,7 +350,7 @@ def routine_update(
             elif "product_name" in data:
                 step.product_name = data["product_name"] or ""
             for field in ("instructions", "reason"):
-                if field in data:
+                if field in data and (step._state.adding or (data[field] or "") != getattr(step, f"{field}_text")):
                     setattr(step, field, data[field] or "")
             if "wait_seconds" in data:
                 step.wait_seconds = max(0, int(data["wait_seconds"] or 0))
@@ -324,6 +358,7 @@ def routine_update(
                 days = _clean_days(data.get("days"))
                 if step.schedule and days != sorted(step.days or ALL_DAYS):
                     step.schedule, step.timing = [], ""  # the person set the days: they hold every week
+                    step.msgs = {k: v for k, v in (step.msgs or {}).items() if k != "timing"}
                 step.days = days
             step.save()
             keep.append(step.id)
@@ -335,7 +370,10 @@ def routine_update(
         if hasattr(routine, "_prefetched_objects_cache"):
             routine._prefetched_objects_cache.pop("steps", None)
         generated = [w for w in routine.warnings if "share" not in w]
-        routine.warnings = list(dict.fromkeys(generated + routine_conflict_warnings(routine)))
+        conflicts = routine_conflict_warnings(routine)
+        routine.warnings = list(dict.fromkeys(generated + [M.render(m) for m in conflicts]))
+        known = {**((routine.msgs or {}).get("warnings") or {}), **{M.render(m): m for m in conflicts}}
+        routine.msgs = {**(routine.msgs or {}), "warnings": {w: known[w] for w in routine.warnings if w in known}}
     routine.save()
     if is_active is not None:
         if is_active and not routine.is_active:
@@ -385,14 +423,14 @@ def step_complete(*, routine: Routine, step_id, day: date | None = None, now: da
     today = local_today(routine.user, now)
     day = day or today
     if day > today:
-        raise DomainError("A step cannot be completed in the future.", code="date_in_future")
+        raise DomainError(_("A step cannot be completed in the future."), code="date_in_future")
     if (today - day).days > 30:
-        raise DomainError("Steps can be completed up to 30 days back.", code="date_too_old")
+        raise DomainError(_("Steps can be completed up to 30 days back."), code="date_too_old")
     step = next((s for s in routine.steps.all() if str(s.id) == str(step_id)), None)
     if step is None:
-        raise NotFound("No such step in this routine.", code="step_not_found")
+        raise NotFound(_("No such step in this routine."), code="step_not_found")
     if not step.runs_on_date(day, user_zone(routine.user)):
-        raise DomainError("This step is not scheduled on that day.", code="step_not_scheduled")
+        raise DomainError(_("This step is not scheduled on that day."), code="step_not_scheduled")
     try:
         with transaction.atomic():
             StepCompletion.objects.get_or_create(
@@ -413,9 +451,9 @@ def _apply_dates(item: ShelfItem) -> None:
     from .freshness import expiry_dates
 
     if item.pao_months is not None and not (1 <= item.pao_months <= 120):
-        raise DomainError("Period after opening is 1 to 120 months.", code="invalid_pao")
+        raise DomainError(_("Period after opening is 1 to 120 months."), code="invalid_pao")
     if item.opened_on and item.opened_on > timezone.now().date() + timedelta(days=1):
-        raise DomainError("The opening date is in the future.", code="opened_in_future")
+        raise DomainError(_("The opening date is in the future."), code="opened_in_future")
     item.expires_on, item.use_soon_on = expiry_dates(
         opened_on=item.opened_on, pao_months=item.pao_months, best_before=item.best_before
     )
@@ -436,7 +474,7 @@ def shelf_item_create(
 ) -> ShelfItem:
     product = _product_for(product)
     if product is None and not name.strip():
-        raise DomainError("Give a catalog product or a name.", code="product_or_name_required")
+        raise DomainError(_("Give a catalog product or a name."), code="product_or_name_required")
     item = ShelfItem(
         user=user,
         product=product,

@@ -10,12 +10,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from domain import routine as routine_rules
 from domain import vocabulary as vocab
 from skincare.core.errors import DomainError, NotFound
 
+from . import messages as routine_messages
 from . import selectors, services
 from .builder import WEEKDAYS
 from .models import STEP_CATEGORIES
@@ -25,40 +28,51 @@ def _budget_choices() -> list[tuple[str, str]]:
     """The domain's budgets with their per-product caps (domain.vocabulary.BUDGETS)."""
     out = [("", gettext("From my profile"))]
     for b in vocab.BUDGETS:
-        cap = f" (≤ {b.cap:g} per product)" if b.cap is not None else ""
-        out.append((b.key, f"{gettext(b.label)}{cap}"))
+        if b.cap is not None:
+            label = gettext("%(budget)s (≤ %(cap)s per product)") % {"budget": gettext(b.label), "cap": f"{b.cap:g}"}
+        else:
+            label = gettext(b.label)
+        out.append((b.key, label))
     return out
 
 
 class BuilderForm(forms.Form):
     period = forms.ChoiceField(
-        choices=[("both", "Morning and evening"), ("am", "Morning only"), ("pm", "Evening only")], initial="both"
+        label=_("Period"),
+        choices=[("both", _("Morning and evening")), ("am", _("Morning only")), ("pm", _("Evening only"))],
+        initial="both",
     )
-    budget = forms.ChoiceField(choices=_budget_choices, required=False)
+    budget = forms.ChoiceField(label=_("Budget"), choices=_budget_choices, required=False)
     max_steps = forms.IntegerField(
-        min_value=1, max_value=12, required=False, help_text="How many steps you have time for (optional)."
+        label=_("Max steps"),
+        min_value=1,
+        max_value=12,
+        required=False,
+        help_text=_("How many steps you have time for (optional)."),
     )
 
 
 class ShelfForm(forms.Form):
-    name = forms.CharField(max_length=255)
-    brand = forms.CharField(max_length=120, required=False)
-    opened_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(label=pgettext_lazy("product", "Name"), max_length=255)
+    brand = forms.CharField(label=_("Brand"), max_length=120, required=False)
+    opened_on = forms.DateField(label=_("Opened on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     pao_months = forms.IntegerField(
         min_value=1,
         max_value=120,
         required=False,
-        label="Period after opening (months)",
-        help_text="The open-jar symbol: 6M, 12M…",
+        label=_("Period after opening (months)"),
+        help_text=_("The open-jar symbol: 6M, 12M…"),
     )
-    best_before = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    best_before = forms.DateField(
+        label=_("Best before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 def _routine(request, pk):
     try:
         return selectors.routine_get_for_user(user=request.user, routine_id=pk)
     except NotFound as exc:
-        raise Http404("Routine not found.") from exc
+        raise Http404(gettext("Routine not found.")) from exc
 
 
 def _wants_json(request) -> bool:
@@ -73,7 +87,7 @@ def today(request):
         "routines/today.html",
         {
             "day": day,
-            "weekday": WEEKDAYS[day.weekday()],
+            "weekday": gettext(WEEKDAYS[day.weekday()]),
             "checklist": selectors.today_checklist(user=request.user, day=day),
         },
     )
@@ -93,7 +107,7 @@ def builder(request):
         except DomainError as exc:
             form.add_error(None, exc.detail)
         else:
-            messages.success(request, "Here is your proposed routine. Edit it if you like, then start it.")
+            messages.success(request, gettext("Here is your proposed routine. Edit it if you like, then start it."))
             return redirect("routines:proposal", pks=",".join(str(r.pk) for r in routines))
     routines = selectors.routines_for_user(user=request.user)[:10]
     return render(request, "routines/builder.html", {"form": form, "routines": routines})
@@ -105,7 +119,16 @@ def proposal(request, pks: str):
     zone, today_ = selectors.user_zone(request.user), selectors.local_today(request.user)
     for routine in routines:
         routine.week_view = selectors.routine_week(routine=routine, day=today_, zone=zone)
-    return render(request, "routines/proposal.html", {"routines": routines, "weekdays": WEEKDAYS})
+    basis = routines[0].basis if routines else {}
+    return render(
+        request,
+        "routines/proposal.html",
+        {
+            "routines": routines,
+            "skin_word": routine_messages.word("skin_type", basis["skin_type"]) if basis.get("skin_type") else "",
+            "budget_word": routine_messages.word("budget", basis.get("budget") or vocab.DEFAULT_BUDGET),
+        },
+    )
 
 
 @login_required
@@ -117,7 +140,7 @@ def detail(request, pk):
         "routines/detail.html",
         {
             "routine": routine,
-            "weekdays": list(enumerate(WEEKDAYS)),
+            "weekdays": [(d, gettext(name)) for d, name in enumerate(routine_rules.WEEKDAY_SHORT)],
             "categories": STEP_CATEGORIES,
             "adherence": adherence,
             "week": selectors.routine_week(routine=routine),
@@ -149,7 +172,7 @@ def edit(request, pk):
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "Routine saved.")
+        messages.success(request, gettext("Routine saved."))
     return redirect("routines:detail", pk=routine.pk)
 
 
@@ -158,7 +181,7 @@ def edit(request, pk):
 def start(request, pk):
     routine = _routine(request, pk)
     services.routine_start(routine=routine)
-    messages.success(request, "Started. Reminders will arrive at your reminder time.")
+    messages.success(request, gettext("Started. Reminders will arrive at your reminder time."))
     return redirect("routines:today")
 
 
@@ -166,7 +189,7 @@ def start(request, pk):
 @require_POST
 def stop(request, pk):
     services.routine_stop(routine=_routine(request, pk))
-    messages.success(request, "Paused: no more reminders for this routine.")
+    messages.success(request, gettext("Paused: no more reminders for this routine."))
     return redirect("routines:detail", pk=pk)
 
 
@@ -174,7 +197,7 @@ def stop(request, pk):
 @require_POST
 def delete(request, pk):
     services.routine_delete(routine=_routine(request, pk))
-    messages.success(request, "Routine deleted.")
+    messages.success(request, gettext("Routine deleted."))
     return redirect("routines:builder")
 
 
@@ -210,7 +233,7 @@ def shelf(request):
         except DomainError as exc:
             form.add_error(None, exc.detail)
         else:
-            messages.success(request, "Added to your shelf.")
+            messages.success(request, gettext("Added to your shelf."))
             return redirect("routines:shelf")
     today_ = selectors.local_today(request.user)
     items = [
@@ -226,7 +249,7 @@ def shelf_delete(request, pk):
     try:
         item = selectors.shelf_item_get_for_user(user=request.user, item_id=pk)
     except NotFound as exc:
-        raise Http404("Not found.") from exc
+        raise Http404(gettext("Not found.")) from exc
     services.shelf_item_delete(item=item)
-    messages.success(request, "Removed from your shelf.")
+    messages.success(request, gettext("Removed from your shelf."))
     return redirect("routines:shelf")

@@ -312,3 +312,32 @@ def test_state_is_rechecked_only_after_the_ttl(user, settings, django_assert_num
     settings.RECOMMENDATIONS_STATE_TTL = 0
     with django_assert_num_queries(1):
         selectors.recommender()
+
+
+def test_reasons_are_said_in_the_readers_language_words_included(user, catalogue, monkeypatch):
+    """The engine's reasons are messages: rendered with gettext (here a fake that shouts, placeholders kept), the
+    sentence and the words inside it (concern, region) are translated; the ingredient's INCI name is not."""
+    import re
+
+    from django.utils import translation
+
+    asked: list[str] = []
+
+    def shout(text):
+        asked.append(text)
+        return "".join(p if p.startswith("%(") else p.upper() for p in re.split(r"(%\([a-z_]+\)s)", text))
+
+    SkinAnalysisFactory(
+        user=user,
+        status="done",
+        concerns=[{"key": "oiliness", "score": 30, "severity": "severe", "regions": ["forehead", "nose"]}],
+    )
+    english = selectors.recommendations_for(user=user, limit=5).items[0].reasons[0]
+    assert english == "contains niacinamide, which targets the shine measured in your T-zone"
+    monkeypatch.setattr(selectors, "gettext", shout)
+    with translation.override("es"):
+        result = selectors.recommendations_for(user=user, limit=5)
+    assert result.items[0].reasons[0] == "CONTAINS niacinamide, WHICH TARGETS THE SHINE MEASURED IN YOUR T-ZONE"
+    assert result.items[0].details[0]["text"] == result.items[0].reasons[0]  # the API's reason_details too
+    assert {"contains %(ingredient)s, which targets %(concerns)s", "shine", "T-zone"} <= set(asked)
+    assert "msg" not in result.items[0].details[0]

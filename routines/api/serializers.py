@@ -56,8 +56,9 @@ class StepSerializer(serializers.Serializer):
     category = serializers.CharField()
     product = ProductRefSerializer(allow_null=True)
     product_name = serializers.CharField()
-    reason = serializers.CharField()
-    instructions = serializers.CharField()
+    # The builder's sentences in the reader's language (routines.messages.render); edited or old text as it is.
+    reason = serializers.CharField(source="reason_text")
+    instructions = serializers.CharField(source="instructions_text")
     wait_seconds = serializers.IntegerField()
     days = serializers.ListField(
         child=serializers.IntegerField(), help_text="Weekdays, Monday = 0 … Sunday = 6 (the first phase's)"
@@ -69,12 +70,12 @@ class StepSerializer(serializers.Serializer):
         "ramps up; empty: `days` every week",
     )
     starts_week = serializers.IntegerField(help_text="The plan week this step begins (one new active at a time)")
-    timing = serializers.CharField(help_text="When it goes on and why, in words")
+    timing = serializers.CharField(source="timing_text", help_text="When it goes on and why, in words")
 
 
 class RoutineSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    name = serializers.CharField()
+    name = serializers.CharField(source="name_text")
     period = serializers.CharField()
     is_active = serializers.BooleanField()
     started_at = serializers.DateTimeField(allow_null=True)
@@ -83,8 +84,10 @@ class RoutineSerializer(serializers.Serializer):
     next_reminder_at = serializers.DateTimeField(allow_null=True)
     # One nested serializer for every routine of a page (a serializer made per routine copied its fields each time).
     steps = StepSerializer(many=True, source="steps.all", read_only=True)
-    warnings = serializers.ListField(child=serializers.CharField())
-    rules = RuleSerializer(many=True, help_text="The rules this routine follows, each with its source")
+    warnings = serializers.ListField(child=serializers.CharField(), source="warnings_text")
+    rules = RuleSerializer(
+        many=True, source="rules_text", help_text="The rules this routine follows, each with its source"
+    )
     week = serializers.SerializerMethodField(help_text="The plan as a week: which day has which active")
     basis = serializers.DictField()
 

@@ -3,8 +3,9 @@ the Spanish-page test visits those marked `translated`.
 
 Phase 2 of the translation work: once a page's strings are marked and in the catalogs, set `translated=True` on
 its entries here; the Spanish test then fails while any English sentence of the app is left on it. Pages still
-False include a template another branch is changing (analysis/detail.html, ingredients/_analysis.html,
-routines/*, recommendations/list.html): phase 2b.
+False include a template another branch is changing (analysis/detail.html, ingredients/_analysis.html): phase 2b.
+The routine pages also show the builder's stored sentences, rendered in the reader's language from their messages
+(routines.messages).
 A new page route must get an entry in PAGES (or in NOT_PAGES with the reason): `test_every_page_is_listed`.
 """
 
@@ -130,11 +131,16 @@ PAGES: list[Page] = [
         signed_in=True,
         translated=True,
     ),
-    Page("routines:today", _r("routines:today"), signed_in=True),
-    Page("routines:builder", _r("routines:builder"), signed_in=True),
-    Page("routines:proposal", lambda w: reverse("routines:proposal", args=[str(w.routine.pk)]), signed_in=True),
-    Page("routines:detail", lambda w: reverse("routines:detail", args=[w.routine.pk]), signed_in=True),
-    Page("routines:shelf", _r("routines:shelf"), signed_in=True),
+    Page("routines:today", _r("routines:today"), signed_in=True, translated=True),
+    Page("routines:builder", _r("routines:builder"), signed_in=True, translated=True),
+    Page(
+        "routines:proposal",
+        lambda w: reverse("routines:proposal", args=[str(w.routine.pk)]),
+        signed_in=True,
+        translated=True,
+    ),
+    Page("routines:detail", lambda w: reverse("routines:detail", args=[w.routine.pk]), signed_in=True, translated=True),
+    Page("routines:shelf", _r("routines:shelf"), signed_in=True, translated=True),
     Page("progress:dashboard", _r("progress:dashboard"), signed_in=True, translated=True),
     Page(
         "progress:compare",
@@ -143,7 +149,7 @@ PAGES: list[Page] = [
         translated=True,
     ),
     Page("progress:shares", _r("progress:shares"), signed_in=True, translated=True),
-    Page("recommendations:list", _r("recommendations:list"), signed_in=True),
+    Page("recommendations:list", _r("recommendations:list"), signed_in=True, translated=True),
     # The person's consultations, and the same person as a dermatologist (their schedule, a booking shared with them).
     Page("consultations:list", _r("consultations:list"), signed_in=True, translated=True),
     Page(
@@ -301,9 +307,50 @@ def build_world(user, *, with_catalog: bool = True, language: str = "") -> Simpl
     )
 
     # A routine that runs every day, and a shelf.
-    world.routine = RoutineFactory(user=user, is_active=True, name="Morning routine", period="am")
-    RoutineStepFactory(routine=world.routine, category="cleanse", product_name="Gentle Cleanser")
-    RoutineStepFactory(routine=world.routine, category="sunscreen", product_name="Daily Sunscreen SPF 50")
+    # Its sentences are stored as the builder stores them: English text and message (rendered in the reader's
+    # language).
+    from domain import messages as M
+    from routines import builder
+
+    name = M.msg(builder.N_("Morning routine"))
+    rule = M.msg(
+        builder.N_("Sunscreen every morning: broad spectrum, SPF 30 or higher, reapplied every 2 hours outdoors.")
+    )
+    warning = M.msg(
+        builder.N_("No %(noun)s within your %(budget)s budget is in the catalog; %(product)s is the closest match."),
+        noun=M.word(builder.NOUNS["protect"]),
+        budget=M.term("budget", "low"),
+        product="Daily Sunscreen SPF 50",
+    )
+    world.routine = RoutineFactory(
+        user=user,
+        is_active=True,
+        name=M.render(name),
+        period="am",
+        rules=[{"code": "sunscreen_daily", "text": M.render(rule), "msg": rule, "source": "AAD", "url": ""}],
+        warnings=[M.render(warning)],
+        msgs={"name": name, "warnings": {M.render(warning): warning}},
+    )
+    for category, product_name in (("cleanse", "Gentle Cleanser"), ("protect", "Daily Sunscreen SPF 50")):
+        said = {"instructions": M.msg(builder.INSTRUCTIONS[category])}
+        if category == "protect":
+            said["reason"] = M.msg(
+                builder.N_("SPF %(spf)s protects against UV, the main cause of dark spots and lines."), spf=50
+            )
+        else:
+            said["reason"] = M.msg(
+                builder.N_("A %(noun)s that %(does)s."),
+                noun=M.word(builder.CATEGORY_NOUNS["cleanser"]),
+                does=M.word(builder.BASICS["cleanse"]),
+            )
+        RoutineStepFactory(
+            routine=world.routine,
+            category=category,
+            product_name=product_name,
+            instructions=M.render(said["instructions"]),
+            reason=M.render(said["reason"]),
+            msgs=said,
+        )
     ShelfItemFactory(user=user, name="Niacinamide Serum", brand="Lumen")
 
     today = timezone.localdate()
