@@ -11,3 +11,18 @@ from __future__ import annotations
 
 def N_(text: str) -> str:  # noqa: N802 - the conventional gettext_noop marker name
     return text
+
+
+# gettext's separator between a message's context and its msgid (what Django's pgettext looks up).
+CONTEXT_SEPARATOR = "\x04"
+
+
+def NC_(context: str, text: str) -> str:  # noqa: N802 - pgettext_noop's marker: extracted with its context
+    """Marks `text` for extraction under `context` (`--keyword=NC_:1c,2`); returns the text unchanged."""
+    return text
+
+
+def in_context(context: str, text: str, gettext) -> str:
+    """`text` translated under `context` with a one-argument gettext (pgettext's lookup), else `gettext(text)`."""
+    out = gettext(f"{context}{CONTEXT_SEPARATOR}{text}")
+    return gettext(text) if CONTEXT_SEPARATOR in out else out

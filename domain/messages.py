@@ -24,7 +24,7 @@ from typing import Any
 from . import actives as A
 from . import routine as R
 from . import vocabulary as V
-from .i18n import N_
+from .i18n import N_, in_context
 
 Gettext = Callable[[str], str]
 Msg = dict[str, Any]
@@ -110,8 +110,9 @@ def days_phrase(weekdays: Iterable[int], period: str | None = None, gettext: Get
     """'Monday and Thursday evenings', 'every morning', 'Tuesday, Friday and Sunday'."""
     d = sorted(set(int(x) for x in weekdays))
     if tuple(d) == R.ALL_DAYS:
-        return gettext({"am": N_("every morning"), "pm": N_("every evening")}.get(period or "", N_("every day")))
-    names = [gettext(R.WEEKDAYS[x]) for x in d]
+        every = {"am": N_("every morning"), "pm": N_("every evening")}.get(period or "", N_("every day"))
+        return gettext(every)
+    names = [in_context(R.WEEKDAY_IN_SENTENCE, R.WEEKDAYS[x], gettext) for x in d]
     if not names:
         return ""
     text = (

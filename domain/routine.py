@@ -4,7 +4,7 @@ the weekdays, and the kinds of evening in a week plan."""
 from __future__ import annotations
 
 from . import sources as S
-from .i18n import N_
+from .i18n import N_, NC_
 
 # cleanse → tone/essence → treat → eye → moisturize → protect (sunscreen, mornings only)
 STEPS: tuple[tuple[str, str], ...] = (
@@ -44,6 +44,18 @@ WEEKDAYS: tuple[str, ...] = (
     N_("Friday"),
     N_("Saturday"),
     N_("Sunday"),
+)
+# The same names inside a sentence ("on Monday and Thursday evenings"): several languages write them in lower case
+# there (es, fr, pt), while the week view's headings keep the capital.
+WEEKDAY_IN_SENTENCE = "weekday in a sentence"
+_WEEKDAYS_IN_SENTENCE_MARKED = (
+    NC_("weekday in a sentence", "Monday"),
+    NC_("weekday in a sentence", "Tuesday"),
+    NC_("weekday in a sentence", "Wednesday"),
+    NC_("weekday in a sentence", "Thursday"),
+    NC_("weekday in a sentence", "Friday"),
+    NC_("weekday in a sentence", "Saturday"),
+    NC_("weekday in a sentence", "Sunday"),
 )
 WEEKDAY_SHORT: tuple[str, ...] = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 ALL_DAYS: tuple[int, ...] = tuple(range(7))  # Monday = 0 … Sunday = 6 (Python's weekday())
