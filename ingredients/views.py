@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.selectors import profile_for_user
@@ -17,7 +18,12 @@ from . import selectors, services
 from .forms import ProductSearchForm, ScanForm
 from .models import Scan
 
-RATING_LABELS = {"green": "Low concern", "yellow": "Some concern", "red": "High concern", None: "Not rated"}
+RATING_LABELS = {
+    "green": pgettext_lazy("rating", "Low concern"),
+    "yellow": pgettext_lazy("rating", "Some concern"),
+    "red": pgettext_lazy("rating", "High concern"),
+    None: pgettext_lazy("rating", "Not rated"),
+}
 
 
 def _scan_for_user(user, scan_id) -> Scan:
@@ -126,10 +132,10 @@ def favorite_toggle(request, pk):
     try:
         if pk in selectors.favorite_product_ids(user=request.user):
             services.favorite_remove(user=request.user, product_id=pk)
-            messages.success(request, "Removed from favorites.")
+            messages.success(request, gettext("Removed from favorites."))
         else:
             services.favorite_add(user=request.user, product_id=pk)
-            messages.success(request, "Saved to favorites.")
+            messages.success(request, gettext("Saved to favorites."))
     except NotFound as exc:
         raise Http404 from exc
     if request.POST.get("next") == "favorites":
