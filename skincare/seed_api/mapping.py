@@ -10,7 +10,6 @@ import re
 from datetime import date, time
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from domain import vocabulary as vocab
