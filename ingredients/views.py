@@ -16,6 +16,7 @@ from skincare.core.errors import DomainError, NotFound
 
 from . import selectors, services
 from .forms import ProductSearchForm, ScanForm
+from .messages import result_rendered
 from .models import Scan
 
 RATING_LABELS = {
@@ -61,7 +62,11 @@ def scan(request):
 @require_GET
 def scan_result(request, scan_id):
     obj = _scan_for_user(request.user, scan_id)
-    return render(request, "ingredients/result.html", {"scan": obj, "result": obj.result, "labels": RATING_LABELS})
+    return render(
+        request,
+        "ingredients/result.html",
+        {"scan": obj, "result": result_rendered(obj.result), "labels": RATING_LABELS},
+    )
 
 
 @login_required
@@ -110,7 +115,7 @@ def product_detail(request, pk):
         product = selectors.product_get(product_id=pk)
     except NotFound as exc:
         raise Http404 from exc
-    result = services.assess_product(product=product, profile=profile_for_user(user=request.user))
+    result = result_rendered(services.assess_product(product=product, profile=profile_for_user(user=request.user)))
     is_fav = product.pk in selectors.favorite_product_ids(user=request.user)
     return render(
         request,
@@ -152,7 +157,7 @@ def batch_public(request, public_id):
         raise Http404 from exc
     product = selectors.product_get(product_id=batch.product_id)
     freshness = services.batch_freshness(batch=batch)
-    result = services.assess_product(product=product, profile=None)
+    result = result_rendered(services.assess_product(product=product, profile=None))
     qr_svg = services.batch_qr_svg(batch=batch, base_url=request.build_absolute_uri("/"))
     response = render(
         request,

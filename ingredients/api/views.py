@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.selectors import profile_for_user
 from ingredients import selectors, services
+from ingredients.messages import result_rendered
 from skincare.core import intake
 from skincare.core.errors import DomainError
 from skincare.core.throttling import SCOPED_THROTTLES
@@ -46,7 +47,7 @@ class ScanView(APIView):
             return Response(_analyze_list(request))
         image = _image_bytes(request)
         result = services.scan_photo(user=request.user, image_bytes=image, profile=profile_for_user(user=request.user))
-        return Response(result)
+        return Response(result_rendered(result))  # in the reader's language (the scan keeps the message ids)
 
 
 def _analyze_list(request) -> dict:
@@ -62,7 +63,7 @@ def _analyze_list(request) -> dict:
     )
     scan = services.scan_create(user=request.user, text=text or ", ".join(names or []), result=result)
     result["scan_id"] = str(scan.id)
-    return result
+    return result_rendered(result)  # in the reader's language (the stored scan keeps the message ids)
 
 
 class AnalyzeView(APIView):
@@ -161,6 +162,8 @@ class ProductDetailView(APIView):
     @extend_schema(responses={200: s.ProductDetailSerializer}, tags=["products"])
     def get(self, request, pk):
         product = selectors.product_get(product_id=pk)
-        analysis = services.assess_product(product=product, profile=profile_for_user(user=request.user))
+        analysis = result_rendered(
+            services.assess_product(product=product, profile=profile_for_user(user=request.user))
+        )
         ctx = {"favorite_ids": selectors.favorite_product_ids(user=request.user), "analysis": analysis}
         return Response(s.ProductDetailSerializer(product, context=ctx).data)
