@@ -218,8 +218,9 @@ def assess_rows(rows: list[Row], facts: dict[str, dict], profile: ProfileFacts |
         notes: list[str] = []
         note_msgs: list[dict | None] = []  # beside each note: its message id and params (None: the knowledge base's)
 
-        def note(msgid: str, params: dict | None = None, notes=notes, note_msgs=note_msgs) -> None:
-            notes.append(english(msgid, params))
+        def note(msgid: str, params: dict | None = None, shown: dict | None = None, notes=notes, note_msgs=note_msgs):
+            """A note in English (`shown`: the words the English shows for params stored as keys) and its id."""
+            notes.append(english(msgid, {**(params or {}), **(shown or {})}))
             note_msgs.append({"msgid": msgid, "params": params or {}})
 
         hazard = fact["hazard_score"]
@@ -293,7 +294,7 @@ def assess_rows(rows: list[Row], facts: dict[str, dict], profile: ProfileFacts |
             for concern in fact["targets"] or []:
                 if concern in profile.concerns:
                     good_for.setdefault(concern, []).append(name)
-                    note(TARGETS_NOTE, {"concern": concern})
+                    note(TARGETS_NOTE, {"concern": concern}, shown={"concern": vocab.concern_phrase(concern)})
         if fact["eu_status"] == "prohibited":
             warn("prohibited", name)
         if fact["active_class"]:
