@@ -53,6 +53,15 @@ EXPLANATIONS: dict[str, str] = {
     ),
 }
 
+# The measures' units (ml.vision.measures.UNITS) that hold words; the stored unit is its own message id.
+UNIT_WORDS = (N_("spots"), N_("% of T-zone"), N_("pores/cm²"), N_("% of area"), N_("% of skin"))
+
+
+def unit_text(unit: str) -> str:
+    """A stored unit in the current language (symbols such as "L* sd" stay as they are)."""
+    return gettext(unit) if unit in UNIT_WORDS else unit
+
+
 # A quality issue's advice, by its stable code (ml.vision.quality.ADVICE, word for word).
 QUALITY_ADVICE: dict[str, str] = {
     "no_face_found": N_("We could not find a face: face the camera with your whole face inside the frame."),

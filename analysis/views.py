@@ -19,7 +19,7 @@ from skincare.core.errors import DomainError, NotFound
 
 from . import selectors, services
 from .api.serializers import AnalysisSerializer
-from .messages import explanation_text, issue_text
+from .messages import explanation_text, issue_text, unit_text
 from .models import SkinAnalysis
 
 LESION_KINDS = {  # "(2 inflamed, 1 dark spot)" beside the count of spots found (ml.types.Lesion.kind)
@@ -137,6 +137,7 @@ def detail(request, pk):
             **c,
             "name": gettext(vocab.concern_label(c.get("key", ""))),
             "explanation": explanation_text(c),
+            "unit": unit_text(c.get("unit") or ""),
             "severity_name": gettext(vocab.SEVERITY_LABELS.get(c.get("severity") or "", c.get("severity") or "")),
             "badge": SEVERITY_BADGE.get(c.get("severity"), ""),
             "region_items": [

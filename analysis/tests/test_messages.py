@@ -46,6 +46,13 @@ def test_the_translatable_copies_are_the_engines_english_word_for_word():
     assert messages.QUALITY_ADVICE == ENGINE_ADVICE
 
 
+def test_the_units_with_words_are_marked():
+    from ml.vision.measures import UNITS
+
+    worded = {u for u in UNITS.values() if re.search(r"[a-z]{4,}|\bof\b", u)}  # not symbols like "L* rms"
+    assert set(messages.UNIT_WORDS) == worded
+
+
 def test_a_real_engine_run_stored_as_key_and_params_renders_the_engines_english(engine_result):
     assert {c.key for c in engine_result.concerns} == set(messages.EXPLANATIONS)
     for concern in engine_result.concerns:
