@@ -84,6 +84,10 @@ ERROR_TEXTS: dict[str, str] = {
     "image_quality": QUALITY_FAILED,
     "not_an_image": N_("The photo could not be read: try another photo (JPEG, PNG or HEIC)."),
     "analysis_failed": N_("The photo could not be analysed: try another photo."),
+    # analysis.tasks (the worker): its stored details are these sentences
+    "analysis_timeout": N_("The analysis took too long. Try again."),
+    "image_missing": N_("The stored photo is gone."),
+    "internal_error": N_("Something went wrong on our side while analysing this photo. Try again."),
 }
 ANALYSIS_FAILED = N_("The analysis failed.")
 

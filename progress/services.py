@@ -451,7 +451,7 @@ def share_hide(*, share: ShareLink, reason: str, moderator=None) -> ShareLink:
     """Moderation: take a shared page down (404 for everyone) and close its open reports."""
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Say why the page is hidden.", code="reason_required")
+        raise DomainError(_("Say why the page is hidden."), code="reason_required")
     now = timezone.now()
     ShareLink.objects.filter(pk=share.pk).update(hidden=True, hidden_reason=reason, hidden_at=now)
     share.reports.filter(status=ShareReport.Status.OPEN).update(
@@ -466,7 +466,7 @@ def share_restore(*, share: ShareLink, reason: str, moderator=None) -> ShareLink
     """Moderation: put a hidden page back and dismiss its open reports."""
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Say why the page is restored.", code="reason_required")
+        raise DomainError(_("Say why the page is restored."), code="reason_required")
     now = timezone.now()
     ShareLink.objects.filter(pk=share.pk).update(hidden=False, hidden_reason=f"Restored: {reason}", hidden_at=None)
     share.reports.filter(status=ShareReport.Status.OPEN).update(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -87,7 +88,7 @@ class IngredientSearchView(ListAPIView):
     def get_queryset(self):
         q = self.request.query_params.get("q", "")
         if len(q) > 100:
-            raise DomainError("The search is too long.", code="query_too_long")
+            raise DomainError(gettext("The search is too long."), code="query_too_long")
         return selectors.ingredient_search(q=q)
 
 
