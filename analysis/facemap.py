@@ -10,6 +10,9 @@ boxes. No pixel of the photo is in it.
 from __future__ import annotations
 
 from django.utils.html import escape
+from django.utils.translation import gettext
+
+from domain import vocabulary as vocab
 
 BACKGROUND = "#f4f1ee"
 FACE_FILL = "#fbf8f5"
@@ -51,12 +54,15 @@ def face_map_svg(analysis, *, width: int = 360, lesions: bool = True) -> str | N
     concerns = [c for c in analysis.concerns or [] if c.get("score") is not None]
     worst = min(concerns, key=lambda c: c["score"]) if concerns else None
     region_scores = (worst or {}).get("regions") or {}
-    label = (worst or {}).get("key", "").replace("_", " ")
+    label = gettext(vocab.concern_label(worst["key"])) if worst and worst.get("key") else ""
+    aria = gettext("Face map: the measured regions and spots, drawn without the photo")
+    title = (
+        gettext("Face map (tint: %(concern)s score per region)") % {"concern": label} if label else gettext("Face map")
+    )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.1f} {y0:.1f} {w:.1f} {h:.1f}" width="{width}" '
-        f'height="{int(width * h / w)}" role="img" aria-label="Face map: the measured regions and spots, drawn '
-        f'without the photo">',
-        f"<title>Face map{escape(f' (tint: {label} score per region)') if label else ''}</title>",
+        f'height="{int(width * h / w)}" role="img" aria-label="{escape(aria)}">',
+        f"<title>{escape(title)}</title>",
         f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{BACKGROUND}"/>',
         f'<path d="{_path(oval)}" fill="{FACE_FILL}" stroke="{LINE}" stroke-width="{stroke * 1.5:.2f}"/>',
     ]
@@ -64,7 +70,11 @@ def face_map_svg(analysis, *, width: int = 360, lesions: bool = True) -> str | N
         if name == "t_zone" or len(poly) < 3:
             continue
         score = region_scores.get(name)
-        title = f"{name.replace('_', ' ')}: {label} {score if score is not None else 'not measured'}"
+        title = gettext("%(region)s: %(concern)s %(score)s") % {
+            "region": gettext(vocab.region_word(name)),
+            "concern": label,
+            "score": score if score is not None else gettext("not measured"),
+        }
         parts.append(
             f'<path d="{_path(poly)}" fill="{_score_colour(score)}" fill-opacity="0.45" stroke="{LINE}" '
             f'stroke-width="{stroke:.2f}" data-region="{escape(name)}"><title>{escape(title)}</title></path>'

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 
 
 def _random_name(folder: str, instance, filename: str) -> str:
@@ -62,10 +63,10 @@ class SkinAnalysisQuerySet(models.QuerySet):
 
 class SkinAnalysis(models.Model):
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        PROCESSING = "processing", "Processing"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", pgettext_lazy("analysis status", "Queued")
+        PROCESSING = "processing", pgettext_lazy("analysis status", "Processing")
+        DONE = "done", pgettext_lazy("analysis status", "Done")
+        FAILED = "failed", pgettext_lazy("analysis status", "Failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="analyses")
@@ -145,6 +146,13 @@ class SkinAnalysis(models.Model):
     @property
     def has_photo(self) -> bool:
         return bool(self.image) and self.photo_deleted_at is None
+
+    @property
+    def error_text(self) -> str:
+        """Why it failed, in the reader's language (by error_code; the stored English detail for an unknown code)."""
+        from .messages import error_text
+
+        return error_text(self.error_code, self.error_detail) if self.status == self.Status.FAILED else ""
 
     def concern(self, key: str) -> dict | None:
         return next((c for c in self.concerns or [] if c.get("key") == key), None)

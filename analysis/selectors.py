@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext
 
 from skincare.core.errors import NotFound
 
@@ -19,7 +20,7 @@ def analysis_get(*, user, analysis_id, for_update: bool = False) -> SkinAnalysis
             .get(pk=analysis_id)
         )
     except (SkinAnalysis.DoesNotExist, ValueError) as exc:
-        raise NotFound("Analysis not found.") from exc
+        raise NotFound(gettext("Analysis not found.")) from exc
 
 
 def analysis_history(*, user) -> QuerySet[SkinAnalysis]:

@@ -24,6 +24,8 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from domain import uploads as domain_uploads
@@ -32,6 +34,7 @@ from skincare.core import intake, leases
 from skincare.core.context_processors import DISCLAIMER as SITE_DISCLAIMER
 from skincare.core.errors import DomainError
 
+from . import messages
 from .models import Feedback, Lesion, ModelVersion, SkinAnalysis
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -127,12 +130,14 @@ def check_image_quality(content: bytes):
     from ml.vision import check_quality
 
     report = check_quality(_rgb_array(content), quality_thresholds())
-    if not report.ok:
+    if not report.ok:  # in the request's language (the engine writes English; analysis.messages translates by code)
         issue = primary_issue(report)
         raise DomainError(
-            issue.message if issue else "The photo did not pass the quality check.",
+            messages.quality_advice(issue.code, issue.message) if issue else gettext(messages.QUALITY_FAILED),
             code=issue.code if issue else "image_quality",
-            errors={"quality": [i.message for i in report.issues]} if report.issues else None,
+            errors={"quality": [messages.quality_advice(i.code, i.message) for i in report.issues]}
+            if report.issues
+            else None,
         )
     return report
 
@@ -194,7 +199,9 @@ def _send(analysis_id) -> None:
 def analysis_rerun(*, analysis: SkinAnalysis) -> SkinAnalysis:
     """Queue an analysis again (admin action): results are replaced when the task runs."""
     if not analysis.has_photo:
-        raise DomainError("The photo of this analysis was deleted: it cannot be analysed again.", code="photo_deleted")
+        raise DomainError(
+            _("The photo of this analysis was deleted: it cannot be analysed again."), code="photo_deleted"
+        )
     with transaction.atomic():
         SkinAnalysis.objects.filter(pk=analysis.pk).update(
             status=SkinAnalysis.Status.QUEUED, error_code="", error_detail="", started_at=None, completed_at=None
@@ -261,16 +268,16 @@ def feedback_create(
     corrected_age: int | None = None,
 ) -> Feedback:
     if not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise DomainError("Rate the analysis from 1 to 5.", code="invalid_rating", errors={"rating": ["1 to 5."]})
+        raise DomainError(_("Rate the analysis from 1 to 5."), code="invalid_rating", errors={"rating": [_("1 to 5.")]})
     if corrected_skin_type and corrected_skin_type not in SKIN_TYPES:
         raise DomainError(
-            f"Skin type must be one of {', '.join(SKIN_TYPES)}.",
+            _("Skin type must be one of %(types)s.") % {"types": ", ".join(SKIN_TYPES)},
             code="invalid_skin_type",
-            errors={"corrections.skin_type": ["Unknown skin type."]},
+            errors={"corrections.skin_type": [_("Unknown skin type.")]},
         )
     if corrected_age is not None and not 10 <= corrected_age <= 100:
         raise DomainError(
-            "Age must be between 10 and 100.", code="invalid_age", errors={"corrections.age": ["10-100."]}
+            _("Age must be between 10 and 100."), code="invalid_age", errors={"corrections.age": [_("10-100.")]}
         )
     return Feedback.objects.create(
         analysis=analysis,
@@ -511,7 +518,7 @@ def _analyse(analysis_id, attempt: uuid.UUID) -> SkinAnalysis | None:
         return analysis_fail(
             analysis_id=analysis_id,
             code=issue.code if issue else exc.code,
-            detail=issue.message if issue else "The photo did not pass the quality check.",
+            detail=issue.message if issue else messages.QUALITY_FAILED,
             quality=quality_report_dict(exc.report),
             attempt=attempt,
         )
@@ -600,7 +607,9 @@ def _concern_dict(c) -> dict:
         "severity": data["severity"],
         "confidence": round(float(data["confidence"]), 3),
         "regions": {k: (None if v is None else int(v)) for k, v in (data.get("regions") or {}).items()},
-        "explanation": data["explanation"],
+        "explanation": data["explanation"],  # English, as the engine wrote it; pages render the key below
+        "explanation_key": data.get("explanation_key") or "",
+        "explanation_params": dict(data.get("explanation_params") or {}),
         "reasons": list(data.get("reasons") or []),
     }
 

@@ -13,6 +13,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from skincare.celery import RETRY_KWARGS
 
 from . import services
+from .messages import ERROR_TEXTS
 
 logger = logging.getLogger(__name__)
 
@@ -42,13 +43,13 @@ def run_analysis(self, analysis_id: str) -> str | None:
         services.analysis_fail(
             analysis_id=analysis_id,
             code="analysis_timeout",
-            detail="The analysis took too long. Try again.",
+            detail=ERROR_TEXTS["analysis_timeout"],  # English; shown in the reader's language by its code
             attempt=attempt,
         )
         return "failed"
     except FileNotFoundError:
         services.analysis_fail(
-            analysis_id=analysis_id, code="image_missing", detail="The stored photo is gone.", attempt=attempt
+            analysis_id=analysis_id, code="image_missing", detail=ERROR_TEXTS["image_missing"], attempt=attempt
         )
         return "failed"
     except TRANSIENT as exc:
@@ -74,7 +75,7 @@ def _fail_internal(analysis_id: str, exc: Exception, attempt=None) -> None:
         services.analysis_fail(
             analysis_id=analysis_id,
             code="internal_error",
-            detail="Something went wrong on our side while analysing this photo. Try again.",
+            detail=ERROR_TEXTS["internal_error"],
             attempt=attempt,
         )
     except Exception:  # noqa: BLE001

@@ -8,7 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from domain import uploads as domain_uploads
@@ -18,27 +19,33 @@ from skincare.core.errors import DomainError, NotFound
 
 from . import selectors, services
 from .api.serializers import AnalysisSerializer
+from .messages import explanation_text, issue_text, unit_text
 from .models import SkinAnalysis
 
+LESION_KINDS = {  # "(2 inflamed, 1 dark spot)" beside the count of spots found (ml.types.Lesion.kind)
+    "inflamed": pgettext_lazy("spot kind", "inflamed"),
+    "dark_spot": pgettext_lazy("spot kind", "dark spot"),
+    "comedone": pgettext_lazy("spot kind", "comedone"),
+}
 SEVERITY_BADGE = {"none": "good", "mild": "green", "moderate": "warn", "severe": "bad"}
 REGION_NAMES = {
-    "forehead": "forehead",
-    "left_cheek": "left cheek",
-    "right_cheek": "right cheek",
-    "nose": "nose",
-    "chin": "chin",
-    "left_under_eye": "left under-eye",
-    "right_under_eye": "right under-eye",
-    "t_zone": "T-zone",
+    "forehead": pgettext_lazy("face region", "forehead"),
+    "left_cheek": pgettext_lazy("face region", "left cheek"),
+    "right_cheek": pgettext_lazy("face region", "right cheek"),
+    "nose": pgettext_lazy("face region", "nose"),
+    "chin": pgettext_lazy("face region", "chin"),
+    "left_under_eye": pgettext_lazy("face region", "left under-eye"),
+    "right_under_eye": pgettext_lazy("face region", "right under-eye"),
+    "t_zone": pgettext_lazy("face region", "T-zone"),
 }
 REASON_TEXTS = {
-    "occluded": "covered (hands, hair, beard, glasses or a hat)",
-    "out_of_frame": "outside the photo",
-    "low_resolution": "too few pixels for fine detail",
+    "occluded": _("covered (hands, hair, beard, glasses or a hat)"),
+    "out_of_frame": _("outside the photo"),
+    "low_resolution": _("too few pixels for fine detail"),
 }
 CONCERN_REASON_TEXTS = {
-    "low_resolution": "Your face has few pixels in this photo: fine detail (spots, pores, texture) is less certain.",
-    "underexposed": "Your face is dark in this photo: it was brightened to measure, which makes this less certain.",
+    "low_resolution": _("Your face has few pixels in this photo: fine detail (spots, pores, texture) is less certain."),
+    "underexposed": _("Your face is dark in this photo: it was brightened to measure, which makes this less certain."),
 }
 
 
@@ -48,9 +55,12 @@ def _reason_texts(reasons: list[str]) -> list[str]:
     for reason in reasons or []:
         kind, _, region = reason.partition(":")
         if region:
-            out.append(f"Not measured on the {REGION_NAMES.get(region, region)}: {REASON_TEXTS.get(kind, kind)}.")
+            out.append(
+                gettext("Not measured on the %(region)s: %(reason)s.")
+                % {"region": REGION_NAMES.get(region, region), "reason": REASON_TEXTS.get(kind, kind)}
+            )
         elif kind in CONCERN_REASON_TEXTS:
-            out.append(CONCERN_REASON_TEXTS[kind])
+            out.append(str(CONCERN_REASON_TEXTS[kind]))
     return out
 
 
@@ -63,12 +73,12 @@ def _region_notes(region_quality: dict | None) -> list[dict]:
                 {
                     "region": name,
                     "reason": reason,
-                    "text": f"{REGION_NAMES.get(name, name).capitalize()}: "
-                    f"{REASON_TEXTS[reason]}; its scores are left out.",
-                }  # fmt: skip
+                    "text": gettext("%(region)s: %(reason)s; its scores are left out.")
+                    % {"region": str(REGION_NAMES.get(name, name)).capitalize(), "reason": REASON_TEXTS[reason]},
+                }
             )
     if any((q or {}).get("reason") == "low_resolution" for q in (region_quality or {}).values()):
-        notes.append({"region": "", "reason": "low_resolution", "text": CONCERN_REASON_TEXTS["low_resolution"]})
+        notes.append({"region": "", "reason": "low_resolution", "text": str(CONCERN_REASON_TEXTS["low_resolution"])})
     return notes
 
 
@@ -76,7 +86,7 @@ def _owned(request, pk) -> SkinAnalysis:
     try:
         return selectors.analysis_get(user=request.user, analysis_id=pk)
     except NotFound as exc:
-        raise Http404("Analysis not found.") from exc
+        raise Http404(gettext("Analysis not found.")) from exc
 
 
 def _client_ip(request) -> str | None:
@@ -91,12 +101,14 @@ def capture(request):
         try:
             if not consent_given:
                 if request.POST.get("consent") != "on":
-                    raise DomainError("Please agree to the photo analysis before uploading.", code="consent_required")
+                    raise DomainError(
+                        gettext("Please agree to the photo analysis before uploading."), code="consent_required"
+                    )
                 services.photo_consent_record(user=request.user, ip_address=_client_ip(request))
                 consent_given = True
             upload = request.FILES.get("file")
             if upload is None:
-                raise DomainError("Choose or take a photo first.", code=domain_uploads.NO_IMAGE)
+                raise DomainError(gettext("Choose or take a photo first."), code=domain_uploads.NO_IMAGE)
             analysis = services.analysis_create(
                 user=request.user,
                 data=intake.image_bytes(upload=upload),
@@ -124,12 +136,15 @@ def detail(request, pk):
         {
             **c,
             "name": gettext(vocab.concern_label(c.get("key", ""))),
+            "explanation": explanation_text(c),
+            "unit": unit_text(c.get("unit") or ""),
+            "severity_name": gettext(vocab.SEVERITY_LABELS.get(c.get("severity") or "", c.get("severity") or "")),
             "badge": SEVERITY_BADGE.get(c.get("severity"), ""),
             "region_items": [
                 (
                     gettext(vocab.region_word(name)).capitalize(),
                     v,
-                    REASON_TEXTS.get((rq.get(name) or {}).get("reason") or "", "") if v is None else "",
+                    str(REASON_TEXTS.get((rq.get(name) or {}).get("reason") or "", "")) if v is None else "",
                 )
                 for name, v in sorted((c.get("regions") or {}).items())
             ],
@@ -142,7 +157,7 @@ def detail(request, pk):
     lesions = list(analysis.lesions.all())
     lesion_kinds: dict[str, int] = {}
     for le in lesions:
-        kind = le.kind.replace("_", " ")
+        kind = str(LESION_KINDS.get(le.kind, le.kind.replace("_", " ")))
         lesion_kinds[kind] = lesion_kinds.get(kind, 0) + 1
     from .facemap import face_map_svg
 
@@ -161,6 +176,10 @@ def detail(request, pk):
             "skin_types": services.SKIN_TYPES,
             "profile_sensitive": getattr(profile, "skin_type", None) == "sensitive",
             "region_notes": _region_notes(rq),
+            "quality_issues": [issue_text(i) for i in (analysis.quality or {}).get("issues") or []],
+            "skin_type_name": gettext(dict(vocab.SKIN_TYPE_CHOICES).get(analysis.skin_type, analysis.skin_type))
+            if analysis.skin_type
+            else "",
             "skin_tone_name": _tone_name(analysis.skin_tone_category),
             "profile_skin_tone": profile_tone,
             "profile_skin_tone_name": _tone_name(profile_tone),
@@ -170,7 +189,10 @@ def detail(request, pk):
 
 
 def _tone_name(key: str | None) -> str:
-    return key.replace("_", " ").capitalize() if key else ""
+    if not key:
+        return ""
+    word = dict(vocab.SKIN_TONES).get(key)
+    return gettext(word) if word else key.replace("_", " ").capitalize()
 
 
 @login_required
@@ -200,7 +222,7 @@ def history(request):
 def delete(request, pk):
     analysis = _owned(request, pk)
     services.analysis_delete(analysis=analysis)
-    messages.success(request, "The analysis and its photos were deleted.")
+    messages.success(request, gettext("The analysis and its photos were deleted."))
     return redirect("analysis:history")
 
 
@@ -213,11 +235,11 @@ def photo_delete(request, pk):
     try:
         photo_delete_for_user(user=request.user, analysis_id=pk)
     except NotFound as exc:
-        raise Http404("Analysis not found.") from exc
+        raise Http404(gettext("Analysis not found.")) from exc
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "The photo is deleted for good. The results and the face map are kept.")
+        messages.success(request, gettext("The photo is deleted for good. The results and the face map are kept."))
     return redirect("analysis:detail", pk=pk)
 
 
@@ -239,7 +261,7 @@ def feedback(request, pk):
             corrected_skin_type=request.POST.get("corrected_skin_type") or None,
             corrected_age=int(age_text) if age_text.isdigit() else None,
         )
-        messages.success(request, "Thank you: your feedback helps us improve the analysis.")
+        messages.success(request, gettext("Thank you: your feedback helps us improve the analysis."))
     except DomainError as exc:
         messages.error(request, exc.detail)
     return redirect("analysis:detail", pk=analysis.pk)

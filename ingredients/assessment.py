@@ -8,21 +8,69 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.translation import gettext_noop as N_
 
 from domain import actives
 from domain import vocabulary as vocab
 
 from . import inci, rules
 
-DISCLAIMER = (
+# The result is stored (a scan) and shown later: every sentence for people is English here, with its message id and
+# params beside it (a note's `note_msgs`, a warning's `msgid`/`params`); ingredients.messages renders them in the
+# reader's language. A param that is a word (a skin type, a concern, a caveat) is stored as its key or msgid.
+DISCLAIMER = N_(
     "Cosmetic guidance, not medical advice. Ratings summarise public sources (EU CosIng annexes, published "
     "irritancy and comedogenicity data) and cannot know a product's concentrations. Patch-test new products; "
     "for a skin condition or during pregnancy ask a dermatologist or your doctor."
 )
-COMEDOGENIC_CAVEAT = (
+COMEDOGENIC_CAVEAT = N_(
     "Comedogenic ratings come from rabbit-ear tests (Fulton 1989); the formula changes results, so this is a "
     "hint, not a verdict."
 )
+NOT_IN_KNOWLEDGE_BASE = N_("Not in our knowledge base, so not rated (no guess is made).")
+ALLERGEN_NOTE = N_("EU labelled fragrance allergen (Annex III).")
+FRAGRANCE_NOTE = N_("Fragrance: a common cause of irritation and allergy on sensitive skin.")
+COMEDOGENIC_NOTE = N_("Comedogenic rating %(rating)s/5. %(caveat)s")
+IRRITANCY_NOTE = N_("Irritancy %(rating)s/5: may sting or redden, especially on sensitive skin.")
+PROHIBITED_NOTE = N_("EU Annex II: prohibited in cosmetic products.")
+PROHIBITED_LIMITS_NOTE = N_("EU Annex II: prohibited in cosmetic products. %(limits)s")
+LIMITS_NOTE = N_("EU limits apply: %(limits)s")
+RESTRICTED_NOTE = N_("EU restricted.")
+SKIN_TYPE_NOTE = N_("May bother %(skin_type)s skin.")
+ALLERGY_NOTE = N_("Matches your allergy: “%(allergy)s”.")
+TARGETS_NOTE = N_("Targets one of your concerns: %(concern)s.")
+PREGNANCY_RULE_NOTE = N_("%(note)s (%(source)s)")
+PREGNANCY_AVOID_NOTE = N_("Commonly advised to avoid during pregnancy and breastfeeding.")
+PREGNANCY_DIFFER_NOTE = N_("Sources differ on use in pregnancy and breastfeeding: ask your doctor.")
+WARNINGS = {
+    "skin_type": N_("Some ingredients may bother %(skin_type)s skin."),
+    "user_allergy": N_("Contains ingredients you listed as allergies."),
+    "pregnancy_avoid": N_("Contains ingredients commonly advised against in pregnancy."),
+    "pregnancy_caution": N_("Sources differ on some ingredients in pregnancy: ask your doctor."),
+    "fragrance_preference": N_("You prefer fragrance-free products; this one has fragrance."),
+    "alcohol_preference": N_("You prefer alcohol-free products; this one has drying alcohol."),
+    "vegan_preference": N_("Contains an ingredient usually of animal origin."),
+    "comedogenic_for_acne": N_("Acne is one of your concerns. %(caveat)s"),
+    "prohibited": N_("Contains an ingredient prohibited in EU cosmetics."),
+    "conflict": "%(advice)s",  # the domain's advice (domain.conflicts, marked there)
+}
+
+
+def english(msgid: str, params: dict | None = None) -> str:
+    """The English sentence of a message id and its params (the stored text beside them)."""
+    return msgid % params if params else msgid
+
+
+def pregnancy_message(name: str, active_class: str | None, level: str) -> tuple[str, dict]:
+    """The message id and params of pregnancy_note."""
+    rule = actives.pregnancy_rule(name, active_class=active_class or "")
+    if rule.level == level and rule.note:
+        return PREGNANCY_RULE_NOTE, {"note": rule.note, "source": rule.source.citation}
+    if level == "avoid":
+        return PREGNANCY_AVOID_NOTE, {}
+    return PREGNANCY_DIFFER_NOTE, {}
+
+
 FRAGRANCE_TERMS = vocab.FRAGRANCE_WORDS
 ALCOHOL_NAMES = {"alcohol denat", "alcohol", "sd alcohol", "sd alcohol 40", "ethanol", "isopropyl alcohol"}
 ANIMAL_DERIVED = {
@@ -51,12 +99,7 @@ ANIMAL_DERIVED = {
 def pregnancy_note(name: str, active_class: str | None, level: str) -> str:
     """The domain's sentence for this ingredient's pregnancy rule (with its source), or a generic one when
     staff set a level of their own in the admin."""
-    rule = actives.pregnancy_rule(name, active_class=active_class or "")
-    if rule.level == level and rule.note:
-        return f"{rule.note} ({rule.source.citation})"
-    if level == "avoid":
-        return "Commonly advised to avoid during pregnancy and breastfeeding."
-    return "Sources differ on use in pregnancy and breastfeeding: ask your doctor."
+    return english(*pregnancy_message(name, active_class, level))
 
 
 @dataclass
@@ -139,8 +182,12 @@ def assess_rows(rows: list[Row], facts: dict[str, dict], profile: ProfileFacts |
     good_for: dict[str, list[str]] = {}
     last_position = max((r.position for r in rows), default=0)
 
-    def warn(code: str, message: str, name: str) -> None:
-        w = warnings.setdefault(code, {"code": code, "message": message, "ingredients": []})
+    def warn(code: str, name: str, params: dict | None = None) -> None:
+        msgid, params = WARNINGS[code], params or {}
+        w = warnings.setdefault(
+            code,
+            {"code": code, "message": english(msgid, params), "ingredients": [], "msgid": msgid, "params": params},
+        )
         if name not in w["ingredients"]:
             w["ingredients"].append(name)
 
@@ -158,7 +205,8 @@ def assess_rows(rows: list[Row], facts: dict[str, dict], profile: ProfileFacts |
                     "match_method": "none",
                     "rating": None,
                     "flags": [],
-                    "notes": ["Not in our knowledge base, so not rated (no guess is made)."],
+                    "notes": [NOT_IN_KNOWLEDGE_BASE],
+                    "note_msgs": [{"msgid": NOT_IN_KNOWLEDGE_BASE, "params": {}}],
                     "hazard_score": None,
                     "functions": [],
                     "may_contain": row.may_contain,
@@ -168,68 +216,87 @@ def assess_rows(rows: list[Row], facts: dict[str, dict], profile: ProfileFacts |
         name = fact["inci_name"]
         flags: list[str] = []
         notes: list[str] = []
+        note_msgs: list[dict | None] = []  # beside each note: its message id and params (None: the knowledge base's)
+
+        def note(msgid: str, params: dict | None = None, shown: dict | None = None, notes=notes, note_msgs=note_msgs):
+            """A note in English (`shown`: the words the English shows for params stored as keys) and its id."""
+            notes.append(english(msgid, {**(params or {}), **(shown or {})}))
+            note_msgs.append({"msgid": msgid, "params": params or {}})
+
         hazard = fact["hazard_score"]
         rating = rules.base_rating(hazard=hazard, irritancy=fact["irritancy"], comedogenic=fact["comedogenic_rating"])
-        if fact["description"]:
+        if fact["description"]:  # the knowledge base's own text (data, shown as it is)
             notes.append(fact["description"])
+            note_msgs.append(None)
         if fact["is_allergen"]:
             flags.append("allergen")
-            notes.append(fact["allergen_note"] or "EU labelled fragrance allergen (Annex III).")
+            if fact["allergen_note"]:
+                notes.append(fact["allergen_note"])
+                note_msgs.append(None)
+            else:
+                note(ALLERGEN_NOTE)
         if fact["is_fragrance"]:
             flags.append("fragrance")
             if not fact["is_allergen"]:
-                notes.append("Fragrance: a common cause of irritation and allergy on sensitive skin.")
+                note(FRAGRANCE_NOTE)
         if (fact["comedogenic_rating"] or 0) >= 3:
             flags.append("comedogenic")
-            notes.append(f"Comedogenic rating {fact['comedogenic_rating']}/5. {COMEDOGENIC_CAVEAT}")
+            note(COMEDOGENIC_NOTE, {"rating": fact["comedogenic_rating"], "caveat": COMEDOGENIC_CAVEAT})
         if (fact["irritancy"] or 0) >= 3:
             flags.append("irritant")
-            notes.append(f"Irritancy {fact['irritancy']}/5: may sting or redden, especially on sensitive skin.")
+            note(IRRITANCY_NOTE, {"rating": fact["irritancy"]})
         if fact["pregnancy_caution"] != "none":
             flags.append("pregnancy_caution")
-            notes.append(pregnancy_note(name, fact["active_class"], fact["pregnancy_caution"]))
+            note(*pregnancy_message(name, fact["active_class"], fact["pregnancy_caution"]))
         if fact["eu_status"] == "prohibited":
             flags.append("prohibited")
-            notes.append(f"EU Annex II: prohibited in cosmetic products. {fact['eu_limits']}".strip())
+            limits = (fact["eu_limits"] or "").strip()
+            if limits:
+                note(PROHIBITED_LIMITS_NOTE, {"limits": limits})
+            else:
+                note(PROHIBITED_NOTE)
         elif fact["eu_status"] == "restricted" or (fact["eu_limits"] and fact["eu_status"] != "none"):
             flags.append("restricted")
-            notes.append(f"EU limits apply: {fact['eu_limits']}" if fact["eu_limits"] else "EU restricted.")
+            if fact["eu_limits"]:
+                note(LIMITS_NOTE, {"limits": fact["eu_limits"]})
+            else:
+                note(RESTRICTED_NOTE)
 
         if profile:
             if profile.skin_type and profile.skin_type in (fact["bothers_skin_types"] or []):
                 flags.append("avoid_for_skin_type")
                 if rating == "green":
                     rating = "yellow"
-                notes.append(f"May bother {profile.skin_type} skin.")
-                warn("skin_type", f"Some ingredients may bother {profile.skin_type} skin.", name)
+                note(SKIN_TYPE_NOTE, {"skin_type": profile.skin_type})
+                warn("skin_type", name, {"skin_type": profile.skin_type})
             for allergy, match_id in allergy_ids.items():
                 if allergy_hits(allergy, fact, match_id):
                     flags.append("user_allergy")
                     rating = "red"
-                    notes.append(f"Matches your allergy: “{allergy}”.")
-                    warn("user_allergy", "Contains ingredients you listed as allergies.", name)
+                    note(ALLERGY_NOTE, {"allergy": allergy})
+                    warn("user_allergy", name)
                     break
             if profile.pregnant and fact["pregnancy_caution"] == "avoid":
                 rating = "red"
-                warn("pregnancy_avoid", "Contains ingredients commonly advised against in pregnancy.", name)
+                warn("pregnancy_avoid", name)
             elif profile.pregnant and fact["pregnancy_caution"] == "caution":
                 if rating == "green":
                     rating = "yellow"  # not chosen by the routine builder or the recommender either
-                warn("pregnancy_caution", "Sources differ on some ingredients in pregnancy: ask your doctor.", name)
+                warn("pregnancy_caution", name)
             if "fragrance_free" in profile.preferences and (fact["is_fragrance"] or fact["is_allergen"]):
-                warn("fragrance_preference", "You prefer fragrance-free products; this one has fragrance.", name)
+                warn("fragrance_preference", name)
             if "alcohol_free" in profile.preferences and inci.key(name) in ALCOHOL_NAMES:
-                warn("alcohol_preference", "You prefer alcohol-free products; this one has drying alcohol.", name)
+                warn("alcohol_preference", name)
             if "vegan" in profile.preferences and inci.key(name) in ANIMAL_DERIVED:
-                warn("vegan_preference", "Contains an ingredient usually of animal origin.", name)
+                warn("vegan_preference", name)
             if "acne" in profile.concerns and (fact["comedogenic_rating"] or 0) >= 3 and row.position <= 10:
-                warn("comedogenic_for_acne", f"Acne is one of your concerns. {COMEDOGENIC_CAVEAT}", name)
+                warn("comedogenic_for_acne", name, {"caveat": COMEDOGENIC_CAVEAT})
             for concern in fact["targets"] or []:
                 if concern in profile.concerns:
                     good_for.setdefault(concern, []).append(name)
-                    notes.append(f"Targets one of your concerns: {vocab.concern_phrase(concern)}.")
+                    note(TARGETS_NOTE, {"concern": concern}, shown={"concern": vocab.concern_phrase(concern)})
         if fact["eu_status"] == "prohibited":
-            warn("prohibited", "Contains an ingredient prohibited in EU cosmetics.", name)
+            warn("prohibited", name)
         if fact["active_class"]:
             classes.add(fact["active_class"])
         position = last_position if row.may_contain else row.position
@@ -245,6 +312,7 @@ def assess_rows(rows: list[Row], facts: dict[str, dict], profile: ProfileFacts |
                 "rating": rating,
                 "flags": flags,
                 "notes": notes,
+                "note_msgs": note_msgs,
                 "hazard_score": hazard,
                 "functions": fact["functions"],
                 "active_class": fact["active_class"] or None,
@@ -254,7 +322,7 @@ def assess_rows(rows: list[Row], facts: dict[str, dict], profile: ProfileFacts |
 
     conflicts = rules.conflicts_between(classes)
     for c in conflicts:
-        warn("conflict", c["advice"], " + ".join(c["classes"]))
+        warn("conflict", " + ".join(c["classes"]), {"advice": c["advice"]})
     if scoring:
         score, verdict = rules.product_score(scoring)
     else:

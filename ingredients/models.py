@@ -12,18 +12,19 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from domain import actives
 
 # Vocabulary and rules live in the domain package (one home); labels are translated where shown.
 
 EU_STATUSES = [
-    ("none", "Not in an annex"),
-    ("prohibited", "Prohibited (Annex II)"),
-    ("restricted", "Restricted (Annex III)"),
-    ("colorant", "Allowed colorant (Annex IV)"),
-    ("preservative", "Allowed preservative (Annex V)"),
-    ("uv_filter", "Allowed UV filter (Annex VI)"),
+    ("none", pgettext_lazy("EU status", "Not in an annex")),
+    ("prohibited", pgettext_lazy("EU status", "Prohibited (Annex II)")),
+    ("restricted", pgettext_lazy("EU status", "Restricted (Annex III)")),
+    ("colorant", pgettext_lazy("EU status", "Allowed colorant (Annex IV)")),
+    ("preservative", pgettext_lazy("EU status", "Allowed preservative (Annex V)")),
+    ("uv_filter", pgettext_lazy("EU status", "Allowed UV filter (Annex VI)")),
 ]
 PREGNANCY = [(key, _(label)) for key, label in actives.PREGNANCY_LEVELS]
 ACTIVE_CLASSES = [(key, _(label)) for key, label in actives.ACTIVE_CHOICES]
@@ -53,18 +54,18 @@ INGREDIENT_FACT_FIELDS = [
 ]
 
 PRODUCT_CATEGORIES = [
-    ("cleanser", "Cleanser"),
-    ("toner", "Toner"),
-    ("essence", "Essence"),
-    ("serum", "Serum"),
-    ("treatment", "Treatment"),
-    ("eye", "Eye care"),
-    ("moisturizer", "Moisturizer"),
-    ("sunscreen", "Sunscreen"),
-    ("mask", "Mask"),
-    ("exfoliant", "Exfoliant"),
-    ("oil", "Face oil"),
-    ("spot_treatment", "Spot treatment"),
+    ("cleanser", pgettext_lazy("product category", "Cleanser")),
+    ("toner", pgettext_lazy("product category", "Toner")),
+    ("essence", pgettext_lazy("product category", "Essence")),
+    ("serum", pgettext_lazy("product category", "Serum")),
+    ("treatment", pgettext_lazy("product category", "Treatment")),
+    ("eye", pgettext_lazy("product category", "Eye care")),
+    ("moisturizer", pgettext_lazy("product category", "Moisturizer")),
+    ("sunscreen", pgettext_lazy("product category", "Sunscreen")),
+    ("mask", pgettext_lazy("product category", "Mask")),
+    ("exfoliant", pgettext_lazy("product category", "Exfoliant")),
+    ("oil", pgettext_lazy("product category", "Face oil")),
+    ("spot_treatment", pgettext_lazy("product category", "Spot treatment")),
 ]
 
 
@@ -209,7 +210,11 @@ class Scan(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ingredient_scans")
-    source = models.CharField(max_length=10, choices=[("photo", "Photo"), ("text", "Text")], default="text")
+    source = models.CharField(
+        max_length=10,
+        choices=[("photo", pgettext_lazy("scan source", "Photo")), ("text", pgettext_lazy("scan source", "Text"))],
+        default="text",
+    )
     text = models.TextField(blank=True)
     result = models.JSONField(default=dict, blank=True)
     image = models.ImageField(upload_to=scan_image_path, blank=True)

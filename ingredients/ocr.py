@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 import numpy as np
+from django.utils.translation import gettext
 
 from domain import uploads
 from skincare.core.errors import DomainError
@@ -177,7 +178,9 @@ def tesseract(image: np.ndarray, *, config: str = TESSERACT_CONFIG, timeout: flo
     try:
         return pytesseract.image_to_string(image, lang="eng", config=config, timeout=timeout)
     except pytesseract.TesseractNotFoundError as exc:
-        raise DomainError("Text recognition is not available.", code="ocr_unavailable", status_code=503) from exc
+        raise DomainError(
+            gettext("Text recognition is not available."), code="ocr_unavailable", status_code=503
+        ) from exc
     except RuntimeError as exc:
         if "timeout" in str(exc).lower():
             raise DomainError(

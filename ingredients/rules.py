@@ -28,6 +28,7 @@ else green at score ≥ 75, yellow at 50-74, red below 50. "May contain" coloran
 from __future__ import annotations
 
 from domain import conflicts as domain_conflicts
+from domain.i18n import N_
 
 RED_HAZARD = 7
 YELLOW_HAZARD = 3
@@ -99,7 +100,7 @@ def product_score(items: list[tuple[int, str | None, int]]) -> tuple[int, str]:
     return value, "red"
 
 
-RULE_TEXT = (
+RULE_TEXT = N_(  # shown in the reader's language (ingredients.messages)
     "Each ingredient is rated from its sourced facts (hazard 0-10: EU status, irritancy, comedogenic hint, "
     "fragrance allergen, pregnancy). The score multiplies a penalty per ingredient weighted by its place in the "
     "list (earlier = more of it). One red ingredient makes the product red and caps its score at 25; otherwise "

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat
+from django.utils.translation import gettext_lazy as _
 from rapidfuzz import fuzz, process
 
 from skincare.core.errors import NotFound
@@ -93,21 +94,21 @@ def product_get(*, product_id) -> Product:
     try:
         return product_detail_queryset().get(pk=product_id)
     except (Product.DoesNotExist, DjangoValidationError, ValueError) as exc:
-        raise NotFound("No such product.", code="product_not_found") from exc
+        raise NotFound(_("No such product."), code="product_not_found") from exc
 
 
 def ingredient_get(*, ingredient_id) -> Ingredient:
     try:
         return Ingredient.objects.get(pk=ingredient_id)
     except (Ingredient.DoesNotExist, DjangoValidationError, ValueError) as exc:
-        raise NotFound("No such ingredient.", code="ingredient_not_found") from exc
+        raise NotFound(_("No such ingredient."), code="ingredient_not_found") from exc
 
 
 def batch_get_public(*, public_id: str) -> Batch:
     try:
         return Batch.objects.select_related("product").get(public_id=public_id)
     except Batch.DoesNotExist as exc:
-        raise NotFound("No such batch.", code="batch_not_found") from exc
+        raise NotFound(_("No such batch."), code="batch_not_found") from exc
 
 
 def favorites_for(*, user) -> QuerySet[Favorite]:

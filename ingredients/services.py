@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from skincare.core.errors import DomainError, NotFound
 
@@ -82,10 +83,10 @@ def assess_ingredients(*, names: list[str] | None = None, text: str | None = Non
 
     `profile` is an accounts Profile (or a dict with the same keys) for personal warnings, or None."""
     if text is None and names is None:
-        raise DomainError("Send the label text or a list of ingredient names.", code="no_ingredients")
+        raise DomainError(_("Send the label text or a list of ingredient names."), code="no_ingredients")
     if text is not None:
         if len(text) > MAX_TEXT:
-            raise DomainError("The text is too long for one ingredient list.", code="text_too_long")
+            raise DomainError(_("The text is too long for one ingredient list."), code="text_too_long")
         parsed = inci.parse(text).items
     else:
         names = [str(n) for n in names or [] if str(n).strip()]
@@ -97,7 +98,7 @@ def assess_ingredients(*, names: list[str] | None = None, text: str | None = Non
             for item in inci.parse(n).items[:1] or []:
                 parsed.append(inci.ParsedItem(len(parsed) + 1, n, item.name, item.candidates, item.may_contain))
     if not parsed:
-        raise DomainError("No ingredient list was found in the text.", code="no_ingredients_found", status_code=400)
+        raise DomainError(_("No ingredient list was found in the text."), code="no_ingredients_found", status_code=400)
     index = matching.get_index()
     rows = match_names(parsed, index)
     facts = _facts_for({r.ingredient_id for r in rows if r.ingredient_id})
@@ -222,10 +223,10 @@ def favorite_add(*, user, product_id) -> Favorite:
     try:
         product = Product.objects.get(pk=product_id)
     except (Product.DoesNotExist, DjangoValidationError, ValueError, TypeError) as exc:
-        raise NotFound("No such product.", code="product_not_found") from exc
+        raise NotFound(_("No such product."), code="product_not_found") from exc
     try:
         with transaction.atomic():
-            fav, _ = Favorite.objects.get_or_create(user=user, product=product)
+            fav, _created = Favorite.objects.get_or_create(user=user, product=product)
     except IntegrityError:
         fav = Favorite.objects.get(user=user, product=product)
     return fav
@@ -233,9 +234,9 @@ def favorite_add(*, user, product_id) -> Favorite:
 
 @transaction.atomic
 def favorite_remove(*, user, product_id) -> None:
-    deleted, _ = Favorite.objects.filter(user=user, product_id=product_id).delete()
+    deleted, _count = Favorite.objects.filter(user=user, product_id=product_id).delete()
     if not deleted:
-        raise NotFound("This product is not in your favorites.", code="favorite_not_found")
+        raise NotFound(_("This product is not in your favorites."), code="favorite_not_found")
 
 
 # --- catalog -----------------------------------------------------------------------------------
@@ -318,7 +319,7 @@ def batch_freshness(*, batch: Batch, today: dt.date | None = None) -> dict:
 @transaction.atomic
 def batch_create(*, product: Product, batch_code: str, manufacture_date: dt.date, expiry_date: dt.date) -> Batch:
     if expiry_date <= manufacture_date:
-        raise DomainError("The expiry date must be after the manufacture date.", code="invalid_dates")
+        raise DomainError(_("The expiry date must be after the manufacture date."), code="invalid_dates")
     try:
         with transaction.atomic():
             return Batch.objects.create(
@@ -328,7 +329,7 @@ def batch_create(*, product: Product, batch_code: str, manufacture_date: dt.date
                 expiry_date=expiry_date,
             )
     except IntegrityError as exc:
-        raise DomainError("This batch code is already registered.", code="batch_exists") from exc
+        raise DomainError(_("This batch code is already registered."), code="batch_exists") from exc
 
 
 def batch_qr_svg(*, batch: Batch, base_url: str) -> str:

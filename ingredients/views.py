@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.selectors import profile_for_user
@@ -15,9 +16,15 @@ from skincare.core.errors import DomainError, NotFound
 
 from . import selectors, services
 from .forms import ProductSearchForm, ScanForm
+from .messages import result_rendered
 from .models import Scan
 
-RATING_LABELS = {"green": "Low concern", "yellow": "Some concern", "red": "High concern", None: "Not rated"}
+RATING_LABELS = {
+    "green": pgettext_lazy("rating", "Low concern"),
+    "yellow": pgettext_lazy("rating", "Some concern"),
+    "red": pgettext_lazy("rating", "High concern"),
+    None: pgettext_lazy("rating", "Not rated"),
+}
 
 
 def _scan_for_user(user, scan_id) -> Scan:
@@ -55,7 +62,11 @@ def scan(request):
 @require_GET
 def scan_result(request, scan_id):
     obj = _scan_for_user(request.user, scan_id)
-    return render(request, "ingredients/result.html", {"scan": obj, "result": obj.result, "labels": RATING_LABELS})
+    return render(
+        request,
+        "ingredients/result.html",
+        {"scan": obj, "result": result_rendered(obj.result), "labels": RATING_LABELS},
+    )
 
 
 @login_required
@@ -104,7 +115,7 @@ def product_detail(request, pk):
         product = selectors.product_get(product_id=pk)
     except NotFound as exc:
         raise Http404 from exc
-    result = services.assess_product(product=product, profile=profile_for_user(user=request.user))
+    result = result_rendered(services.assess_product(product=product, profile=profile_for_user(user=request.user)))
     is_fav = product.pk in selectors.favorite_product_ids(user=request.user)
     return render(
         request,
@@ -126,10 +137,10 @@ def favorite_toggle(request, pk):
     try:
         if pk in selectors.favorite_product_ids(user=request.user):
             services.favorite_remove(user=request.user, product_id=pk)
-            messages.success(request, "Removed from favorites.")
+            messages.success(request, gettext("Removed from favorites."))
         else:
             services.favorite_add(user=request.user, product_id=pk)
-            messages.success(request, "Saved to favorites.")
+            messages.success(request, gettext("Saved to favorites."))
     except NotFound as exc:
         raise Http404 from exc
     if request.POST.get("next") == "favorites":
@@ -146,7 +157,7 @@ def batch_public(request, public_id):
         raise Http404 from exc
     product = selectors.product_get(product_id=batch.product_id)
     freshness = services.batch_freshness(batch=batch)
-    result = services.assess_product(product=product, profile=None)
+    result = result_rendered(services.assess_product(product=product, profile=None))
     qr_svg = services.batch_qr_svg(batch=batch, base_url=request.build_absolute_uri("/"))
     response = render(
         request,

@@ -75,9 +75,13 @@ class ConcernMeasure:
     severity: str  # none | mild | moderate | severe (from score)
     confidence: float  # 0-1
     regions: dict[str, int | None]  # per-region score, e.g. {"forehead": 80, "left_cheek": 62, ...}
-    explanation: str  # plain words: what was measured
+    explanation: str  # plain words: what was measured (English; `explanation_key` % params gives the same text)
     # why it is less certain: "low_resolution", "<occluded|out_of_frame>:<region>", "underexposed"
     reasons: list[str] = field(default_factory=list)
+    # The explanation as a message id (a key of ml.vision.measures.EXPLANATIONS) and its numbers, so that the apps
+    # can render it in the reader's language: EXPLANATIONS[explanation_key] % explanation_params == explanation.
+    explanation_key: str = ""
+    explanation_params: dict[str, float | int] = field(default_factory=dict)
 
 
 @dataclass

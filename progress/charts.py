@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 
 from domain import vocabulary as vocab
 
@@ -25,7 +28,7 @@ def trend_svg(
     height: int = 120,
     *,
     y_range: tuple[float, float] = (0.0, 100.0),
-    label_suffix: str = "score over time",
+    label_suffix: str = "",
 ) -> SafeString:
     """A line of scores (0-100, higher is better; or any `y_range`) over the period, with the least-squares line
     dashed."""
@@ -43,10 +46,11 @@ def trend_svg(
 
     points = [(date.fromisoformat(p["date"]), p["score"]) for p in trend.get("series", [])]
     colour = VERDICT_COLOURS.get(trend.get("verdict"), "var(--brand)")
-    label = escape(vocab.concern_label(trend.get("key", "")))
+    name = gettext(vocab.concern_label(trend.get("key", "")))
+    aria = (label_suffix or gettext("%(name)s score over time")) % {"name": name}
     parts = [
         f'<svg class="trend-chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{label} {escape(label_suffix)}" xmlns="http://www.w3.org/2000/svg">'
+        f'aria-label="{escape(aria)}" xmlns="http://www.w3.org/2000/svg">'
     ]
     for level in (lo, (lo + hi) / 2, hi):
         y = y_of(level)
@@ -56,9 +60,9 @@ def trend_svg(
             f"{level:g}</text>"
         )
     parts.append(
-        f'<text x="{pad_l}" y="{height - 4}" font-size="9" fill="var(--muted)">{start:%d %b}</text>'
+        f'<text x="{pad_l}" y="{height - 4}" font-size="9" fill="var(--muted)">{_day(start)}</text>'
         f'<text x="{width - pad_r}" y="{height - 4}" text-anchor="end" font-size="9" fill="var(--muted)">'
-        f"{end:%d %b}</text>"
+        f"{_day(end)}</text>"
     )
     if len(points) >= 2:
         path = " ".join(f"{x_of(d):.1f},{y_of(s):.1f}" for d, s in points)
@@ -80,7 +84,7 @@ def trend_svg(
     for d, s in points:
         parts.append(
             f'<circle cx="{x_of(d):.1f}" cy="{y_of(s):.1f}" r="3" fill="{colour}">'
-            f"<title>{d:%d %b %Y}: {s:g}</title></circle>"
+            f"<title>{escape(date_format(d, 'd M Y'))}: {s:g}</title></circle>"
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - numbers and escaped labels only
@@ -97,26 +101,31 @@ def calendar_svg(calendar: list[dict], cell: int = 13, gap: int = 3) -> SafeStri
     height = 7 * (cell + gap) + 4
     parts = [
         f'<svg class="adherence-calendar" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-        f'aria-label="Routine adherence calendar" xmlns="http://www.w3.org/2000/svg">'
+        f'aria-label="{escape(gettext("Routine adherence calendar"))}" xmlns="http://www.w3.org/2000/svg">'
     ]
-    for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri"), (6, "Sun")):
+    for row in (0, 2, 4, 6):  # Monday, Wednesday, Friday, Sunday (Django's own translated abbreviations)
+        name = escape(WEEKDAYS_ABBR[row])
         parts.append(f'<text x="0" y="{row * (cell + gap) + cell - 2}" font-size="9" fill="var(--muted)">{name}</text>')
     for day in calendar:
         d: date = day["date"]
         offset = (d - origin).days
         col, row = offset // 7, offset % 7
         expected, done = day["expected"], day["done"]
+        steps = ngettext("%(done)d/%(expected)d step", "%(done)d/%(expected)d steps", expected) % {
+            "done": done,
+            "expected": expected,
+        }
         if expected == 0:
-            fill, text = "var(--line)", "nothing scheduled"
+            fill, text = "var(--line)", gettext("nothing scheduled")
         elif done >= expected:
-            fill, text = "var(--good)", f"{done}/{expected} steps"
+            fill, text = "var(--good)", steps
         elif done > 0:
-            fill, text = "var(--warn)", f"{done}/{expected} steps"
+            fill, text = "var(--warn)", steps
         else:
-            fill, text = "var(--bad-bg)", f"0/{expected} steps"
+            fill, text = "var(--bad-bg)", steps
         parts.append(
             f'<rect x="{24 + col * (cell + gap)}" y="{row * (cell + gap)}" width="{cell}" height="{cell}" rx="2" '
-            f'fill="{fill}"><title>{d:%a %d %b}: {text}</title></rect>'
+            f'fill="{fill}"><title>{escape(date_format(d, "D d M"))}: {escape(text)}</title></rect>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - numbers and fixed words only
@@ -132,5 +141,14 @@ def metric_svg(series: dict, start: date, end: date) -> SafeString:
         "series": [{"date": p["date"].isoformat(), "score": p["value"]} for p in series["points"]],
     }
     return trend_svg(
-        trend, start, end, y_range=(lo, hi if hi > lo else lo + 1), label_suffix="over time (your own log)"
+        trend,
+        start,
+        end,
+        y_range=(lo, hi if hi > lo else lo + 1),
+        label_suffix=gettext("%(name)s over time (your own log)"),
     )
+
+
+def _day(d: date) -> str:
+    """ "3 Nov" in the page's language (Django's translated month abbreviations)."""
+    return escape(date_format(d, "d M"))

@@ -10,6 +10,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def new_share_token() -> str:
@@ -69,10 +71,10 @@ class ProgressEntry(models.Model):
 
 class Milestone(models.Model):
     class Kind(models.TextChoices):
-        STREAK_7 = "streak_7", "7-day streak"
-        STREAK_30 = "streak_30", "30-day streak"
-        CONCERN_IMPROVED = "concern_improved", "Concern improved"
-        CUSTOM = "custom", "Personal milestone"
+        STREAK_7 = "streak_7", pgettext_lazy("milestone", "7-day streak")
+        STREAK_30 = "streak_30", pgettext_lazy("milestone", "30-day streak")
+        CONCERN_IMPROVED = "concern_improved", pgettext_lazy("milestone", "Concern improved")
+        CUSTOM = "custom", pgettext_lazy("milestone", "Personal milestone")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="milestones")
@@ -95,6 +97,20 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}"
+
+    @property
+    def title_text(self) -> str:
+        """The title in the reader's language (from the stored message id and params; the stored text for a row
+        written before they were kept, the kind's name when there is neither)."""
+        from .messages import milestone_text
+
+        return milestone_text(self.data, "title") or self.title or str(self.get_kind_display())
+
+    @property
+    def body_text(self) -> str:
+        from .messages import milestone_text
+
+        return milestone_text(self.data, "body") or str((self.data or {}).get("body") or "")
 
 
 class Comparison(models.Model):
@@ -121,6 +137,13 @@ class Comparison(models.Model):
     def __str__(self) -> str:
         return f"Comparison {self.before_id} → {self.after_id}"
 
+    @property
+    def failure_text(self) -> str:
+        """Why the photos were not aligned, in the reader's language (the stored English is its message id)."""
+        from .messages import failure_text
+
+        return failure_text(self.failure)
+
 
 class ShareLinkQuerySet(OwnedQuerySet):
     def live(self):
@@ -130,8 +153,8 @@ class ShareLinkQuerySet(OwnedQuerySet):
 
 class ShareLink(models.Model):
     class Kind(models.TextChoices):
-        ANALYSIS = "analysis", "Analysis"
-        COMPARE = "compare", "Comparison"
+        ANALYSIS = "analysis", pgettext_lazy("share kind", "Analysis")
+        COMPARE = "compare", pgettext_lazy("share kind", "Comparison")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
@@ -190,16 +213,16 @@ class ShareLink(models.Model):
 
 class ShareReport(models.Model):
     class Reason(models.TextChoices):
-        NOT_ME = "not_me", "This is a photo of me shared without my consent"
-        INAPPROPRIATE = "inappropriate", "Inappropriate content"
-        PERSONAL_DATA = "personal_data", "It reveals personal data"
-        SPAM = "spam", "Spam or advertising"
-        OTHER = "other", "Something else"
+        NOT_ME = "not_me", _("This is a photo of me shared without my consent")
+        INAPPROPRIATE = "inappropriate", _("Inappropriate content")
+        PERSONAL_DATA = "personal_data", _("It reveals personal data")
+        SPAM = "spam", _("Spam or advertising")
+        OTHER = "other", _("Something else")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        HIDDEN = "hidden", "Share hidden"
-        DISMISSED = "dismissed", "Dismissed"
+        OPEN = "open", pgettext_lazy("report status", "Open")
+        HIDDEN = "hidden", pgettext_lazy("report status", "Share hidden")
+        DISMISSED = "dismissed", pgettext_lazy("report status", "Dismissed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     share = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="reports")

@@ -10,6 +10,7 @@ from django.apps import apps
 from django.db import DatabaseError
 from django.db.models import Min, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from skincare.core.errors import NotFound
 
@@ -47,7 +48,7 @@ def analysis_get(*, user, analysis_id):
         try:
             return model.objects.owned_by(user).get(pk=analysis_id)
         except (model.DoesNotExist, ValueError, TypeError) as exc:
-            raise NotFound("Analysis not found.") from exc
+            raise NotFound(gettext("Analysis not found.")) from exc
     return get(user=user, analysis_id=analysis_id)
 
 
@@ -165,11 +166,11 @@ def adherence(*, user, start: date, end: date) -> dict:
     try:
         from routines.selectors import adherence as routines_adherence
     except ImportError:  # pragma: no cover - routines ships it
-        return {**empty, "reason": "Routines are not available on this server."}
+        return {**empty, "reason": gettext("Routines are not available on this server.")}
     try:
         result = routines_adherence(user=user, start=start, end=end)
     except DatabaseError:  # pragma: no cover - routines' tables missing (app not migrated)
-        return {**empty, "reason": "Routines are not available on this server."}
+        return {**empty, "reason": gettext("Routines are not available on this server.")}
     calendar = []
     for key, day in sorted(result.get("by_day", {}).items()):
         expected, done = int(day.get("scheduled", 0)), int(day.get("completed", 0))
@@ -180,9 +181,9 @@ def adherence(*, user, start: date, end: date) -> dict:
     reason = None
     if rate is None:
         reason = (
-            "Nothing was scheduled in this period: start a routine to track adherence."
+            gettext("Nothing was scheduled in this period: start a routine to track adherence.")
             if not any(c["expected"] for c in calendar)
-            else "Nothing was scheduled in this period."
+            else gettext("Nothing was scheduled in this period.")
         )
     return {
         "rate": rate,
@@ -216,7 +217,7 @@ def progress_stats(*, user, days: int = STATS_DEFAULT_DAYS) -> dict:
                 samples[concern["key"]].append((when, concern["score"]))
         if analysis.overall_score is not None:
             overall_samples.append((when, analysis.overall_score))
-    trends = [stats.concern_trend(key, series).as_dict() for key, series in sorted(samples.items())]
+    trends = [stats.concern_trend(key, series).as_dict(gettext) for key, series in sorted(samples.items())]
     rating_trend = stats.concern_trend("rating", ratings)
     return {
         "period": {"start": start, "end": today, "days": days},
@@ -227,7 +228,7 @@ def progress_stats(*, user, days: int = STATS_DEFAULT_DAYS) -> dict:
             if adh["rate"] is not None or routine_days
             else None,
         },
-        "overall": stats.concern_trend("overall", overall_samples).as_dict(),
+        "overall": stats.concern_trend("overall", overall_samples).as_dict(gettext),
         "trends": trends,
         "ratings": {
             "count": len(ratings),
@@ -253,7 +254,7 @@ def share_get(*, user, share_id) -> ShareLink:
     try:
         return ShareLink.objects.owned_by(user).get(pk=share_id)
     except (ShareLink.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound("Share link not found.") from exc
+        raise NotFound(gettext("Share link not found.")) from exc
 
 
 def share_get_public(*, token: str) -> ShareLink:
@@ -261,7 +262,7 @@ def share_get_public(*, token: str) -> ShareLink:
     try:
         return ShareLink.objects.live().select_related("analysis", "before", "after").get(token=token)
     except (ShareLink.DoesNotExist, ValueError) as exc:
-        raise NotFound("This shared page does not exist or is no longer available.") from exc
+        raise NotFound(gettext("This shared page does not exist or is no longer available.")) from exc
 
 
 def share_media_names(*, share: ShareLink) -> set[str]:

@@ -14,11 +14,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from domain import vocabulary as vocab
 from skincare.core.errors import DomainError
 from skincare.core.i18n import speaks_to
 
+from . import messages as msg
 from . import selectors, stats
 from .models import METRIC_NAME_MAX, Comparison, Milestone, ProgressEntry, ProgressMetric, ShareLink, ShareReport
 
@@ -46,15 +49,15 @@ def entry_create(
     day = date or today
     if day > today:
         raise DomainError(
-            "An entry cannot be dated in the future.", code="date_in_future", errors={"date": ["In the future."]}
+            _("An entry cannot be dated in the future."), code="date_in_future", errors={"date": [_("In the future.")]}
         )
     if rating is not None and not 1 <= int(rating) <= 5:
-        raise DomainError("Rate the day from 1 to 5.", code="invalid_rating", errors={"rating": ["From 1 to 5."]})
+        raise DomainError(_("Rate the day from 1 to 5."), code="invalid_rating", errors={"rating": [_("From 1 to 5.")]})
     if analysis_id and photo:
         raise DomainError(
-            "Send either an existing analysis or a new photo, not both.",
+            _("Send either an existing analysis or a new photo, not both."),
             code="analysis_and_photo",
-            errors={"photo": ["Send either `analysis` or `photo`."]},
+            errors={"photo": [_("Send either `analysis` or `photo`.")]},
         )
     analysis = None
     if analysis_id:
@@ -96,9 +99,10 @@ def metric_name_normalise(name: str) -> str:
     text = re.sub(r"_+", "_", text)
     if not text or len(text) > METRIC_NAME_MAX or not _METRIC_NAME.match(text):
         raise DomainError(
-            f"Name the metric with letters, digits and underscores (at most {METRIC_NAME_MAX}), e.g. skin_clarity.",
+            _("Name the metric with letters, digits and underscores (at most %(max)d), e.g. skin_clarity.")
+            % {"max": METRIC_NAME_MAX},
             code="invalid_metric",
-            errors={"metric": ["Letters, digits and underscores, starting with a letter."]},
+            errors={"metric": [_("Letters, digits and underscores, starting with a letter.")]},
         )
     return text
 
@@ -111,18 +115,20 @@ def metric_record(
     try:
         number = float(value)
     except (TypeError, ValueError) as exc:
-        raise DomainError("The value is a number.", code="invalid_value", errors={"value": ["A number."]}) from exc
+        raise DomainError(
+            _("The value is a number."), code="invalid_value", errors={"value": [_("A number.")]}
+        ) from exc
     if not math.isfinite(number) or abs(number) > METRIC_VALUE_LIMIT:
         raise DomainError(
-            f"The value is a number between -{METRIC_VALUE_LIMIT:,} and {METRIC_VALUE_LIMIT:,}.",
+            _("The value is a number between -%(limit)s and %(limit)s.") % {"limit": f"{METRIC_VALUE_LIMIT:,}"},
             code="invalid_value",
-            errors={"value": ["Out of range."]},
+            errors={"value": [_("Out of range.")]},
         )
     today = selectors.user_today(user)
     day = date or today
     if day > today:
         raise DomainError(
-            "A metric cannot be dated in the future.", code="date_in_future", errors={"date": ["In the future."]}
+            _("A metric cannot be dated in the future."), code="date_in_future", errors={"date": [_("In the future.")]}
         )
     return ProgressMetric.objects.create(
         user=user,
@@ -172,8 +178,8 @@ def _celebrate(milestone: Milestone, *, url: str = "") -> None:
     notification_create(
         user=milestone.user,
         kind="milestone",
-        title=milestone.title or "A new milestone",
-        body=milestone.data.get("body", ""),
+        title=milestone.title_text or gettext("A new milestone"),  # in the person's language (speaks_to)
+        body=milestone.body_text,
         data={"milestone": str(milestone.pk), "kind": milestone.kind, "key": milestone.key},
         url=url or reverse("progress:dashboard"),
     )
@@ -194,19 +200,28 @@ def detect_milestones(*, user) -> list[Milestone]:
         ProgressEntry.objects.owned_by(user).filter(date__gte=since).values_list("date", flat=True).distinct()
     )
     routine_days = selectors.adherence(user=user, start=since, end=today)["complete_days"]
-    sources = {
-        "log": (log_days, "Progress logged {n} days in a row", "You checked in every day for {n} days."),
-        "routine": (routine_days, "Routine done {n} days in a row", "You completed your routine {n} days running."),
-    }
-    for source, (days, title, body) in sources.items():
+    sources = {"log": log_days, "routine": routine_days}
+    # Titles and bodies are stored as message ids and params (pages render them in the reader's language: the
+    # Milestone's title_text/body_text); the English text stays beside them for staff and old readers.
+    for source, days in sources.items():
+        title, body = msg.STREAK_TITLES[source], msg.STREAK_BODIES[source]
         for length, kind in STREAK_LENGTHS.items():
             for start in stats.runs_of_at_least(days, length):
+                params = {"days": length}
                 m, new = milestone_record(
                     user=user,
                     kind=kind,
                     key=f"{source}:{start.isoformat()}",
-                    title=title.format(n=length),
-                    data={"source": source, "start": start.isoformat(), "days": length, "body": body.format(n=length)},
+                    title=title % params,
+                    data={
+                        "source": source,
+                        "start": start.isoformat(),
+                        "days": length,
+                        "body": body % params,
+                        "title_msgid": title,
+                        "body_msgid": body,
+                        "params": params,
+                    },
                 )
                 if new:
                     created.append(m)
@@ -216,18 +231,24 @@ def detect_milestones(*, user) -> list[Milestone]:
     if first is not None and latest is not None and first.pk != latest.pk:
         for key, level, delta in stats.improvements(first.concerns or [], latest.concerns or [], IMPROVEMENT_STEP):
             label = vocab.concern_label(key)
+            # the concern is stored as its key and rendered as its name in the reader's language
+            params = {"concern": key, "level": level, "first": _score(first, key), "latest": _score(latest, key)}
+            english = {**params, "concern": label}
             m, new = milestone_record(
                 user=user,
                 kind=Milestone.Kind.CONCERN_IMPROVED,
                 key=f"{key}:{level}",
-                title=f"{label} improved by {level}+ points",
+                title=msg.IMPROVED_TITLE % english,
                 data={
                     "concern": key,
                     "level": level,
                     "delta": delta,
                     "first_analysis": str(first.pk),
                     "latest_analysis": str(latest.pk),
-                    "body": f"Your {label} score went from {_score(first, key)} to {_score(latest, key)}.",
+                    "body": msg.IMPROVED_BODY % english,
+                    "title_msgid": msg.IMPROVED_TITLE,
+                    "body_msgid": msg.IMPROVED_BODY,
+                    "params": params,
                 },
                 url=reverse("progress:compare") + f"?before={first.pk}&after={latest.pk}",
             )
@@ -244,9 +265,11 @@ def _score(analysis, key: str):
 def _require_done(analysis, field: str) -> None:
     if analysis.status != "done":
         raise DomainError(
-            "Both analyses must be finished before they can be compared.",
+            _("Both analyses must be finished before they can be compared."),
             code="analysis_not_done",
-            errors={field: [f"This analysis is {analysis.status}."]},
+            errors={
+                field: [_("This analysis is %(status)s.") % {"status": str(analysis.get_status_display()).lower()}]
+            },
         )
 
 
@@ -273,7 +296,7 @@ def comparison_get_or_create(*, user, before, after) -> Comparison:
         if not before.has_photo or not after.has_photo:
             raise AlignmentError(PHOTO_DELETED)
         if not before.landmarks or not after.landmarks:
-            raise AlignmentError("Face landmarks are missing on one of the photos.")
+            raise AlignmentError(msg.LANDMARKS_MISSING)
         before_img = _read_rgb(before.image.name)
         after_img = _read_rgb(after.image.name)
         h, w = before_img.shape[:2]
@@ -286,7 +309,7 @@ def comparison_get_or_create(*, user, before, after) -> Comparison:
         comparison.failure = str(exc)[:200]
     except (OSError, ValueError) as exc:
         logger.warning("Alignment of %s onto %s failed: %s", after.pk, before.pk, exc)
-        comparison.failure = "The photos could not be read for alignment."[:200]
+        comparison.failure = msg.UNREADABLE[:200]
     try:
         with transaction.atomic():
             if content is not None:
@@ -299,7 +322,7 @@ def comparison_get_or_create(*, user, before, after) -> Comparison:
     return comparison
 
 
-PHOTO_DELETED = "A photo was deleted: the scores are compared without pictures."
+PHOTO_DELETED = msg.PHOTO_DELETED  # stored in English (Comparison.failure); shown with messages.failure_text
 
 
 def analysis_photo_deleted(*, analysis_ids: list) -> list[str]:
@@ -334,7 +357,9 @@ def _encode_jpeg(rgb) -> bytes:
 def compare(*, user, before_id, after_id) -> dict:
     """Per-concern deltas, the overall trend and the aligned comparison of two of the user's analyses."""
     if str(before_id) == str(after_id):
-        raise DomainError("Pick two different analyses.", code="same_analysis", errors={"after": ["Same as `before`."]})
+        raise DomainError(
+            _("Pick two different analyses."), code="same_analysis", errors={"after": [_("Same as `before`.")]}
+        )
     before = selectors.analysis_get(user=user, analysis_id=before_id)
     after = selectors.analysis_get(user=user, analysis_id=after_id)
     _require_done(before, "before")
@@ -369,16 +394,16 @@ def share_create(
     from skincare.core.config import feature_enabled
 
     if not feature_enabled("sharing"):
-        raise DomainError("Sharing is turned off on this server.", code="feature_disabled", status_code=403)
+        raise DomainError(_("Sharing is turned off on this server."), code="feature_disabled", status_code=403)
     if not 1 <= int(expires_in_days) <= SHARE_MAX_DAYS:
         raise DomainError(
-            f"A share link lives from 1 to {SHARE_MAX_DAYS} days.",
+            _("A share link lives from 1 to %(max)d days.") % {"max": SHARE_MAX_DAYS},
             code="invalid_expiry",
-            errors={"expires_in_days": [f"From 1 to {SHARE_MAX_DAYS}."]},
+            errors={"expires_in_days": [_("From 1 to %(max)d.") % {"max": SHARE_MAX_DAYS}]},
         )
     expires_at = timezone.now() + timedelta(days=int(expires_in_days))
     if analysis_id and (before_id or after_id):
-        raise DomainError("Share an analysis or a comparison, not both.", code="share_target_ambiguous")
+        raise DomainError(_("Share an analysis or a comparison, not both."), code="share_target_ambiguous")
     if analysis_id:
         analysis = selectors.analysis_get(user=user, analysis_id=analysis_id)
         _require_done(analysis, "analysis")
@@ -395,9 +420,9 @@ def share_create(
             expires_at=expires_at,
         )
     raise DomainError(
-        "Say what to share: `analysis`, or `compare` with `before` and `after`.",
+        _("Say what to share: `analysis`, or `compare` with `before` and `after`."),
         code="share_target_missing",
-        errors={"analysis": ["Give an analysis id or a comparison."]},
+        errors={"analysis": [_("Give an analysis id or a comparison.")]},
     )
 
 
@@ -416,7 +441,7 @@ def share_report_create(*, token: str, reason: str, details: str = "") -> ShareR
     share = selectors.share_get_public(token=token)
     if reason not in ShareReport.Reason.values:
         raise DomainError(
-            "Pick one of the listed reasons.", code="invalid_reason", errors={"reason": ["Unknown reason."]}
+            _("Pick one of the listed reasons."), code="invalid_reason", errors={"reason": [_("Unknown reason.")]}
         )
     return ShareReport.objects.create(share=share, reason=reason, details=(details or "").strip()[:2000])
 
@@ -426,7 +451,7 @@ def share_hide(*, share: ShareLink, reason: str, moderator=None) -> ShareLink:
     """Moderation: take a shared page down (404 for everyone) and close its open reports."""
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Say why the page is hidden.", code="reason_required")
+        raise DomainError(_("Say why the page is hidden."), code="reason_required")
     now = timezone.now()
     ShareLink.objects.filter(pk=share.pk).update(hidden=True, hidden_reason=reason, hidden_at=now)
     share.reports.filter(status=ShareReport.Status.OPEN).update(
@@ -441,7 +466,7 @@ def share_restore(*, share: ShareLink, reason: str, moderator=None) -> ShareLink
     """Moderation: put a hidden page back and dismiss its open reports."""
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Say why the page is restored.", code="reason_required")
+        raise DomainError(_("Say why the page is restored."), code="reason_required")
     now = timezone.now()
     ShareLink.objects.filter(pk=share.pk).update(hidden=False, hidden_reason=f"Restored: {reason}", hidden_at=None)
     share.reports.filter(status=ShareReport.Status.OPEN).update(
@@ -467,7 +492,7 @@ SWEEP_BATCH = 1000
 def aligned_files_sweep(*, limit: int = SWEEP_BATCH) -> int:
     """Delete aligned images whose comparison is gone (its analysis was deleted). Bounded; returns the count."""
     try:
-        _, names = default_storage.listdir(ALIGNED_FOLDER)
+        _dirs, names = default_storage.listdir(ALIGNED_FOLDER)
     except (FileNotFoundError, NotImplementedError, OSError):
         return 0
     candidates = [f"{ALIGNED_FOLDER}/{n}" for n in names][: limit * 5]

@@ -6,8 +6,8 @@ Scores are 0-100 where 100 is best (API.md), so a positive slope means the skin 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
 # A trend needs this many measurements, spread over at least this many days, before it gets a verdict.
@@ -50,11 +50,32 @@ class Trend:
     change: float | None
     slope_per_week: float | None
     verdict: str | None
-    reason: str | None
+    reason: str | None  # English; the pages render reason_msgid % reason_params in the reader's language
     series: list[dict]
+    reason_msgid: str | None = None
+    reason_params: dict = field(default_factory=dict)
 
-    def as_dict(self) -> dict:
-        return asdict(self)
+    def as_dict(self, translate: Callable[[str], str] | None = None) -> dict:
+        """The trend as a dict; with `translate` (gettext), its reason in the current language and without the
+        message id."""
+        out = asdict(self)
+        msgid, params = out.pop("reason_msgid"), out.pop("reason_params")
+        if translate is not None and msgid:
+            try:
+                out["reason"] = translate(msgid) % params
+            except (KeyError, TypeError, ValueError):  # a translation that does not fit: the English
+                out["reason"] = self.reason
+        return out
+
+
+# Why a trend has no verdict (English message ids: progress/messages.py marks the same templates for translation).
+NO_MEASUREMENT = "No measurement yet."
+TOO_FEW_POINTS = "Needs at least %(needed)d analyses for a trend (%(count)d so far)."
+TOO_SHORT_SPAN = "Needs analyses spread over at least %(days)d days for a trend."
+
+
+def _no_verdict(key, points, first, latest, change, msgid: str, params: dict, series) -> Trend:
+    return Trend(key, points, first, latest, change, None, None, msgid % params, series, msgid, params)
 
 
 def verdict_for_slope(slope_per_week: float, threshold: float = STABLE_POINTS_PER_WEEK) -> str:
@@ -76,7 +97,7 @@ def concern_trend(key: str, samples: Iterable[tuple[date | datetime, float]]) ->
     ordered = sorted(((_as_datetime(w), float(s)) for w, s in samples if s is not None), key=lambda p: p[0])
     series = [{"date": w.date().isoformat(), "score": round(s, 1)} for w, s in ordered]
     if not ordered:
-        return Trend(key, 0, None, None, None, None, None, "No measurement yet.", series)
+        return _no_verdict(key, 0, None, None, None, NO_MEASUREMENT, {}, series)
     first, latest = ordered[0][1], ordered[-1][1]
     change = round(latest - first, 1)
     t0 = ordered[0][0]
@@ -85,11 +106,11 @@ def concern_trend(key: str, samples: Iterable[tuple[date | datetime, float]]) ->
     slope_day = least_squares_slope(xs)
     slope_week = round(slope_day * 7, 2) if slope_day is not None else None
     if len(ordered) < MIN_POINTS:
-        reason = f"Needs at least {MIN_POINTS} analyses for a trend ({len(ordered)} so far)."
-        return Trend(key, len(ordered), first, latest, change, None, None, reason, series)
+        params = {"needed": MIN_POINTS, "count": len(ordered)}
+        return _no_verdict(key, len(ordered), first, latest, change, TOO_FEW_POINTS, params, series)
     if span < MIN_SPAN_DAYS or slope_week is None:
-        reason = f"Needs analyses spread over at least {MIN_SPAN_DAYS} days for a trend."
-        return Trend(key, len(ordered), first, latest, change, None, None, reason, series)
+        params = {"days": MIN_SPAN_DAYS}
+        return _no_verdict(key, len(ordered), first, latest, change, TOO_SHORT_SPAN, params, series)
     return Trend(key, len(ordered), first, latest, change, slope_week, verdict_for_slope(slope_week), None, series)
 
 

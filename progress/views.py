@@ -88,7 +88,10 @@ def dashboard(request):
 def log_metric(request):
     form = MetricForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Not saved: " + "; ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(
+            request,
+            gettext("Not saved: %(errors)s") % {"errors": "; ".join(e for errs in form.errors.values() for e in errs)},
+        )
         return redirect("progress:dashboard")
     try:
         metric = services.metric_record(
@@ -101,7 +104,11 @@ def log_metric(request):
     except DomainError as exc:
         messages.error(request, exc.detail)
         return redirect("progress:dashboard")
-    messages.success(request, f"Logged {_label(metric.name).lower()}: {metric.value:g}.")
+    messages.success(
+        request,
+        gettext("Logged %(metric)s: %(value)s.")
+        % {"metric": _label(metric.name).lower(), "value": f"{metric.value:g}"},
+    )
     return redirect("progress:dashboard")
 
 
@@ -115,13 +122,15 @@ def log_entry(request):
     form = LogForm(request.POST, request.FILES, analyses=analyses, consent_given=consent_given)
     if not form.is_valid():
         messages.error(
-            request, "The entry was not saved: " + "; ".join(e for errs in form.errors.values() for e in errs)
+            request,
+            gettext("The entry was not saved: %(errors)s")
+            % {"errors": "; ".join(e for errs in form.errors.values() for e in errs)},
         )
         return redirect("progress:dashboard")
     photo = form.cleaned_data.get("photo")
     if photo and not consent_given:
         if not form.cleaned_data.get("consent"):
-            messages.error(request, "Please agree to the photo analysis before adding a photo.")
+            messages.error(request, gettext("Please agree to the photo analysis before adding a photo."))
             return redirect("progress:dashboard")
         photo_consent_record(user=request.user, ip_address=request.META.get("REMOTE_ADDR"))
     try:
@@ -136,7 +145,7 @@ def log_entry(request):
     except DomainError as exc:
         messages.error(request, exc.detail)
         return redirect("progress:dashboard")
-    messages.success(request, "Logged." + (" Your photo is being analysed." if photo else ""))
+    messages.success(request, gettext("Logged. Your photo is being analysed.") if photo else gettext("Logged."))
     return redirect("progress:dashboard")
 
 
@@ -192,12 +201,12 @@ def shares(request):
                 expires_in_days=int(request.POST.get("expires_in_days") or services.SHARE_DEFAULT_DAYS),
             )
         except NotFound:
-            messages.error(request, "That analysis was not found.")
+            messages.error(request, gettext("That analysis was not found."))
         except (DomainError, ValueError) as exc:
-            messages.error(request, getattr(exc, "detail", "Check the form."))
+            messages.error(request, getattr(exc, "detail", None) or gettext("Check the form."))
         else:
             url = request.build_absolute_uri(reverse("progress:public", kwargs={"token": share.token}))
-            messages.success(request, f"Share link created: {url}")
+            messages.success(request, gettext("Share link created: %(url)s") % {"url": url})
         return redirect("progress:shares")
     links = list(selectors.share_list(user=request.user)[:100])
     for link in links:
@@ -216,7 +225,7 @@ def share_revoke(request, pk):
         services.share_revoke(share=selectors.share_get(user=request.user, share_id=pk))
     except NotFound as exc:
         raise Http404 from exc
-    messages.success(request, "The link is revoked: it no longer opens.")
+    messages.success(request, gettext("The link is revoked: it no longer opens."))
     return redirect("progress:shares")
 
 

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from privacy.media import Viewer, media_url
 from skincare.core.serializers import BuiltFieldsCacheMixin
 
+from .. import messages
 from ..models import SkinAnalysis
 from ..services import DISCLAIMER, SKIN_TYPES
 
@@ -64,7 +65,7 @@ class ConcernSerializer(serializers.Serializer):
     regions = serializers.DictField(child=serializers.IntegerField(allow_null=True))
     raw = serializers.FloatField(allow_null=True)
     unit = serializers.CharField()
-    explanation = serializers.CharField()
+    explanation = serializers.CharField(help_text="What was measured, in plain words (in the reader's language)")
     reasons = serializers.ListField(
         child=serializers.CharField(),
         required=False,
@@ -158,7 +159,7 @@ class AnalysisSerializer(BuiltFieldsCacheMixin, serializers.ModelSerializer):
     def get_error(self, obj):
         if obj.status != SkinAnalysis.Status.FAILED:
             return None
-        return {"code": obj.error_code, "detail": obj.error_detail}
+        return {"code": obj.error_code, "detail": obj.error_text}
 
     def get_image_url(self, obj) -> str | None:
         return _file_url(obj.image, self, obj)
@@ -203,7 +204,7 @@ class AnalysisSerializer(BuiltFieldsCacheMixin, serializers.ModelSerializer):
             return None
         out = {k: q.get(k) for k in ("brightness", "sharpness", "face_size")}
         out["ok"] = bool(q.get("ok"))
-        out["issues"] = q.get("issues", [])
+        out["issues"] = messages.quality_rendered(q.get("issues", []))
         return out
 
     @extend_schema_field(SkinTypeSerializer(allow_null=True))
@@ -217,7 +218,7 @@ class AnalysisSerializer(BuiltFieldsCacheMixin, serializers.ModelSerializer):
 
     @extend_schema_field(ConcernSerializer(many=True))
     def get_concerns(self, obj):
-        return list(obj.concerns or [])
+        return [messages.concern_rendered(c) for c in obj.concerns or []]
 
     @extend_schema_field(LesionSerializer(many=True))
     def get_lesions(self, obj):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -120,7 +121,7 @@ class FaceMapView(APIView):
         analysis = selectors.analysis_get(user=request.user, analysis_id=pk)
         svg = face_map_svg(analysis)
         if svg is None:
-            raise NotFound("This analysis has no face map yet.", code="face_map_unavailable")
+            raise NotFound(gettext("This analysis has no face map yet."), code="face_map_unavailable")
         response = HttpResponse(svg, content_type="image/svg+xml")
         response["Cache-Control"] = "private, max-age=300"
         return response

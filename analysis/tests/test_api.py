@@ -76,7 +76,9 @@ def test_failed_analysis_shows_its_error(auth_client):
     )
     body = auth_client.get(detail_url(a.pk)).json()
     assert body["status"] == "failed"
-    assert body["error"] == {"code": "image_blurry", "detail": "Hold the phone still."}
+    # the detail is rendered by its code in the reader's language (the stored English is for staff)
+    advice = "The photo is blurry: hold the phone still, tap your face to focus and wipe the lens."
+    assert body["error"] == {"code": "image_blurry", "detail": advice}
     assert body["skin_age"] is None and body["overall_score"] is None
 
 

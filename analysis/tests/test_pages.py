@@ -98,7 +98,13 @@ def test_failed_page_shows_error(page_client):
         user=page_client.user, status="failed", error_code="image_blurry", error_detail="Hold still."
     )
     html = page_client.get(reverse("analysis:detail", args=[a.pk])).content.decode()
-    assert "Hold still." in html
+    # rendered by its code, in the reader's language (the stored English is for staff)
+    assert "The photo is blurry: hold the phone still" in html and "Hold still." not in html
+    old = SkinAnalysisFactory(
+        user=page_client.user, status="failed", error_code="gpu_on_fire", error_detail="Something odd happened."
+    )
+    html = page_client.get(reverse("analysis:detail", args=[old.pk])).content.decode()
+    assert "Something odd happened." in html  # a code without a sentence of ours: the stored text as it is
 
 
 def test_other_users_pages_are_404(page_client, other_user):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -11,6 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.selectors import profile_for_user
 from ingredients import selectors, services
+from ingredients.messages import result_rendered
 from skincare.core import intake
 from skincare.core.errors import DomainError
 from skincare.core.throttling import SCOPED_THROTTLES
@@ -46,7 +48,7 @@ class ScanView(APIView):
             return Response(_analyze_list(request))
         image = _image_bytes(request)
         result = services.scan_photo(user=request.user, image_bytes=image, profile=profile_for_user(user=request.user))
-        return Response(result)
+        return Response(result_rendered(result))  # in the reader's language (the scan keeps the message ids)
 
 
 def _analyze_list(request) -> dict:
@@ -62,7 +64,7 @@ def _analyze_list(request) -> dict:
     )
     scan = services.scan_create(user=request.user, text=text or ", ".join(names or []), result=result)
     result["scan_id"] = str(scan.id)
-    return result
+    return result_rendered(result)  # in the reader's language (the stored scan keeps the message ids)
 
 
 class AnalyzeView(APIView):
@@ -86,7 +88,7 @@ class IngredientSearchView(ListAPIView):
     def get_queryset(self):
         q = self.request.query_params.get("q", "")
         if len(q) > 100:
-            raise DomainError("The search is too long.", code="query_too_long")
+            raise DomainError(gettext("The search is too long."), code="query_too_long")
         return selectors.ingredient_search(q=q)
 
 
@@ -161,6 +163,8 @@ class ProductDetailView(APIView):
     @extend_schema(responses={200: s.ProductDetailSerializer}, tags=["products"])
     def get(self, request, pk):
         product = selectors.product_get(product_id=pk)
-        analysis = services.assess_product(product=product, profile=profile_for_user(user=request.user))
+        analysis = result_rendered(
+            services.assess_product(product=product, profile=profile_for_user(user=request.user))
+        )
         ctx = {"favorite_ids": selectors.favorite_product_ids(user=request.user), "analysis": analysis}
         return Response(s.ProductDetailSerializer(product, context=ctx).data)

@@ -1,6 +1,20 @@
 from django import template
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
+
+# An ingredient's flags (ingredients.assessment), as the badges beside it say them.
+FLAG_LABELS = {
+    "allergen": pgettext_lazy("ingredient flag", "Allergen"),
+    "fragrance": pgettext_lazy("ingredient flag", "Fragrance"),
+    "comedogenic": pgettext_lazy("ingredient flag", "Comedogenic"),
+    "irritant": pgettext_lazy("ingredient flag", "Irritant"),
+    "pregnancy_caution": pgettext_lazy("ingredient flag", "Pregnancy caution"),
+    "prohibited": pgettext_lazy("ingredient flag", "Prohibited"),
+    "restricted": pgettext_lazy("ingredient flag", "Restricted"),
+    "avoid_for_skin_type": pgettext_lazy("ingredient flag", "Avoid for skin type"),
+    "user_allergy": pgettext_lazy("ingredient flag", "User allergy"),
+}
 
 
 @register.filter
@@ -18,3 +32,10 @@ def concern_label(key) -> str:
     from domain import vocabulary
 
     return gettext(vocabulary.concern_label(str(key or "")))
+
+
+@register.filter
+def ingredient_flag(value) -> str:
+    """An ingredient's flag in the page's language; an unknown one humanised ("new_flag" → "New flag")."""
+    label = FLAG_LABELS.get(str(value or ""))
+    return str(label) if label is not None else humanize_key(value)

@@ -12,7 +12,7 @@ from PIL import Image
 
 from ml.types import CONCERN_KEYS, REGION_KEYS, SEVERITIES, AnalysisResult, QualityError
 from ml.vision import analyze, analyze_bytes
-from ml.vision.measures import MAPPINGS, exp_score, severity
+from ml.vision.measures import EXPLANATIONS, MAPPINGS, exp_score, severity
 
 ASTRONAUT_FACE = (175, 65, 100, 115)  # x, y, w, h of the astronaut's face, by eye
 
@@ -61,6 +61,8 @@ def test_result_shape_and_face_box(base: AnalysisResult) -> None:
     for c in base.concerns:
         assert 0 <= c.score <= 100 and c.severity in SEVERITIES and 0 <= c.confidence <= 1
         assert c.severity == severity(c.score) and c.unit and len(c.explanation) > 20
+        # the message id and numbers give the same sentence (the apps render it in the reader's language)
+        assert c.explanation_key == c.key and EXPLANATIONS[c.explanation_key] % c.explanation_params == c.explanation
         assert set(c.regions) == set(REGION_KEYS)
         assert np.isfinite(c.raw)
     assert set(base.regions) == set(REGION_KEYS)

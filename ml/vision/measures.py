@@ -301,6 +301,29 @@ CONCERN_REGIONS: dict[str, tuple[str, ...]] = {
 }
 UNMEASURABLE = ("occluded", "out_of_frame")
 
+# What each concern's measure is, in plain English: ``EXPLANATIONS[key] % params`` is a concern's ``explanation``.
+# The key and the params go with it (ConcernMeasure.explanation_key/_params) so that the apps can show the same
+# sentence in the reader's language (the analysis app holds the translatable copies: analysis/messages.py).
+EXPLANATIONS: dict[str, str] = {
+    "acne": "We found %(count)d red spot(s): small patches clearly redder than your skin around them "
+    "(a* in CIELAB), 1-12 mm across; a faint one counts half.",
+    "redness": "How much redder than your own baseline skin colour the face is on average (CIELAB a*); "
+    "flushed or irritated areas raise it.",
+    "oiliness": "Shiny, whitish highlights cover %(t_zone).1f%% of your forehead and nose (T-zone) and "
+    "%(cheeks).1f%% of your cheeks; shine comes from oil on the skin.",
+    "pores": "Visible pores: small dark pits 0.2-1 mm across counted per square centimetre on the cheeks and nose "
+    "(needs a sharp, close photo to be reliable).",
+    "texture": "Roughness: how much the brightness of the skin varies over 0.3-2 mm (bumps, flaking, "
+    "enlarged pores) on the cheeks and forehead.",
+    "wrinkles": "Fine lines: %(share).1f%% of your forehead and under-eye skin lies on thin dark lines found by "
+    "a ridge filter.",
+    "pigmentation": "Dark patches and spots: %(share).1f%% of your forehead, cheek and chin skin is at least "
+    "%(threshold).0f L* darker than the skin around it (%(count)d distinct dark spot(s)).",
+    "dark_circles": "The skin under your eyes is %(difference).1f L* darker than your cheeks (CIELAB lightness).",
+    "uneven_tone": "How much your skin's lightness varies from place to place within the forehead, cheeks and chin "
+    "once the lighting gradient is removed (L* sd); skin tone differs by %(ita_spread).0f° ITA between those areas.",
+}
+
 
 def measure(
     lab: np.ndarray,
@@ -333,8 +356,11 @@ def measure(
     skin_cm2 = skin_px / (MM * MM) / 100.0
     base_conf = float(np.clip(skin_cm2 / 40.0, 0.2, 1.0))
 
-    def add(key: str, raw: float, conf: float, regions: dict[str, int | None], text: str) -> None:
+    def add(
+        key: str, raw: float, conf: float, regions: dict[str, int | None], params: dict[str, float | int] | None = None
+    ) -> None:
         s = score_of(key, raw)
+        params = {k: v if isinstance(v, int) else float(v) for k, v in (params or {}).items()}
         regions = {k: (None if k in hidden else v) for k, v in regions.items()}
         reasons = [f"{rq[k].reason}:{k}" for k in CONCERN_REGIONS[key] if k in hidden]
         if low_res and key in FINE_SCALE:
@@ -351,8 +377,10 @@ def measure(
                 severity=severity(s),
                 confidence=round(float(np.clip(conf, 0.0, 1.0)), 3),
                 regions=regions,
-                explanation=text,
+                explanation=EXPLANATIONS[key] % params,
                 reasons=reasons,
+                explanation_key=key,
+                explanation_params=params,
             )
         )
 
@@ -376,8 +404,7 @@ def measure(
         weighted,
         base_conf * (0.5 + 0.5 * resolution_conf),
         per_region,
-        f"We found {len(inflamed)} red spot(s): small patches clearly redder than your skin around them "
-        "(a* in CIELAB), 1-12 mm across; a faint one counts half.",
+        {"count": len(inflamed)},
     )
 
     # --- redness ----------------------------------------------------------------------------------
@@ -396,8 +423,6 @@ def measure(
         red_raw,
         base_conf,
         _region_scores("redness", reg),
-        "How much redder than your own baseline skin colour the face is on average (CIELAB a*); "
-        "flushed or irritated areas raise it.",
     )
 
     # --- oiliness / shine ---------------------------------------------------------------------------
@@ -423,8 +448,7 @@ def measure(
         t_shine,
         base_conf * (0.6 if int(R["t_zone"].sum()) < 2000 else 1.0),
         _region_scores("oiliness", reg),
-        f"Shiny, whitish highlights cover {t_shine:.1f}% of your forehead and nose (T-zone) and "
-        f"{c_shine:.1f}% of your cheeks; shine comes from oil on the skin.",
+        {"t_zone": t_shine, "cheeks": c_shine},
     )
 
     # --- pores ----------------------------------------------------------------------------------------
@@ -449,8 +473,6 @@ def measure(
         pore_raw,
         base_conf * resolution_conf,
         _region_scores("pores", reg),
-        "Visible pores: small dark pits 0.2-1 mm across counted per square centimetre on the cheeks and nose "
-        "(needs a sharp, close photo to be reliable).",
     )
 
     # --- texture --------------------------------------------------------------------------------------
@@ -464,8 +486,6 @@ def measure(
         tex_raw,
         base_conf * resolution_conf,
         _region_scores("texture", reg),
-        "Roughness: how much the brightness of the skin varies over 0.3-2 mm (bumps, flaking, "
-        "enlarged pores) on the cheeks and forehead.",
     )
 
     # --- wrinkles -------------------------------------------------------------------------------------
@@ -512,8 +532,7 @@ def measure(
         wr_raw,
         base_conf * (0.5 + 0.5 * resolution_conf) * (0.7 if int(R["forehead"].sum()) < 3000 else 1.0),
         _region_scores("wrinkles", reg),
-        f"Fine lines: {wr_raw:.1f}% of your forehead and under-eye skin lies on thin dark lines found by "
-        "a ridge filter.",
+        {"share": wr_raw},
     )
 
     # --- pigmentation / dark spots --------------------------------------------------------------------
@@ -535,8 +554,7 @@ def measure(
         pig_raw,
         base_conf,
         _region_scores("pigmentation", reg),
-        f"Dark patches and spots: {pig_raw:.1f}% of your forehead, cheek and chin skin is at least {pig_thr:.0f} L* "
-        f"darker than the skin around it ({len(dark_spots)} distinct dark spot(s)).",
+        {"share": pig_raw, "threshold": pig_thr, "count": len(dark_spots)},
     )
 
     # --- dark circles ---------------------------------------------------------------------------------
@@ -560,7 +578,7 @@ def measure(
         dc_raw,
         base_conf * (1.0 if raws else 0.2),
         _region_scores("dark_circles", reg_dc),
-        f"The skin under your eyes is {dc_raw:.1f} L* darker than your cheeks (CIELAB lightness).",
+        {"difference": dc_raw},
     )
 
     # --- uneven tone -----------------------------------------------------------------------------------
@@ -592,9 +610,7 @@ def measure(
         ut_raw,
         base_conf * (1.0 if n_all else 0.2),
         _region_scores("uneven_tone", reg_ut),
-        "How much your skin's lightness varies from place to place within the forehead, cheeks and chin "
-        f"once the lighting gradient is removed (L* sd); skin tone differs by {extras['ita_spread_deg']:.0f}° ITA "
-        "between those areas.",
+        {"ita_spread": extras["ita_spread_deg"]},
     )
     extras["skin_area_cm2"] = round(skin_cm2, 2)
     return Measured(measures=out, lesions_canon=lesions, heatmaps=heat, extras=extras)

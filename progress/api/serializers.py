@@ -282,7 +282,7 @@ def compare_data(payload: dict, request=None) -> dict:
             "ok": bool(aligned),
             "residual_px": comparison.residual_px,
             "landmarks_used": comparison.landmarks_used,
-            "reason": comparison.failure or None,
+            "reason": comparison.failure_text or None,
         },
         "days_between": payload["days_between"],
         "concerns": payload["concerns"],
@@ -293,6 +293,8 @@ def compare_data(payload: dict, request=None) -> dict:
 
 # --- milestones --------------------------------------------------------------------------------
 class MilestoneSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="title_text", read_only=True, help_text="In the reader's language")
+
     class Meta:
         model = Milestone
         fields = ["id", "kind", "key", "title", "achieved_at", "data"]

@@ -10,7 +10,6 @@ import re
 from datetime import date, time
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from domain import vocabulary as vocab
@@ -199,6 +198,8 @@ def analysis_result(analysis, lesions: list) -> dict:
     """A stored analysis in the seed's fields: the worst concern (lowest score) as `skin_condition`, its severity,
     the explanations of every concern above "none" (worst first) as `recommendations`, lesion boxes as
     `detections`, per-zone values. An analysis that failed says why; one still running says so."""
+    from analysis.messages import error_text, explanation_text
+
     base = {
         "analysis_id": str(analysis.pk),
         "status": analysis.status,
@@ -206,7 +207,7 @@ def analysis_result(analysis, lesions: list) -> dict:
         "completed_at": analysis.completed_at,
     }
     if analysis.status == "failed":
-        detail = analysis.error_detail or _("The analysis failed.")
+        detail = error_text(analysis.error_code, analysis.error_detail)  # in the reader's language, by error_code
         return {
             **base,
             **gate_result(code=analysis.error_code or "analysis_failed", advice=detail, issues=[detail]),
@@ -230,7 +231,7 @@ def analysis_result(analysis, lesions: list) -> dict:
     ordered = sorted(concerns, key=lambda c: c["score"])
     worst = ordered[0] if ordered else None
     recommendations = [
-        c["explanation"] for c in ordered if c.get("severity") not in (None, "none") and c.get("explanation")
+        explanation_text(c) for c in ordered if c.get("severity") not in (None, "none") and c.get("explanation")
     ]
     return {
         **base,

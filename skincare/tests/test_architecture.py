@@ -37,6 +37,8 @@ ALLOWED = {
     ("ml/vision/measures.py", "UNITS"),
     ("ml/vision/measures.py", "FINE_SCALE"),  # the measures that need fine detail (less sure at low resolution)
     ("ml/vision/measures.py", "CONCERN_REGIONS"),  # the face regions each measure reads
+    ("ml/vision/measures.py", "EXPLANATIONS"),  # what each measure is, in one English sentence (its message id)
+    ("analysis/messages.py", "EXPLANATIONS"),  # the same sentences marked for translation (a test holds them equal)
     # the simulated ground truth of the synthetic population (what each made-up active does in it)
     ("recommendations/synthetic.py", "ACTIVES"),
     # a measuring script that must run unchanged on the code before this change (its own fixed yardstick)

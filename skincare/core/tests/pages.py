@@ -1,11 +1,9 @@
 """Every page of the site, in one place: the accessibility audit (axe-core in Chromium) visits all of them, and
 the Spanish-page test visits those marked `translated`.
 
-Phase 2 of the translation work: once a page's strings are marked and in the catalogs, set `translated=True` on
-its entries here; the Spanish test then fails while any English sentence of the app is left on it. Pages still
-False include a template another branch is changing (analysis/detail.html, ingredients/_analysis.html): phase 2b.
-The routine pages also show the builder's stored sentences, rendered in the reader's language from their messages
-(routines.messages).
+A page's entry has `translated=True` once its strings are marked and in the catalogs; the Spanish test then fails
+while any English sentence of the app is left on it. Every page is translated now (phase 2b). The routine, analysis, ingredient and progress pages show stored
+sentences rendered in the reader's language from their messages (routines/analysis/ingredients/progress messages.py).
 A new page route must get an entry in PAGES (or in NOT_PAGES with the reason): `test_every_page_is_listed`.
 """
 
@@ -84,7 +82,12 @@ PAGES: list[Page] = [
         signed_in=False,
         translated=True,
     ),
-    Page("ingredients:batch", lambda w: reverse("ingredients:batch", args=[w.batch.public_id]), signed_in=False),
+    Page(
+        "ingredients:batch",
+        lambda w: reverse("ingredients:batch", args=[w.batch.public_id]),
+        signed_in=False,
+        translated=True,
+    ),
     Page(
         "progress:public", lambda w: reverse("progress:public", args=[w.share.token]), signed_in=False, translated=True
     ),
@@ -104,26 +107,40 @@ PAGES: list[Page] = [
     Page("accounts:notifications", _r("accounts:notifications"), signed_in=True, translated=True),
     Page("analysis:capture", _r("analysis:capture"), signed_in=True, translated=True),
     Page("analysis:history", _r("analysis:history"), signed_in=True, translated=True),
-    Page("analysis:detail", lambda w: reverse("analysis:detail", args=[w.analysis.pk]), signed_in=True),
+    Page(
+        "analysis:detail", lambda w: reverse("analysis:detail", args=[w.analysis.pk]), signed_in=True, translated=True
+    ),
     Page(
         "analysis:detail",
         lambda w: reverse("analysis:detail", args=[w.pending.pk]),
         signed_in=True,
+        translated=True,
         variant="pending",
     ),
     Page(
         "analysis:detail",
         lambda w: reverse("analysis:detail", args=[w.failed.pk]),
         signed_in=True,
+        translated=True,
         variant="failed",
     ),
     Page("ingredients:scan", _r("ingredients:scan"), signed_in=True, translated=True),
-    Page("ingredients:scan_result", lambda w: reverse("ingredients:scan_result", args=[w.scan.pk]), signed_in=True),
+    Page(
+        "ingredients:scan_result",
+        lambda w: reverse("ingredients:scan_result", args=[w.scan.pk]),
+        signed_in=True,
+        translated=True,
+    ),
     Page(
         "ingredients:search", lambda w: reverse("ingredients:search") + "?q=glycerin", signed_in=True, translated=True
     ),
     Page("ingredients:products", _r("ingredients:products"), signed_in=True, translated=True),
-    Page("ingredients:product", lambda w: reverse("ingredients:product", args=[w.product.pk]), signed_in=True),
+    Page(
+        "ingredients:product",
+        lambda w: reverse("ingredients:product", args=[w.product.pk]),
+        signed_in=True,
+        translated=True,
+    ),
     Page("ingredients:favorites", _r("ingredients:favorites"), signed_in=True, translated=True),
     Page(
         "ingredients:ingredient",
@@ -232,24 +249,6 @@ NOT_PAGES = {
     "privacy-retention": "POST",
     "privacy-photos-delete": "POST",
     "privacy-grant-decide": "POST",
-}
-
-
-# Pages whose template text is translated (translated=True above) but which still show English written in Python
-# files another branch is changing at the time of phase 2a (not caught by the Spanish test: those strings are not
-# marked yet, so they are not in the catalogs). Phase 2b marks them; then this list goes.
-PYTHON_STRINGS_PENDING = {
-    "analysis:capture": "the quality gate's error sentences (analysis/services.py)",
-    "analysis:history": "the status names and stored error sentences (analysis/models.py, analysis/services.py)",
-    "ingredients:scan": "the form's help texts and errors (ingredients/forms.py), source names (ingredients/models.py)",
-    "ingredients:products": "the category names (ingredients/models.py), the search form (ingredients/forms.py)",
-    "ingredients:search": "the category names (ingredients/models.py)",
-    "ingredients:ingredient": "EU status, pregnancy and active-class names (ingredients/models.py)",
-    "progress:dashboard": "the forms (progress/forms.py), adherence and trend reasons (progress/stats.py), "
-    "the charts' labels (progress/charts.py), milestone names, the views' messages (progress/views.py)",
-    "progress:compare": "alignment failure sentences (progress/services.py), comparison errors (progress/views.py)",
-    "progress:shares": "the share kinds (progress/models.py), the views' messages (progress/views.py)",
-    "progress:public": "the report reasons and form (progress/models.py, progress/forms.py)",
 }
 
 

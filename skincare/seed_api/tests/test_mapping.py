@@ -122,7 +122,9 @@ def test_nothing_above_none_says_so_and_failures_say_why():
         _analysis(status="failed", error_code="face_not_frontal", error_detail="Look straight into the camera."), []
     )
     assert failed["status"] == "failed" and failed["skin_condition"] is None and failed["face_detected"] is True
-    assert failed["code"] == "face_not_frontal" and failed["recommendations"] == ["Look straight into the camera."]
+    # the stored sentence is rendered by its code (in the reader's language): the quality gate's advice
+    advice = "Your head is turned to the side: look straight into the camera."
+    assert failed["code"] == "face_not_frontal" and failed["recommendations"] == [advice]
     running = mapping.analysis_result(_analysis(status="processing"), [])
     assert running["skin_condition"] is None and running["recommendations"] == []
 
