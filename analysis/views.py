@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -74,7 +75,7 @@ def _region_notes(region_quality: dict | None) -> list[dict]:
                     "region": name,
                     "reason": reason,
                     "text": gettext("%(region)s: %(reason)s; its scores are left out.")
-                    % {"region": str(REGION_NAMES.get(name, name)).capitalize(), "reason": REASON_TEXTS[reason]},
+                    % {"region": capfirst(str(REGION_NAMES.get(name, name))), "reason": REASON_TEXTS[reason]},
                 }
             )
     if any((q or {}).get("reason") == "low_resolution" for q in (region_quality or {}).values()):
@@ -142,7 +143,7 @@ def detail(request, pk):
             "badge": SEVERITY_BADGE.get(c.get("severity"), ""),
             "region_items": [
                 (
-                    gettext(vocab.region_word(name)).capitalize(),
+                    capfirst(gettext(vocab.region_word(name))),
                     v,
                     str(REASON_TEXTS.get((rq.get(name) or {}).get("reason") or "", "")) if v is None else "",
                 )
