@@ -22,7 +22,11 @@ def NC_(context: str, text: str) -> str:  # noqa: N802 - pgettext_noop's marker:
     return text
 
 
-def in_context(context: str, text: str, gettext) -> str:
-    """`text` translated under `context` with a one-argument gettext (pgettext's lookup), else `gettext(text)`."""
-    out = gettext(f"{context}{CONTEXT_SEPARATOR}{text}")
-    return gettext(text) if CONTEXT_SEPARATOR in out else out
+def in_context(context: str, text: str, say, otherwise=None) -> str:
+    """`text` translated under `context` with a one-argument gettext `say` (pgettext's lookup); when the catalogue
+    has no such entry, `say(text)` (passed through `otherwise`, e.g. `str.lower`, when given)."""
+    out = say(context + CONTEXT_SEPARATOR + text)
+    if CONTEXT_SEPARATOR not in out:
+        return out
+    plain = say(text)
+    return otherwise(plain) if otherwise else plain

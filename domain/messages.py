@@ -97,10 +97,10 @@ def _term_word(kind: str, key: str, gettext: Gettext) -> str:
         return gettext(V.SEVERITY_LABELS.get(key, key))
     if kind == "skin_type":
         label = dict(V.SKIN_TYPE_CHOICES).get(key)
-        return gettext(label).lower() if label else key.replace("_", " ")
+        return in_context(V.SKIN_TYPE_IN_SENTENCE, label, gettext, str.lower) if label else key.replace("_", " ")
     if kind == "budget":
         label = dict(V.BUDGET_CHOICES).get(key)
-        return gettext(label).lower() if label else key
+        return in_context(V.BUDGET_IN_SENTENCE, label, gettext, str.lower) if label else key
     if kind == "category":
         return gettext(dict(R.STEPS).get(key, key))
     return key

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .i18n import N_
+from .i18n import N_, NC_
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,16 @@ SKIN_TYPES: tuple[SkinType, ...] = (
     SkinType("combination", N_("Combination"), True),
     SkinType("sensitive", N_("Sensitive"), False),
 )
+# Inside a sentence ("a serum for oily skin"): English lower-cases the label; German keeps its nouns' capital
+# ("Mischhaut"). Entries of their own, falling back to the lower-cased label.
+SKIN_TYPE_IN_SENTENCE = "skin type in a sentence"
+_SKIN_TYPES_IN_SENTENCE_MARKED = (
+    NC_("skin type in a sentence", "Normal"),
+    NC_("skin type in a sentence", "Dry"),
+    NC_("skin type in a sentence", "Oily"),
+    NC_("skin type in a sentence", "Combination"),
+    NC_("skin type in a sentence", "Sensitive"),
+)
 SKIN_TYPE_KEYS: tuple[str, ...] = tuple(s.key for s in SKIN_TYPES)
 MEASURED_SKIN_TYPE_KEYS: tuple[str, ...] = tuple(s.key for s in SKIN_TYPES if s.measured)
 SKIN_TYPE_CHOICES: list[tuple[str, str]] = [(s.key, s.label) for s in SKIN_TYPES]
@@ -113,6 +123,12 @@ BUDGETS: tuple[Budget, ...] = (
     Budget("low", N_("Low"), Decimal("20")),
     Budget("medium", N_("Medium"), Decimal("45")),
     Budget("high", N_("High"), None),
+)
+BUDGET_IN_SENTENCE = "budget in a sentence"  # "your budget (low, up to 20)": lower-cased in English
+_BUDGETS_IN_SENTENCE_MARKED = (
+    NC_("budget in a sentence", "Low"),
+    NC_("budget in a sentence", "Medium"),
+    NC_("budget in a sentence", "High"),
 )
 BUDGET_KEYS: tuple[str, ...] = tuple(b.key for b in BUDGETS)
 BUDGET_CHOICES: list[tuple[str, str]] = [(b.key, b.label) for b in BUDGETS]

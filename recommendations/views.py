@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
+from domain import messages as M
 from domain import vocabulary as vocab
 from skincare.core.errors import DomainError
 
@@ -14,8 +15,7 @@ from . import selectors
 
 
 def _budget_word(key: str | None) -> str:
-    label = dict(vocab.BUDGET_CHOICES).get(key or "")
-    return gettext(label).lower() if label else ""
+    return M.render_param(M.term("budget", key), gettext) if key in vocab.BUDGET_KEYS else ""
 
 
 @login_required
