@@ -2,8 +2,9 @@
 the Spanish-page test visits those marked `translated`.
 
 A page's entry has `translated=True` once its strings are marked and in the catalogs; the Spanish test then fails
-while any English sentence of the app is left on it. Every page is translated now (phase 2b). The routine, analysis, ingredient and progress pages show stored
-sentences rendered in the reader's language from their messages (routines/analysis/ingredients/progress messages.py).
+while any English sentence of the app is left on it. Every page is translated now (phase 2b). The routine,
+analysis, ingredient and progress pages show stored sentences rendered in the reader's language from their
+messages (routines/analysis/ingredients/progress messages.py).
 A new page route must get an entry in PAGES (or in NOT_PAGES with the reason): `test_every_page_is_listed`.
 """
 
