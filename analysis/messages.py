@@ -54,7 +54,17 @@ EXPLANATIONS: dict[str, str] = {
 }
 
 # The measures' units (ml.vision.measures.UNITS) that hold words; the stored unit is its own message id.
-UNIT_WORDS = (N_("spots"), N_("% of T-zone"), N_("pores/cm²"), N_("% of area"), N_("% of skin"))
+# "% of …" is a plain percent sign, not a format: xgettext is told so (else it reads "% o" as a conversion).
+UNIT_WORDS = (
+    N_("spots"),
+    # xgettext:no-python-format
+    N_("% of T-zone"),
+    N_("pores/cm²"),
+    # xgettext:no-python-format
+    N_("% of area"),
+    # xgettext:no-python-format
+    N_("% of skin"),
+)
 
 
 def unit_text(unit: str) -> str:
