@@ -6,14 +6,14 @@ from django import forms
 from django.utils import dateformat
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 # Monday = 0 … Sunday = 6, named by Django's own catalogs in the page's language.
 WEEKDAY_CHOICES = sorted(WEEKDAYS_ABBR.items())
 
 
 class BookForm(forms.Form):
-    slot = forms.UUIDField(widget=forms.HiddenInput, label=gettext_lazy("Time"))
+    slot = forms.UUIDField(widget=forms.HiddenInput, label=pgettext_lazy("appointment", "Time"))
     reason = forms.CharField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -87,7 +88,7 @@ def today(request):
         "routines/today.html",
         {
             "day": day,
-            "weekday": gettext(WEEKDAYS[day.weekday()]),
+            "weekday": capfirst(gettext(WEEKDAYS[day.weekday()])),  # a heading: es/fr write "lunes"
             "checklist": selectors.today_checklist(user=request.user, day=day),
         },
     )

@@ -70,6 +70,23 @@ def test_translations_keep_every_placeholder_and_link(language, domain):
     assert broken == []
 
 
+@pytest.mark.parametrize("language", COMPLETE + PARTIAL)
+def test_our_catalog_never_overrides_django_s_own_translation(language):
+    """The project's catalog comes first for every msgid, Django's own included: a translation of ours for
+    "Change" (a score's change) would rename the admin's "Change" buttons, capitalised weekdays would change every
+    date Django formats. A word of ours that means something else takes a context (`{% translate ... context %}`)."""
+    import django
+
+    path = Path(django.__file__).parent / "conf" / "locale" / language / "LC_MESSAGES" / "django.po"
+    django_own = {(e.msgctxt, e.msgid): e for e in polib.pofile(str(path)) if e.translated()}
+    differ = []
+    for entry in _catalog(language, "django").translated_entries():
+        theirs = django_own.get((entry.msgctxt, entry.msgid))
+        if theirs is not None and (entry.msgstr, entry.msgstr_plural) != (theirs.msgstr, theirs.msgstr_plural):
+            differ.append((entry.msgid, entry.msgstr, theirs.msgstr))
+    assert differ == []
+
+
 def test_partial_catalog_translates_the_layout():
     catalog = _catalog("ar", "django")
     translated = {e.msgid for e in catalog.translated_entries()}
