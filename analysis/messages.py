@@ -9,13 +9,12 @@ id and the numbers; these are the translatable copies of the engine's templates 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N_
 
-logger = logging.getLogger(__name__)
+from skincare.core.i18n import translated_message
 
 # A concern's explanation, by `explanation_key` (ml.vision.measures.EXPLANATIONS, word for word).
 EXPLANATIONS: dict[str, str] = {
@@ -103,14 +102,7 @@ ANALYSIS_FAILED = N_("The analysis failed.")
 
 
 def _render(template: str, params: Mapping | None) -> str | None:
-    try:
-        return gettext(template) % dict(params or {})
-    except (KeyError, TypeError, ValueError):  # a translation or a row whose params do not fit: the English then
-        logger.warning("Message %r does not fit its params %r", template[:40], params)
-        try:
-            return template % dict(params or {})
-        except (KeyError, TypeError, ValueError):
-            return None
+    return translated_message(template, params)
 
 
 def explanation_text(concern: Mapping) -> str:

@@ -10,14 +10,14 @@ gettext (the English sentence is its own message id when it has no params) or as
 from __future__ import annotations
 
 import copy
-import logging
 from collections.abc import Mapping
 
 from django.utils.translation import gettext
 
+from domain import messages as M
 from domain import vocabulary as vocab
+from skincare.core.i18n import translated_message
 
-logger = logging.getLogger(__name__)
 TEXT_PARAMS = ("caveat", "note", "advice")  # params that are message ids themselves
 
 
@@ -26,9 +26,8 @@ def _words(params: Mapping) -> dict:
     for name in TEXT_PARAMS:
         if out.get(name):
             out[name] = gettext(str(out[name]))
-    if out.get("skin_type"):
-        label = dict(vocab.SKIN_TYPE_CHOICES).get(str(out["skin_type"]))
-        out["skin_type"] = gettext(label).lower() if label else out["skin_type"]
+    if out.get("skin_type") in vocab.SKIN_TYPE_KEYS:  # as it reads in a sentence (German keeps "Mischhaut")
+        out["skin_type"] = M.render_param(M.term("skin_type", str(out["skin_type"])), gettext)
     if out.get("concern"):
         out["concern"] = gettext(vocab.concern_phrase(str(out["concern"])))
     return out
@@ -36,15 +35,8 @@ def _words(params: Mapping) -> dict:
 
 def render(msgid: str, params: Mapping | None = None) -> str:
     """gettext(msgid) % params (words translated); the English when a translation does not fit its params."""
-    values = _words(params or {})
-    try:
-        return gettext(msgid) % values if values else gettext(msgid)
-    except (KeyError, TypeError, ValueError):
-        logger.warning("Message %r does not fit its params %r", msgid[:40], params)
-    try:
-        return msgid % values if values else msgid
-    except (KeyError, TypeError, ValueError):
-        return msgid
+    text = translated_message(msgid, _words(params or {}))
+    return msgid if text is None else text
 
 
 def _spec_text(spec, text: str) -> str:

@@ -8,15 +8,13 @@ written before (text only) shows its text as it is.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N_
 
 from domain import vocabulary as vocab
-
-logger = logging.getLogger(__name__)
+from skincare.core.i18n import translated_message
 
 STREAK_TITLES = {
     "log": N_("Progress logged %(days)d days in a row"),
@@ -61,15 +59,7 @@ def _words(params: Mapping) -> dict:
 
 def render(msgid: str, params: Mapping | None = None) -> str:
     """gettext(msgid) % params; the English when a translation does not fit its params."""
-    values = _words(params or {})
-    try:
-        return gettext(msgid) % values if values else gettext(msgid)
-    except (KeyError, TypeError, ValueError):
-        logger.warning("Message %r does not fit its params %r", msgid[:40], params)
-    try:
-        return msgid % values if values else msgid
-    except (KeyError, TypeError, ValueError):
-        return ""
+    return translated_message(msgid, _words(params or {})) or ""
 
 
 def milestone_text(data: Mapping | None, part: str) -> str:

@@ -16,6 +16,7 @@ from analysis.models import SkinAnalysis
 from ml.vision import analyze
 from ml.vision.measures import EXPLANATIONS as ENGINE_EXPLANATIONS
 from ml.vision.quality import ADVICE as ENGINE_ADVICE
+from skincare.core import i18n
 
 from . import images
 from .factories import SkinAnalysisFactory
@@ -74,7 +75,9 @@ def test_quality_issues_render_their_advice_by_code(engine_result):
 
 
 def test_under_another_language_the_rendering_goes_through_gettext(monkeypatch, engine_result):
-    monkeypatch.setattr(messages, "gettext", _upper)
+    fake = _upper
+    monkeypatch.setattr(messages, "gettext", fake)
+    monkeypatch.setattr(i18n, "gettext", fake)  # stored messages are said there
     acne = next(c for c in engine_result.concerns if c.key == "acne")
     stored = services._concern_dict(acne)
     with translation.override("es"):
@@ -90,7 +93,9 @@ def test_under_another_language_the_rendering_goes_through_gettext(monkeypatch, 
 
 
 def test_a_translation_that_does_not_fit_its_params_falls_back_to_the_english(monkeypatch):
-    monkeypatch.setattr(messages, "gettext", lambda text: "%(missing)s")
+    fake = lambda text: "%(missing)s"  # noqa: E731
+    monkeypatch.setattr(messages, "gettext", fake)
+    monkeypatch.setattr(i18n, "gettext", fake)  # stored messages are said there
     stored = {"key": "acne", "explanation_key": "acne", "explanation_params": {"count": 2}, "explanation": "x"}
     assert messages.explanation_text(stored) == ENGINE_EXPLANATIONS["acne"] % {"count": 2}
 
@@ -114,7 +119,9 @@ def test_the_result_page_and_the_api_render_in_the_readers_language(page_client,
     a = SkinAnalysisFactory(
         user=page_client.user, status=SkinAnalysis.Status.DONE, overall_score=70, concerns=concerns, quality=quality
     )
-    monkeypatch.setattr(messages, "gettext", _upper)
+    fake = _upper
+    monkeypatch.setattr(messages, "gettext", fake)
+    monkeypatch.setattr(i18n, "gettext", fake)  # stored messages are said there
     with translation.override("es"):
         html = page_client.get(reverse("analysis:detail", args=[a.pk]), HTTP_ACCEPT_LANGUAGE="es").content.decode()
         body = page_client.get(reverse("analysis:status_json", args=[a.pk]), HTTP_ACCEPT_LANGUAGE="es").json()

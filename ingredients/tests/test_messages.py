@@ -13,6 +13,7 @@ from django.utils import translation
 
 from ingredients import messages, services
 from ingredients.models import Scan
+from skincare.core import i18n
 
 pytestmark = pytest.mark.django_db
 PLACEHOLDER = re.compile(r"(%\([a-z_]+\)[.0-9]*[a-z]|%%)")
@@ -49,7 +50,9 @@ def test_the_stored_ids_and_params_render_the_english_the_assessment_wrote(kb):
 
 def test_under_another_language_every_sentence_goes_through_gettext_words_included(kb, monkeypatch):
     result = services.assess_ingredients(text=TEXT, profile=PROFILE)
-    monkeypatch.setattr(messages, "gettext", lambda text: "Grasa" if text == "Oily" else _upper(text))
+    fake = lambda text: "Grasa" if text == "Oily" else _upper(text)  # noqa: E731
+    monkeypatch.setattr(messages, "gettext", fake)
+    monkeypatch.setattr(i18n, "gettext", fake)  # stored messages are said there
     with translation.override("es"):
         rendered = messages.result_rendered(result)
     by_code = {w["code"]: w["message"] for w in rendered["warnings"]}
@@ -69,7 +72,9 @@ def test_a_result_stored_as_text_only_still_reads(monkeypatch):
         "rule": "An old rule.",
     }
     assert messages.result_rendered(old) == old
-    monkeypatch.setattr(messages, "gettext", _upper)
+    fake = _upper
+    monkeypatch.setattr(messages, "gettext", fake)
+    monkeypatch.setattr(i18n, "gettext", fake)  # stored messages are said there
     rendered = messages.result_rendered(old)  # a sentence without params is its own message id
     assert rendered["warnings"][0]["message"] == "CONTAINS AN INGREDIENT PROHIBITED IN EU COSMETICS."
     assert messages.result_rendered({}) == {}
@@ -80,6 +85,8 @@ def test_the_scan_page_renders_a_stored_scan_in_the_readers_language(kb, client,
     scan = services.scan_create(user=user, text=TEXT, result=result)
     assert Scan.objects.get(pk=scan.pk).result["warnings"][0]["msgid"]  # the ids are stored
     client.force_login(user)
-    monkeypatch.setattr(messages, "gettext", _upper)
+    fake = _upper
+    monkeypatch.setattr(messages, "gettext", fake)
+    monkeypatch.setattr(i18n, "gettext", fake)  # stored messages are said there
     html = client.get(reverse("ingredients:scan_result", args=[scan.pk])).content.decode()
     assert "SOME INGREDIENTS MAY BOTHER oily SKIN." in html

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from progress import messages, services, stats
 from progress.models import Comparison, Milestone
+from skincare.core import i18n
 
 from .factories import ProgressEntryFactory, make_analysis
 
@@ -39,7 +40,9 @@ def test_under_another_language_a_milestone_renders_through_gettext_words_includ
     make_analysis(user, scores={"acne": 40}, days_ago=30)
     make_analysis(user, scores={"acne": 52})
     [milestone] = services.detect_milestones(user=user)
-    monkeypatch.setattr(messages, "gettext", _upper)
+    fake = _upper
+    monkeypatch.setattr(messages, "gettext", fake)
+    monkeypatch.setattr(i18n, "gettext", fake)  # stored messages are said there
     with translation.override("es"):
         assert milestone.title_text == "ACNE IMPROVED BY 10+ POINTS"  # "Acne" went through gettext as well
         assert milestone.body_text == "YOUR ACNE SCORE WENT FROM 40 TO 52."
@@ -51,7 +54,9 @@ def test_a_streak_milestone_renders_in_the_readers_language_on_the_dashboard(use
         ProgressEntryFactory(user=user, date=today - timedelta(days=d))
     [milestone] = services.detect_milestones(user=user)
     assert milestone.title_text == milestone.title == "Progress logged 7 days in a row"
-    monkeypatch.setattr(messages, "gettext", _upper)
+    fake = _upper
+    monkeypatch.setattr(messages, "gettext", fake)
+    monkeypatch.setattr(i18n, "gettext", fake)  # stored messages are said there
     client.force_login(user)
     html = client.get(reverse("progress:dashboard")).content.decode()
     assert "PROGRESS LOGGED 7 DAYS IN A ROW" in html
@@ -72,7 +77,9 @@ def test_alignment_failures_render_through_gettext(user, monkeypatch):
     before, after = make_analysis(user, days_ago=10), make_analysis(user)
     comparison = Comparison.objects.create(user=user, before=before, after=after, failure=messages.PHOTO_DELETED)
     assert comparison.failure_text == messages.PHOTO_DELETED
-    monkeypatch.setattr(messages, "gettext", _upper)
+    fake = _upper
+    monkeypatch.setattr(messages, "gettext", fake)
+    monkeypatch.setattr(i18n, "gettext", fake)  # stored messages are said there
     assert comparison.failure_text == messages.PHOTO_DELETED.upper()
 
 

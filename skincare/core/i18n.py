@@ -9,18 +9,22 @@
   function that takes the recipient as a keyword argument.
 - A Celery task runs in the language of the request that queued it (a message header set at publish time),
   so a result written by the worker (an analysis' error sentence) reads like the page that asked for it.
+- A sentence stored without a request as a message (msgid + params): `translated_message` says it when read.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+import logging
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext
 
+logger = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -112,3 +116,20 @@ def connect_celery_signals() -> None:
     signals.before_task_publish.connect(_task_publish, weak=False, dispatch_uid="skincare-i18n-publish")
     signals.task_prerun.connect(_task_prerun, weak=False, dispatch_uid="skincare-i18n-prerun")
     signals.task_postrun.connect(_task_postrun, weak=False, dispatch_uid="skincare-i18n-postrun")
+
+
+def translated_message(msgid: str, params: Mapping | None = None) -> str | None:
+    """`gettext(msgid) % params` in the active language: the one way stored messages (msgid + params) are said.
+
+    A translation whose placeholders do not fit the params (a catalog mistake, an old row) gives the English
+    instead, logged; None when even the English does not fit (the caller shows its stored text then).
+    """
+    values = dict(params or {})
+    try:
+        return gettext(msgid) % values if values else gettext(msgid)
+    except (KeyError, TypeError, ValueError):
+        logger.warning("Message %r does not fit its params %r", msgid[:40], params)
+    try:
+        return msgid % values if values else msgid
+    except (KeyError, TypeError, ValueError):
+        return None
