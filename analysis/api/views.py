@@ -8,12 +8,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from skincare.core import intake
 from skincare.core.errors import NotFound
+from skincare.core.parsers import JSONParser
 from skincare.core.throttling import SCOPED_THROTTLES
 
 from .. import selectors, services

@@ -6,7 +6,7 @@ from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,6 +15,7 @@ from ingredients import selectors, services
 from ingredients.messages import result_rendered
 from skincare.core import intake
 from skincare.core.errors import DomainError
+from skincare.core.parsers import JSONParser
 from skincare.core.throttling import SCOPED_THROTTLES
 
 from . import serializers as s

@@ -7,12 +7,13 @@ from datetime import timedelta
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from skincare.core import intake
+from skincare.core.parsers import JSONParser
 from skincare.core.throttling import DEFAULT_THROTTLES
 
 from .. import selectors, services
