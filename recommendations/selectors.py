@@ -22,9 +22,9 @@ from django.db.models import Count, FloatField, Value
 from django.db.models.functions import Cast
 from django.utils.translation import gettext, ngettext
 
-from domain import messages as M
 from domain import vocabulary as vocab
 from skincare.core.errors import DomainError
+from skincare.core.i18n import translated_msg
 
 from . import engine
 from .models import Interaction, RecommenderModel
@@ -304,10 +304,6 @@ class Result:
     basis: dict
 
 
-def _gettext(text: str) -> str:
-    return gettext(text) if text else text  # gettext("") is the catalogue's header
-
-
 def reason_text(reason: dict) -> str:
     """A reason of the engine in the active language: its message (or, for `popular`, its count) rendered;
     its English text when it has neither."""
@@ -316,10 +312,7 @@ def reason_text(reason: dict) -> str:
         return ngettext("%(count)s person here uses it", "%(count)s people here use it", n) % {"count": n}
     message = reason.pop("msg", None)
     if message:
-        try:
-            return M.render(message, _gettext)
-        except (KeyError, TypeError, ValueError):  # a translation whose placeholders do not match
-            return M.render(message)
+        return translated_msg(message)
     return str(reason.get("text", ""))
 
 

@@ -9,13 +9,8 @@ text as it is: an old row with text only, or a text edited since it was built.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext
-
 from domain import messages as M
-
-
-def _gettext(text: str) -> str:
-    return gettext(text) if text else text  # gettext("") is the catalogue's header
+from skincare.core.i18n import catalog_gettext, translated_msg
 
 
 def render(message: M.Msg | None, fallback_text: str | None = None) -> str:
@@ -29,12 +24,9 @@ def render(message: M.Msg | None, fallback_text: str | None = None) -> str:
         return fallback_text or ""
     if fallback_text is not None and english != fallback_text:
         return fallback_text
-    try:
-        return M.render(message, _gettext)
-    except (KeyError, TypeError, ValueError):  # a translation whose placeholders do not match its msgid
-        return english
+    return translated_msg(message)
 
 
 def word(kind: str, key: str) -> str:
     """A word of the domain by its key (`domain.messages` terms: skin_type, budget, concern...), translated."""
-    return M.render_param(M.term(kind, key), _gettext)
+    return M.render_param(M.term(kind, key), catalog_gettext)

@@ -13,6 +13,7 @@ from ingredients.services import product_is_safe_for
 from recommendations import selectors, services
 from recommendations.models import Interaction, RecommenderModel
 from routines.models import Routine, RoutineStep, ShelfItem, StepCompletion
+from skincare.core import i18n
 from skincare.core.errors import DomainError, NotFound
 
 from .factories import make_product
@@ -335,6 +336,7 @@ def test_reasons_are_said_in_the_readers_language_words_included(user, catalogue
     english = selectors.recommendations_for(user=user, limit=5).items[0].reasons[0]
     assert english == "contains niacinamide, which targets the shine measured in your T-zone"
     monkeypatch.setattr(selectors, "gettext", shout)
+    monkeypatch.setattr(i18n, "gettext", shout)  # the one place stored messages are said
     with translation.override("es"):
         result = selectors.recommendations_for(user=user, limit=5)
     assert result.items[0].reasons[0] == "CONTAINS niacinamide, WHICH TARGETS THE SHINE MEASURED IN YOUR T-ZONE"

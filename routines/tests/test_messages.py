@@ -20,6 +20,7 @@ from domain import messages as M
 from routines import messages, services
 from routines.builder import build_routines
 from routines.models import Routine, RoutineStep
+from skincare.core import i18n
 
 from .factories import RoutineFactory, RoutineStepFactory, small_catalog
 from .test_builder_properties import catalogs, measured, profiles
@@ -38,7 +39,7 @@ def shouting(monkeypatch):
         asked.append(text)
         return _shout(text)
 
-    monkeypatch.setattr(messages, "gettext", fake)
+    monkeypatch.setattr(i18n, "gettext", fake)  # the one place stored messages are said
     with translation.override("es"):
         yield asked
 
@@ -184,6 +185,6 @@ def test_an_edited_text_shows_as_written_and_an_unchanged_one_keeps_its_message(
 
 
 def test_a_translation_with_broken_placeholders_falls_back_to_english(monkeypatch):
-    monkeypatch.setattr(messages, "gettext", lambda text: "%(nope)s")
+    monkeypatch.setattr(i18n, "gettext", lambda text: "%(nope)s")
     message = M.msg("%(product)s first", product="Serum")
     assert messages.render(message, "Serum first") == "Serum first"

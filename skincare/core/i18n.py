@@ -133,3 +133,20 @@ def translated_message(msgid: str, params: Mapping | None = None) -> str | None:
         return msgid % values if values else msgid
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def catalog_gettext(text: str) -> str:
+    """gettext for a word or template that may be empty (gettext("") is the catalog's header)."""
+    return gettext(text) if text else text
+
+
+def translated_msg(message) -> str:
+    """A `domain.messages` message (the builder's and the recommender's sentences: msgid, params, words by key) in
+    the active language; its English when a translation's placeholders do not fit (logged)."""
+    from domain import messages as M
+
+    try:
+        return M.render(message, catalog_gettext)
+    except (KeyError, TypeError, ValueError):
+        logger.warning("Message %r does not fit its params", str(message.get("msgid", ""))[:40])
+        return M.render(message)
