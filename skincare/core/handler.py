@@ -1,0 +1,83 @@
+"""The HTTP side of skincare.asgi: Django's ASGIHandler on a fixed set of request threads, sync views in one hop.
+
+Django's ASGIHandler gives every request a thread of its own (a ThreadSensitiveContext with a fresh single-thread
+executor): it starts a thread, builds that thread's database wrapper and cache objects, and joins the thread at the
+end, for every request. In the load bench's profile that was 60% of the server's CPU for /healthz (2.0 ms of 2.0
+ms beyond the view's 0.3) and a third of it for GET /auth/me. Here each process keeps WEB_THREADS request threads
+(asgiref's ThreadSensitiveContext(executor=...), executors the caller owns) and gives a request the least busy one,
+as gunicorn's gthread workers do for WSGI. A request's sync code still runs on one thread from start to end, so its
+database connection, transaction and thread-locals stay its own while it runs.
+
+Sync views (every view but one) run with the middleware chain loaded in sync mode, in one hop to the request thread:
+Django's async chain adapts the sync-only middleware back and forth (a hop to the thread, a hop back to the loop
+for the view's async wrapper, a hop to the thread for the view). Async views (the seed client's long-polling
+`analyze`) keep Django's own handler and its thread per request, so a request that waits does not hold a shared
+request thread while it waits.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+from asgiref.sync import ThreadSensitiveContext, iscoroutinefunction, sync_to_async
+from django.core.handlers.asgi import ASGIHandler
+from django.core.handlers.base import BaseHandler
+from django.urls import Resolver404, get_resolver
+
+
+def request_threads() -> int:
+    """WEB_THREADS, default 2: each may hold a database connection, so keep it <= DB_POOL_MAX_SIZE (README)."""
+    try:
+        return max(1, int(os.environ.get("WEB_THREADS") or 2))
+    except ValueError:
+        return 4
+
+
+class _SyncChain(BaseHandler):
+    """Django's BaseHandler with the middleware chain in sync mode (what WSGIHandler runs)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.load_middleware(is_async=False)
+
+
+class PooledThreadsASGIHandler(ASGIHandler):
+    def __init__(self, threads: int | None = None) -> None:
+        super().__init__()  # Django's async chain, for async views
+        self._sync = _SyncChain()
+        count = threads or request_threads()
+        self._executors = [ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"request-{i}") for i in range(count)]
+        self._busy = [0] * count
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        if view_is_async(scope.get("path", "")):
+            async with ThreadSensitiveContext():  # Django's way: a thread of its own
+                await ASGIHandler.handle(self, scope, receive, send)
+            return
+        # The least busy request thread (all bookkeeping here runs on the event loop: no lock).
+        index = min(range(len(self._busy)), key=self._busy.__getitem__)
+        self._busy[index] += 1
+        try:
+            async with ThreadSensitiveContext(executor=self._executors[index]):
+                await self.handle(scope, receive, send)
+        finally:
+            self._busy[index] -= 1
+
+    async def get_response_async(self, request):
+        if view_is_async(request.path_info):
+            return await super().get_response_async(request)
+        return await sync_to_async(self._sync.get_response, thread_sensitive=True)(request)
+
+
+@functools.lru_cache(maxsize=4096)
+def view_is_async(path: str) -> bool:
+    """Whether the view for `path` is a coroutine function (paths nothing matches are sync: a 404)."""
+    try:
+        match = get_resolver().resolve(path)
+    except Resolver404:
+        return False
+    return iscoroutinefunction(match.func)

@@ -1,0 +1,83 @@
+"""skincare.core.handler: sync views on a process's request threads, async views on Django's own path."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.http import JsonResponse
+from django.test import override_settings
+from django.urls import path
+
+from skincare.core.handler import PooledThreadsASGIHandler, view_is_async
+
+seen: list[str] = []
+
+
+def sync_view(request):
+    seen.append(threading.current_thread().name)
+    return JsonResponse({"thread": threading.current_thread().name})
+
+
+async def async_view(request):
+    return JsonResponse({"async": True})
+
+
+urlpatterns = [path("sync", sync_view), path("async", async_view)]
+
+
+async def _get(app, path_):
+    messages = []
+    requests = [{"type": "http.request", "body": b"", "more_body": False}]
+
+    async def receive():
+        if requests:
+            return requests.pop()
+        await asyncio.Event().wait()  # the client stays connected; Django cancels this when it has answered
+
+    async def send(message):
+        messages.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path_,
+        "raw_path": path_.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 5000),
+        "server": ("testserver", 80),
+    }
+    await app(scope, receive, send)
+    status = next(m["status"] for m in messages if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+    return status, body
+
+
+@pytest.mark.django_db(transaction=True)  # the request threads close their connections at the end
+@override_settings(ROOT_URLCONF=__name__)
+def test_sync_views_run_on_the_request_threads_and_async_views_on_their_own_path():
+    view_is_async.cache_clear()
+    app = PooledThreadsASGIHandler(threads=2)
+    seen.clear()
+    for _ in range(4):
+        status, _ = async_to_sync(_get)(app, "/sync")
+        assert status == 200
+    assert set(seen) <= {"request-0_0", "request-1_0"}  # ThreadPoolExecutor names its one thread <prefix>_0
+    assert async_to_sync(_get)(app, "/async") == (200, b'{"async": true}')
+    assert view_is_async("/async") and not view_is_async("/sync") and not view_is_async("/nowhere")
+    assert async_to_sync(_get)(app, "/nowhere")[0] == 404
+    view_is_async.cache_clear()
+
+
+@pytest.mark.django_db
+def test_the_seed_clients_long_poll_is_async():
+    view_is_async.cache_clear()
+    assert view_is_async("/api/v1/analysis/analyze")
+    assert not view_is_async("/api/v1/auth/me")
