@@ -27,12 +27,12 @@ class NotificationSerializer(BuiltFieldsCacheMixin, serializers.ModelSerializer)
 
 
 # --- profile and user --------------------------------------------------------------------------------
-class PeriodTimesSerializer(serializers.Serializer):
+class PeriodTimesSerializer(BuiltFieldsCacheMixin, serializers.Serializer):
     am = serializers.CharField(help_text="HH:MM")
     pm = serializers.CharField(help_text="HH:MM")
 
 
-class ReminderWindowSerializer(serializers.Serializer):
+class ReminderWindowSerializer(BuiltFieldsCacheMixin, serializers.Serializer):
     earliest = serializers.CharField(help_text="HH:MM: no routine reminder is sent before this local time")
     latest = serializers.CharField(help_text="HH:MM: no routine reminder is sent after this local time")
 

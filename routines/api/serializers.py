@@ -6,11 +6,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from domain import vocabulary as vocab
+from skincare.core.serializers import BuiltFieldsCacheMixin
 
 from ..models import PERIODS, STEP_CATEGORIES
 
 
-class ProductRefSerializer(serializers.Serializer):
+class ProductRefSerializer(BuiltFieldsCacheMixin, serializers.Serializer):
     id = serializers.UUIDField()
     brand = serializers.CharField()
     name = serializers.CharField()
@@ -19,19 +20,19 @@ class ProductRefSerializer(serializers.Serializer):
     spf = serializers.IntegerField(allow_null=True)
 
 
-class PhaseSerializer(serializers.Serializer):
+class PhaseSerializer(BuiltFieldsCacheMixin, serializers.Serializer):
     week = serializers.IntegerField(min_value=1)
     days = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=6))
 
 
-class RuleSerializer(serializers.Serializer):
+class RuleSerializer(BuiltFieldsCacheMixin, serializers.Serializer):
     code = serializers.CharField(help_text="Stable key of the rule, e.g. retinoid_ramp, recovery_nights")
     text = serializers.CharField()
     source = serializers.CharField(help_text="Where the rule comes from")
     url = serializers.CharField(allow_blank=True)
 
 
-class DaySerializer(serializers.Serializer):
+class DaySerializer(BuiltFieldsCacheMixin, serializers.Serializer):
     weekday = serializers.IntegerField(help_text="Monday = 0 … Sunday = 6")
     date = serializers.DateField()
     plan_week = serializers.IntegerField()
@@ -44,13 +45,13 @@ class DaySerializer(serializers.Serializer):
     active_labels = serializers.ListField(child=serializers.CharField(), help_text="Its scheduled actives, in words")
 
 
-class WeekSerializer(serializers.Serializer):
+class WeekSerializer(BuiltFieldsCacheMixin, serializers.Serializer):
     week = serializers.IntegerField(help_text="The plan week today falls in")
     settles_in_week = serializers.IntegerField(help_text="From this plan week on, the schedule no longer changes")
     days = DaySerializer(many=True)
 
 
-class StepSerializer(serializers.Serializer):
+class StepSerializer(BuiltFieldsCacheMixin, serializers.Serializer):
     id = serializers.UUIDField()
     order = serializers.IntegerField()
     category = serializers.CharField()
@@ -73,7 +74,7 @@ class StepSerializer(serializers.Serializer):
     timing = serializers.CharField(source="timing_text", help_text="When it goes on and why, in words")
 
 
-class RoutineSerializer(serializers.Serializer):
+class RoutineSerializer(BuiltFieldsCacheMixin, serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField(source="name_text")
     period = serializers.CharField()
@@ -163,7 +164,7 @@ class DayCompletionSerializer(serializers.Serializer):
     done = serializers.BooleanField()
 
 
-class ShelfItemSerializer(serializers.Serializer):
+class ShelfItemSerializer(BuiltFieldsCacheMixin, serializers.Serializer):
     id = serializers.UUIDField()
     product = ProductRefSerializer(allow_null=True)
     name = serializers.CharField()
