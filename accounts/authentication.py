@@ -11,19 +11,36 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 
 from skincare.core.i18n import activate_for_request, profile_language
 
+from . import usercache
+
+
+class _CachedUsers:
+    """What simplejwt's get_user calls (`objects.get(id=...)`): the user and profile from accounts.usercache."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def get(self, *, id):  # noqa: A002 - simplejwt's USER_ID_FIELD
+        return usercache.user_get(queryset=self.queryset, user_id=id)
+
 
 class _UsersWithProfile:
     """What simplejwt's get_user uses of the user model (objects, DoesNotExist), with the profile in one query."""
 
     def __init__(self, model):
-        self.objects = model.objects.select_related("profile")
+        self.objects = _CachedUsers(model.objects.select_related("profile"))
         self.DoesNotExist = model.DoesNotExist
 
 
 class LanguageJWTAuthentication(JWTAuthentication):
+    _users = None  # _UsersWithProfile, made once: DRF makes an authenticator per request
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user_model = _UsersWithProfile(self.user_model)
+        users = type(self)._users
+        if users is None:
+            users = type(self)._users = _UsersWithProfile(self.user_model)
+        self.user_model = users
 
     def authenticate(self, request):
         result = super().authenticate(request)

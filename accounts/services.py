@@ -28,10 +28,11 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from skincare.core import readcache
 from skincare.core.errors import DomainError
 from skincare.core.i18n import recipient_language, speaks_to, supported_language
 
-from . import security, tasks
+from . import security, tasks, usercache
 from .models import Consent, Notification, OtpCode, Profile, User
 from .sms import send_sms
 from .tokens import email_verification_token, password_reset_token, uid_decode
@@ -101,11 +102,14 @@ def notification_mark_read(*, notification: Notification) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)
+        readcache.changed(notification.user_id)
     return notification
 
 
 def notification_mark_all_read(*, user: User) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    count = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    readcache.changed(user.pk)
+    return count
 
 
 # --- users and tokens ------------------------------------------------------------------------------
@@ -264,6 +268,7 @@ def password_reset_confirm(*, uidb64: str, token: str, new_password: str) -> Use
     # The person proved they receive mail at this address.
     if not user.email_verified:
         User.objects.filter(pk=user.pk).update(email_verified=True)
+        usercache.forget(user.pk)
     return user
 
 
@@ -437,6 +442,7 @@ def phone_confirm(*, user: User, code: str) -> User:
     _otp_check(otp, phone, code, timezone.now())
     for previous in User.objects.select_for_update().filter(phone=phone).exclude(pk=user.pk):
         User.objects.filter(pk=previous.pk).update(phone=None)
+        usercache.forget(previous.pk)
         notification_create(
             user=previous,
             kind="account.phone_removed",

@@ -311,6 +311,12 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": 0,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# The signed-in person's row for API authentication, cached (accounts.usercache): on with Redis, off on the embedded
+# file cache.
+AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=60 if REDIS_URL else 0)
+# A person's read-heavy API answers (history, routines, notifications, catalogue search), cached until their data
+# changes (skincare.core.readcache): on with Redis, off on the embedded file cache.
+READ_CACHE_SECONDS = env.int("READ_CACHE_SECONDS", default=60 if REDIS_URL else 0)
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=7)),
