@@ -14,15 +14,33 @@ from rest_framework.throttling import UserRateThrottle as _UserRateThrottle
 from .clientip import client_ip
 
 
-def window_hit(key: str, ttl: int) -> int:
-    """Count one request in a fixed window: one atomic INCR (+ EXPIRE) on Redis, add+incr on other caches."""
+def _redis_client(key: str):
     backend = getattr(cache, "_cache", None)
     if backend is not None and hasattr(backend, "get_client"):  # a Redis cache (skincare.core.cache or Django's)
-        full = cache.make_and_validate_key(key)
-        pipe = backend.get_client(full, write=True).pipeline()
-        pipe.incr(full)
-        pipe.expire(full, ttl)  # the window is in the key: refreshing its expiry only delays the clean-up
-        return int(pipe.execute()[0])
+        return backend.get_client(key, write=True)
+    return None
+
+
+def window_hits(windows: list[tuple[str, int]]) -> list[int]:
+    """Count one request in each fixed window (key, ttl): one pipelined round trip of INCR + EXPIRE on Redis."""
+    if not windows:
+        return []
+    full = [cache.make_and_validate_key(key) for key, _ in windows]
+    client = _redis_client(full[0])
+    if client is None:
+        return [window_hit(key, ttl) for key, ttl in windows]
+    pipe = client.pipeline(transaction=False)  # INCR is atomic on its own; no MULTI/EXEC round of replies to parse
+    for key, (_, ttl) in zip(full, windows, strict=True):
+        pipe.incr(key)
+        pipe.expire(key, ttl)  # the window is in the key: refreshing its expiry only delays the clean-up
+    replies = pipe.execute()
+    return [int(replies[i]) for i in range(0, len(replies), 2)]
+
+
+def window_hit(key: str, ttl: int) -> int:
+    """Count one request in a fixed window: one atomic INCR (+ EXPIRE) on Redis, add+incr on other caches."""
+    if _redis_client(cache.make_and_validate_key(key)) is not None:
+        return window_hits([(key, ttl)])[0]
     cache.add(key, 0, timeout=ttl)
     try:
         return cache.incr(key)
@@ -43,16 +61,39 @@ class ClientIPMixin:
         return client_ip(request) or "-"
 
     def allow_request(self, request, view) -> bool:
-        if self.rate is None:
+        window = self.window(request, view)
+        if window is None:
             return True
+        key, ttl = window
+        counts = getattr(request, "_throttle_counts", None)
+        if counts is None:
+            # The first throttle of the request counts the windows of all the view's throttles in one round trip;
+            # each throttle then takes its own count (once: a second check of the same request counts again).
+            windows = {}
+            for other in view.get_throttles() if hasattr(view, "get_throttles") else ():  # pages pass no view
+                found = other.window(request, view) if isinstance(other, ClientIPMixin) else None
+                if found is not None:
+                    windows[found[0]] = found[1]
+            windows[key] = ttl
+            counts = request._throttle_counts = dict(zip(windows, window_hits(list(windows.items())), strict=True))
+        count = counts.pop(key) if key in counts else window_hits([(key, ttl)])[0]
+        return count <= self.num_requests
+
+    def window(self, request, view) -> tuple[str, int] | None:
+        """This throttle's window for the request (its key, with the window's number, and a TTL), or None."""
+        self.prepare(view)
+        if self.rate is None:
+            return None
         self.key = self.get_cache_key(request, view)
         if self.key is None:
-            return True
+            return None
         now = self.timer()
-        window = int(now // self.duration)
-        count = window_hit(f"{self.key}:{window}", int(self.duration) + 5)
-        self.wait_seconds = max(1, math.ceil((window + 1) * self.duration - now))
-        return count <= self.num_requests
+        number = int(now // self.duration)
+        self.wait_seconds = max(1, math.ceil((number + 1) * self.duration - now))
+        return f"{self.key}:{number}", int(self.duration) + 5
+
+    def prepare(self, view) -> None:
+        """Set the rate where it depends on the view (ScopedThrottle)."""
 
     def wait(self) -> float | None:
         return getattr(self, "wait_seconds", None)
@@ -82,15 +123,15 @@ class ScopedThrottle(ClientIPMixin, ScopedRateThrottle):
     """DRF's ScopedRateThrottle (the view's `throttle_scope`; keyed on the user when signed in, else the address)."""
 
     def __init__(self) -> None:
-        pass  # the rate depends on the view: set in allow_request, as ScopedRateThrottle does
+        pass  # the rate depends on the view: set in prepare(), as ScopedRateThrottle does in allow_request
 
-    def allow_request(self, request, view) -> bool:
+    def prepare(self, view) -> None:
         self.scope = getattr(view, self.scope_attr, None)
         if not self.scope:
-            return True
+            self.rate = None
+            return
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
 
 
 class AddressRateThrottle(ClientIPMixin, SimpleRateThrottle):
