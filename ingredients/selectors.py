@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models import F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz import fuzz, process
@@ -133,22 +133,16 @@ def product_search(*, q: str = "", category: str = "") -> QuerySet[Product]:
     if not q:
         return qs
     if _is_postgres():
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
+        from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 
-        vector = (
-            SearchVector("brand", weight="A")
-            + SearchVector("name", weight="A")
-            + SearchVector("category", weight="B")
-            + SearchVector("ingredients_text", weight="D")
-        )
+        # search_document: brand and name weighted A, category B, ingredients D, kept by a trigger (migration 0005).
         query = SearchQuery(q, search_type="websearch")
         return (
             qs.annotate(
-                document=vector,
-                rank=SearchRank(vector, query),
+                rank=SearchRank(F("search_document"), query),
                 sim=TrigramWordSimilarity(q, Concat("brand", Value(" "), "name", Value(" "), "category")),
             )
-            .filter(Q(document=query) | Q(sim__gt=0.4))
+            .filter(Q(search_document=query) | Q(sim__gt=0.4))
             .order_by("-sim", "-rank", "brand", "name")
         )
     words = q.split()
