@@ -30,7 +30,7 @@ from PIL import Image
 
 from domain import uploads as domain_uploads
 from domain import vocabulary as vocab
-from skincare.core import intake, leases
+from skincare.core import intake, leases, readcache
 from skincare.core.context_processors import DISCLAIMER as SITE_DISCLAIMER
 from skincare.core.errors import DomainError
 
@@ -206,6 +206,7 @@ def analysis_rerun(*, analysis: SkinAnalysis) -> SkinAnalysis:
         SkinAnalysis.objects.filter(pk=analysis.pk).update(
             status=SkinAnalysis.Status.QUEUED, error_code="", error_detail="", started_at=None, completed_at=None
         )
+        readcache.changed(analysis.user_id)
         _enqueue(analysis.pk)
     analysis.refresh_from_db()
     return analysis

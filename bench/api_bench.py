@@ -13,6 +13,9 @@ What it does, in one run:
    POST ingredients/analyze, at 16, 64 and 256 connections. Prints requests/s, p50/p99, errors (socket errors,
    timeouts and non-2xx answers), 5xx answers, the ratio to /healthz at the same level, and the peak number of
    PostgreSQL connections to the bench database (pg_stat_activity, polled every 50 ms during each run).
+   With Redis the read cache and the user cache are on, as in production: the repeated GETs are cache hits.
+5. The same GETs again at --cold-level connections (16) on a server with both caches off, so every request does all
+   of its work (authentication query, queries, serializers): the cost of a cache miss.
 
 Targets on the 2-core development machine (issue 14): 0 errors at every level; authenticated GETs >= 0.35x
 /healthz; p99 <= 100 ms at 16 connections; peak connections <= WEB_CONCURRENCY x DB_POOL_MAX_SIZE.
@@ -241,12 +244,45 @@ ENDPOINTS = [
 ]
 
 
+def drive(wrk, base, token, levels, duration, lua, db_url, endpoints) -> dict:
+    print(
+        f"{'endpoint':26} {'conns':>5} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'errors':>6} {'5xx':>5} {'peak pg':>7}"
+    )
+    results: dict = {}
+    for level in levels:
+        baseline = None
+        for name, method, path, body in endpoints:
+            wenv = dict(
+                os.environ,
+                BENCH_METHOD=method,
+                BENCH_TOKEN="" if path == "/healthz" else token,
+                BENCH_BODY=body or "",
+            )
+            r = run_wrk(wrk, base + path, level, duration, str(lua), wenv, db_url)
+            baseline = r["rps"] if baseline is None else baseline
+            ratio = r["rps"] / baseline if baseline else 0.0
+            results[(name, level)] = r
+            print(
+                f"{name:26} {level:5d} {r['rps']:8.1f} {ratio:6.2f} {r['p50']:8.1f} {r['p99']:8.1f} "
+                f"{r['errors']:6d} {r['5xx']:5d} {r['peak_pg']:7d}",
+                flush=True,
+            )
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--server-cmd", default="scripts/web.sh", help="the server command (bash), default %(default)s")
     parser.add_argument("--levels", default="16,64,256", help="wrk connection counts")
     parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run")
     parser.add_argument("--workers", default=os.environ.get("WEB_CONCURRENCY", ""), help="WEB_CONCURRENCY")
+    parser.add_argument(
+        "--cold-level",
+        type=int,
+        default=16,
+        help="after the main runs, the GETs again at this level with the read and user caches off (0: skip)",
+    )
     args = parser.parse_args()
 
     wrk = ensure_wrk()
@@ -301,29 +337,21 @@ def main() -> int:
         lua.write_text(LUA)
         levels = [int(x) for x in args.levels.split(",") if x]
         print(f"\nwrk, {args.duration} s per run; ratio = requests/s against /healthz at the same level")
-        print(
-            f"{'endpoint':26} {'conns':>5} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} "
-            f"{'errors':>6} {'5xx':>5} {'peak pg':>7}"
-        )
-        results: dict = {}
-        for level in levels:
-            baseline = None
-            for name, method, path, body in ENDPOINTS:
-                wenv = dict(
-                    os.environ,
-                    BENCH_METHOD=method,
-                    BENCH_TOKEN="" if path == "/healthz" else token,
-                    BENCH_BODY=body or "",
-                )
-                r = run_wrk(wrk, base + path, level, args.duration, str(lua), wenv, db_url)
-                baseline = r["rps"] if baseline is None else baseline
-                ratio = r["rps"] / baseline if baseline else 0.0
-                results[(name, level)] = r
-                print(
-                    f"{name:26} {level:5d} {r['rps']:8.1f} {ratio:6.2f} {r['p50']:8.1f} {r['p99']:8.1f} "
-                    f"{r['errors']:6d} {r['5xx']:5d} {r['peak_pg']:7d}",
-                    flush=True,
-                )
+        print("(read cache and user cache on, as in production with Redis: repeated GETs are cache hits)")
+        results = drive(wrk, base, token, levels, args.duration, lua, db_url, ENDPOINTS)
+        if args.cold_level:
+            stop(proc)
+            proc = None
+            cold_env = {**env, "READ_CACHE_SECONDS": "0", "AUTH_USER_CACHE_SECONDS": "0"}
+            proc = start_web(cold_env, port, log_path, command=args.server_cmd)
+            print("\nthe same GETs with the read cache and the user cache off (every request does all its work):")
+            cold = [e for e in ENDPOINTS if e[1] == "GET"]
+            results.update(
+                {
+                    (f"{k[0]} (cold)", k[1]): v
+                    for k, v in drive(wrk, base, token, [args.cold_level], args.duration, lua, db_url, cold).items()
+                }
+            )
         peak = max(r["peak_pg"] for r in results.values())
         errors = sum(r["errors"] for r in results.values())
         processes = int(env.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1))

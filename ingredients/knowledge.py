@@ -31,6 +31,7 @@ from pathlib import Path
 
 from domain import actives
 from domain import vocabulary as vocab
+from skincare.core import readcache
 
 from . import inci, rules
 from .models import INGREDIENT_FACT_FIELDS
@@ -499,6 +500,7 @@ def load(*, force: bool = False, records: list[dict] | None = None) -> dict:
             to_update.append(obj)
     with transaction.atomic():
         Ingredient.objects.bulk_create(to_create, batch_size=200)
+        readcache.shared_changed()
         if to_update:
             from django.utils import timezone
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from skincare.core import readcache
 from skincare.core.errors import DomainError, NotFound
 
 from . import inci, matching, rules
@@ -258,6 +259,7 @@ def product_set_ingredients(*, product: Product, text: str) -> list[ProductIngre
         )
         for r in rows
     ]
+    readcache.shared_changed()
     return ProductIngredient.objects.bulk_create(objs)
 
 

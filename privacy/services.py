@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from skincare.core import readcache
 from skincare.core.errors import DomainError
 from skincare.core.i18n import recipient_language
 
@@ -79,6 +80,8 @@ def photos_delete(*, analysis_ids, reason: str) -> int:
         ids = [row[0] for row in rows]
         names = [n for row in rows for n in row[1:] if n]
         names += analysis_photo_deleted(analysis_ids=ids)
+        for user_id in set(SkinAnalysis.objects.filter(pk__in=ids).values_list("user_id", flat=True)):
+            readcache.changed(user_id)
         SkinAnalysis.objects.filter(pk__in=ids).update(
             image="",
             overlay=None,

@@ -37,7 +37,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from accounts.selectors import reminder_times
-from skincare.core import leases
+from skincare.core import leases, readcache
 from skincare.core.i18n import recipient_language
 
 from .models import ChannelDelivery, ReminderDelivery, Routine, ShelfItem
@@ -99,6 +99,7 @@ def routine_schedule(*, routine: Routine, now: datetime | None = None, profile=N
     Routine.objects.filter(pk=routine.pk).update(
         next_reminder_at=instant, next_reminder_date=day, schedule_computed_at=now
     )
+    readcache.changed(routine.user_id)
     return routine
 
 
@@ -195,6 +196,7 @@ def _claim_due_routines(now: datetime, batch_size: int, stats: dict, config) -> 
             Routine.objects.filter(pk=routine.pk).update(
                 next_reminder_at=next_instant, next_reminder_date=next_day, schedule_computed_at=now
             )
+            readcache.changed(routine.user_id)
     return claimed
 
 

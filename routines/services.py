@@ -21,6 +21,7 @@ from domain import actives as domain_actives
 from domain import messages as M
 from domain import vocabulary as domain_vocab
 from domain.i18n import N_
+from skincare.core import readcache
 from skincare.core.errors import DomainError, NotFound
 
 from . import builder
@@ -367,6 +368,7 @@ def routine_update(
         for i, s in enumerate(ordered, start=1):
             if s.order != i:
                 RoutineStep.objects.filter(pk=s.pk).update(order=i)
+                readcache.changed(routine.user_id)
         if hasattr(routine, "_prefetched_objects_cache"):
             routine._prefetched_objects_cache.pop("steps", None)
         generated = [w for w in routine.warnings if "share" not in w]

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.clientip import client_ip
+from skincare.core import readcache
 from skincare.core.throttling import SCOPED_THROTTLES
 
 from . import serializers as s
@@ -82,6 +83,7 @@ class LogoutView(APIView):
 
 class MeView(APIView):
     @extend_schema(responses=s.UserSerializer, tags=["auth"])
+    @readcache.cached_get()
     def get(self, request):
         selectors.profile_for_user(user=request.user)  # read with the user by the authentication; made if missing
         return Response(s.UserSerializer(request.user).data)
@@ -309,6 +311,7 @@ class NotificationListView(generics.ListAPIView):
         responses=s.NotificationSerializer(many=True),
         tags=["notifications"],
     )
+    @readcache.cached_get()
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

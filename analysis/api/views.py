@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from skincare.core import intake
+from skincare.core import intake, readcache
 from skincare.core.errors import NotFound
 from skincare.core.parsers import JSONParser
 from skincare.core.throttling import SCOPED_THROTTLES
@@ -135,6 +135,7 @@ class HistoryView(ListAPIView):
         return selectors.analysis_history(user=self.request.user)
 
     @extend_schema(operation_id="analysis_history", summary="The user's analyses, newest first")
+    @readcache.cached_get()
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from accounts.selectors import profile_for_user
 from ingredients import selectors, services
 from ingredients.messages import result_rendered
-from skincare.core import intake
+from skincare.core import intake, readcache
 from skincare.core.errors import DomainError
 from skincare.core.parsers import JSONParser
 from skincare.core.throttling import SCOPED_THROTTLES
@@ -143,6 +143,7 @@ class ProductListView(ListAPIView):
     serializer_class = s.ProductListSerializer
 
     @extend_schema(parameters=[s.ProductQuerySerializer], tags=["products"])
+    @readcache.cached_get()
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

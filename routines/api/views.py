@@ -8,6 +8,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from skincare.core import readcache
+
 from .. import selectors, services
 from .serializers import (
     CompleteSerializer,
@@ -60,6 +62,7 @@ class MyRoutinesView(GenericAPIView):
         responses=RoutineSerializer(many=True),  # a list: documented as the paginated page it is
         summary="The user's routines, newest first (paginated)",
     )
+    @readcache.cached_get(vary=lambda request: str(selectors.local_today(request.user)))  # each day's week
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(RoutineSerializer(page, many=True, context=_week_context(request)).data)

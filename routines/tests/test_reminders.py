@@ -195,7 +195,7 @@ def test_a_claimed_reminder_whose_task_was_lost_is_sent_by_the_next_sweep(django
     with time_machine.travel(routine.next_reminder_at + dt.timedelta(seconds=5), tick=False):
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             reminders_dispatch()  # the enqueue is captured and dropped: the broker "lost" it
-        assert len(callbacks) == 1
+        assert len([c for c in callbacks if "deliveries_hand_over" in c.__qualname__]) == 1  # (+ the read cache's)
         assert ReminderDelivery.objects.get().status == "pending"
     with time_machine.travel(routine.next_reminder_at + dt.timedelta(minutes=3), tick=False):
         with django_capture_on_commit_callbacks(execute=True):

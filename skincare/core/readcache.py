@@ -1,0 +1,180 @@
+"""A person's read-heavy API answers, cached until their data changes (a per-person version, as generational caching).
+
+A mobile app reads the same lists again and again (history, routines, notifications, a catalogue search) while
+they rarely change. Each such GET's rendered JSON is kept in the shared cache under a key holding
+- the person's data version and the shared data's version (catalogue, site settings; bumped on every change),
+- the language the answer is written in, the path with its query string, and what else the view says it depends on
+  (the person's local date for a routine's week),
+so a changed row is never answered from the cache: its change moved the version, and the old entries are simply
+never asked for again (they expire). READ_CACHE_SECONDS (default 60, 0 = off; off on the embedded file cache)
+bounds an entry's life, which also keeps the signed photo links inside (valid SIGNED_URL_MAX_AGE, 600 s) fresh.
+
+Versions move when a row changes (post_save, post_delete on the models in `WATCHED`) and again when its
+transaction commits: a request that read the new version but the old rows, before the commit, cached them under a
+version nobody asks for after the commit. Writes that bypass signals (QuerySet.update, bulk_create) call
+`changed(user_id)` or `shared_changed()` themselves. A version that expired or was evicted restarts from the clock,
+never from 0, so an old entry cannot come back under a reused number.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.translation import get_language
+
+USER_KEY = "rc:v:user:{}"
+SHARED_KEY = "rc:v:shared"
+VERSION_SECONDS = 7 * 24 * 3600
+
+
+def _seconds() -> int:
+    return int(getattr(settings, "READ_CACHE_SECONDS", 0) or 0)
+
+
+def _bump(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # missing: start from the clock, above any number an expired copy may have held
+        cache.add(key, time.time_ns(), VERSION_SECONDS)
+
+
+def _bump_now_and_on_commit(key: str) -> None:
+    _bump(key)
+    if transaction.get_connection().in_atomic_block:
+        # Again when it commits: a request that read the version after the first bump but the rows before the
+        # commit cached the old rows under that version.
+        transaction.on_commit(lambda: _bump(key))
+
+
+def changed(user_id) -> None:
+    """The person's data changed: their cached answers are stale now, and again when the transaction commits."""
+    if not _seconds() or user_id is None:
+        return
+    _bump_now_and_on_commit(USER_KEY.format(user_id))
+
+
+def shared_changed() -> None:
+    if not _seconds():
+        return
+    _bump_now_and_on_commit(SHARED_KEY)
+
+
+def _versions(user_id) -> tuple:
+    keys = [USER_KEY.format(user_id), SHARED_KEY]
+    found = cache.get_many(keys)
+    missing = [k for k in keys if k not in found]
+    for key in missing:
+        cache.add(key, time.time_ns(), VERSION_SECONDS)
+    if missing:
+        found = cache.get_many(keys)
+    return tuple(found.get(k) for k in keys)
+
+
+def cached_get(*, vary=None):
+    """For a DRF view's `get`/`list`: answer a signed-in person's 200 from the cache while their data is unchanged.
+
+    `vary(request)` adds what else the answer depends on (a string). Only 200 JSON answers are kept.
+    """
+
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, request, *args, **kwargs):
+            seconds = _seconds()
+            user = getattr(request, "user", None)
+            if not seconds or user is None or not user.is_authenticated:
+                return method(self, request, *args, **kwargs)
+            user_version, shared_version = _versions(user.pk)
+            if user_version is None or shared_version is None:  # the cache did not keep them: do not cache
+                return method(self, request, *args, **kwargs)
+            extra = vary(request) if vary else ""
+            key = (
+                f"rc:{type(self).__module__}.{type(self).__qualname__}:{user.pk}:{user_version}:{shared_version}:"
+                f"{get_language()}:{extra}:{request.get_full_path()}"
+            )
+            hit = cache.get(key)
+            if hit is not None:
+                content_type, content = hit
+                response = HttpResponse(content, content_type=content_type)
+                response["X-Read-Cache"] = "hit"
+                return response
+            response = method(self, request, *args, **kwargs)
+            if response.status_code == 200 and hasattr(response, "add_post_render_callback"):
+
+                def store(rendered):
+                    if rendered.get("Content-Type", "").startswith("application/json"):
+                        cache.set(key, (rendered["Content-Type"], rendered.content), seconds)
+
+                response.add_post_render_callback(store)
+            return response
+
+        return wrapper
+
+    return decorate
+
+
+def _user_of(attribute: str):
+    """The person a row belongs to: `user_id`, or through a parent (`routine.user_id`); None if the parent is gone."""
+
+    def get(instance):
+        if "." not in attribute:
+            return getattr(instance, attribute, None)
+        parent, field = attribute.split(".")
+        try:
+            return getattr(getattr(instance, parent), field)
+        except ObjectDoesNotExist:  # deleted with its parent, whose own signal moved the version
+            return None
+
+    return get
+
+
+# The rows the cached answers are made of: model label -> how to find the person (None: shared data).
+WATCHED = {
+    "accounts.User": "pk",
+    "accounts.Profile": "user_id",
+    "accounts.Notification": "user_id",
+    "analysis.SkinAnalysis": "user_id",
+    "analysis.Lesion": "analysis.user_id",
+    "analysis.SkinToneLabel": "user_id",
+    "routines.Routine": "user_id",
+    "routines.RoutineStep": "routine.user_id",
+    "routines.ShelfItem": "user_id",
+    "ingredients.Favorite": "user_id",
+    "privacy.PrivacySettings": "user_id",
+    "ingredients.Product": None,
+    "ingredients.Ingredient": None,
+    "ingredients.ProductIngredient": None,
+    "core.SiteConfig": None,
+}
+
+
+def _receiver(attribute: str | None):
+    if attribute is None:
+
+        def shared(sender, instance, **kwargs) -> None:
+            shared_changed()
+
+        return shared
+    user_of = _user_of(attribute)
+
+    def personal(sender, instance, **kwargs) -> None:
+        changed(user_of(instance))
+
+    return personal
+
+
+def connect() -> None:
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+
+    for label, attribute in WATCHED.items():
+        receiver = _receiver(attribute)
+        for signal in (post_save, post_delete):
+            signal.connect(
+                receiver, sender=apps.get_model(label), weak=False, dispatch_uid=f"readcache-{label}-{id(signal)}"
+            )

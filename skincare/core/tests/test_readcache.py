@@ -1,0 +1,107 @@
+"""The read cache (skincare.core.readcache): a person's GETs come from the cache until their data changes."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Notification
+from accounts.services import notification_create
+from analysis.tests.factories import SkinAnalysisFactory
+from ingredients.models import Product
+from ingredients.tests.factories import ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+NOTIFICATIONS = "/api/v1/notifications"
+HISTORY = "/api/v1/analysis/history"
+ME = "/api/v1/auth/me"
+
+
+@pytest.fixture(autouse=True)
+def _on(settings):
+    settings.READ_CACHE_SECONDS = 60
+
+
+def test_a_second_read_comes_from_the_cache_and_says_so(auth_client, user):
+    notification_create(user=user, kind="x", title="one")
+    first = auth_client.get(NOTIFICATIONS)
+    second = auth_client.get(NOTIFICATIONS)
+    assert first.status_code == second.status_code == 200
+    assert "X-Read-Cache" not in first
+    assert second["X-Read-Cache"] == "hit"
+    assert second.content == first.content
+
+
+def test_a_change_through_the_api_is_seen_at_once(auth_client, user):
+    n = notification_create(user=user, kind="x", title="one")
+    assert auth_client.get(NOTIFICATIONS).json()["results"][0]["read_at"] is None
+    auth_client.get(NOTIFICATIONS)  # cached
+    assert auth_client.post(f"/api/v1/notifications/{n.pk}/read").status_code == 200  # a QuerySet.update inside
+    after = auth_client.get(NOTIFICATIONS)
+    assert "X-Read-Cache" not in after
+    assert after.json()["results"][0]["read_at"] is not None
+
+
+def test_rows_written_elsewhere_are_seen_at_once(auth_client, user):
+    assert auth_client.get(HISTORY).json()["count"] == 0
+    auth_client.get(HISTORY)
+    analysis = SkinAnalysisFactory(user=user, done=True)  # what a worker does: a save in another process
+    assert auth_client.get(HISTORY).json()["count"] == 1
+    analysis.delete()
+    assert auth_client.get(HISTORY).json()["count"] == 0
+
+
+def test_a_profile_change_is_seen_at_once(auth_client, user):
+    assert auth_client.get(ME).json()["first_name"] == user.first_name
+    auth_client.get(ME)
+    user.first_name = "Renamed"
+    user.save()
+    assert auth_client.get(ME).json()["first_name"] == "Renamed"
+
+
+def test_each_person_gets_their_own_answer(auth_client, other_client, user, other_user):
+    notification_create(user=user, kind="x", title="mine")
+    assert auth_client.get(NOTIFICATIONS).json()["count"] == 1
+    assert auth_client.get(NOTIFICATIONS)["X-Read-Cache"] == "hit"
+    theirs = other_client.get(NOTIFICATIONS)
+    assert "X-Read-Cache" not in theirs
+    assert theirs.json()["count"] == 0
+
+
+def test_the_language_is_part_of_the_key(auth_client):
+    english = auth_client.get(ME, HTTP_ACCEPT_LANGUAGE="en")
+    spanish = auth_client.get(ME, HTTP_ACCEPT_LANGUAGE="es")
+    assert "X-Read-Cache" not in spanish
+    assert spanish["Content-Language"] == "es" and english["Content-Language"] == "en"
+
+
+def test_a_catalogue_change_is_seen_by_everyone(auth_client):
+    product = ProductFactory(name="Barrier Cream One")
+    url = "/api/v1/products?q=barrier"
+    assert [p["name"] for p in auth_client.get(url).json()["results"]] == ["Barrier Cream One"]
+    product.name = "Barrier Cream Two"
+    product.save()
+    assert [p["name"] for p in auth_client.get(url).json()["results"]] == ["Barrier Cream Two"]
+    Product.objects.filter(pk=product.pk).delete()
+    assert auth_client.get(url).json()["results"] == []
+
+
+def test_errors_are_not_cached(auth_client):
+    assert auth_client.get("/api/v1/products?page=99").status_code == 404
+    again = auth_client.get("/api/v1/products?page=99")
+    assert again.status_code == 404 and "X-Read-Cache" not in again
+
+
+def test_off_when_set_to_zero(auth_client, settings, user):
+    settings.READ_CACHE_SECONDS = 0
+    notification_create(user=user, kind="x", title="one")
+    auth_client.get(NOTIFICATIONS)
+    assert "X-Read-Cache" not in auth_client.get(NOTIFICATIONS)
+    Notification.objects.filter(user=user).update(title="changed behind its back")
+    assert auth_client.get(NOTIFICATIONS).json()["results"][0]["title"] == "changed behind its back"
+
+
+def test_signed_out_requests_are_never_cached(api_client):
+    assert api_client.get(reverse("healthz")).status_code == 200
+    assert api_client.get(NOTIFICATIONS).status_code == 401
