@@ -95,7 +95,7 @@ def cached_get(*, vary=None):
             extra = vary(request) if vary else ""
             key = (
                 f"rc:{type(self).__module__}.{type(self).__qualname__}:{user.pk}:{user_version}:{shared_version}:"
-                f"{get_language()}:{extra}:{request.get_full_path()}"
+                f"{get_language()}:{extra}:{request.build_absolute_uri()}"  # pages link to the next by host
             )
             hit = cache.get(key)
             if hit is not None:

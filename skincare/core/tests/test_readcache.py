@@ -105,3 +105,12 @@ def test_off_when_set_to_zero(auth_client, settings, user):
 def test_signed_out_requests_are_never_cached(api_client):
     assert api_client.get(reverse("healthz")).status_code == 200
     assert api_client.get(NOTIFICATIONS).status_code == 401
+
+
+def test_page_links_follow_the_host_asked(auth_client, user, settings):
+    settings.ALLOWED_HOSTS = ["a.example", "b.example"]
+    notification_create(user=user, kind="x", title="one")
+    notification_create(user=user, kind="x", title="two")
+    first = auth_client.get(NOTIFICATIONS + "?page_size=1", HTTP_HOST="a.example").json()["next"]
+    second = auth_client.get(NOTIFICATIONS + "?page_size=1", HTTP_HOST="b.example").json()["next"]
+    assert first.startswith("http://a.example/") and second.startswith("http://b.example/")
