@@ -1,17 +1,17 @@
 """A person's read-heavy API answers, cached until their data changes (a per-person version, as generational caching).
 
 A mobile app reads the same lists again and again (history, routines, notifications, a catalogue search) while
-they rarely change. Each such GET's rendered JSON is kept in the shared cache under a key holding
-- the person's data version and the shared data's version (catalogue, site settings; bumped on every change),
-- the language the answer is written in, the path with its query string, and what else the view says it depends on
-  (the person's local date for a routine's week),
-so a changed row is never answered from the cache: its change moved the version, and the old entries are simply
-never asked for again (they expire). READ_CACHE_SECONDS (default 60, 0 = off; off on the embedded file cache)
-bounds an entry's life, which also keeps the signed photo links inside (valid SIGNED_URL_MAX_AGE, 600 s) fresh.
+they rarely change. Each such GET's rendered JSON is kept in the shared cache under a key holding the person, the
+language the answer is written in, the absolute URL and what else the view says it depends on (the person's local
+date for a routine's week), together with the two versions it was made under: the person's data version and the
+shared data's version (catalogue, site settings), each bumped on every change. One MGET reads both versions and the
+entry; the entry answers only while its versions are the current ones, so a changed row is never answered from the
+cache. READ_CACHE_SECONDS (default 60, 0 = off; off on the embedded file cache) bounds an entry's life, which also
+keeps the signed photo links inside (valid SIGNED_URL_MAX_AGE, 600 s) fresh.
 
 Versions move when a row changes (post_save, post_delete on the models in `WATCHED`) and again when its
-transaction commits: a request that read the new version but the old rows, before the commit, cached them under a
-version nobody asks for after the commit. Writes that bypass signals (QuerySet.update, bulk_create) call
+transaction commits: a request that read the new version but the old rows, before the commit, stored them under
+versions that are no longer current once it commits. Writes that bypass signals (QuerySet.update, bulk_create) call
 `changed(user_id)` or `shared_changed()` themselves. A version that expired or was evicted restarts from the clock,
 never from 0, so an old entry cannot come back under a reused number.
 """
@@ -65,21 +65,23 @@ def shared_changed() -> None:
     _bump_now_and_on_commit(SHARED_KEY)
 
 
-def _versions(user_id) -> tuple:
+def _lookup(user_id, key: str) -> tuple:
+    """The person's and the shared version, and the entry under `key`: one round trip (MGET)."""
     keys = [USER_KEY.format(user_id), SHARED_KEY]
-    found = cache.get_many(keys)
+    found = cache.get_many([*keys, key])
     missing = [k for k in keys if k not in found]
-    for key in missing:
-        cache.add(key, time.time_ns(), VERSION_SECONDS)
+    for version_key in missing:
+        cache.add(version_key, time.time_ns(), VERSION_SECONDS)
     if missing:
-        found = cache.get_many(keys)
-    return tuple(found.get(k) for k in keys)
+        found.update(cache.get_many(missing))
+    return found.get(keys[0]), found.get(keys[1]), found.get(key)
 
 
 def cached_get(*, vary=None):
     """For a DRF view's `get`/`list`: answer a signed-in person's 200 from the cache while their data is unchanged.
 
-    `vary(request)` adds what else the answer depends on (a string). Only 200 JSON answers are kept.
+    `vary(request)` adds what else the answer depends on (a string). Only 200 JSON answers are kept. An entry holds
+    the versions it was made under; it is an answer only while both are still the current ones.
     """
 
     def decorate(method):
@@ -89,17 +91,17 @@ def cached_get(*, vary=None):
             user = getattr(request, "user", None)
             if not seconds or user is None or not user.is_authenticated:
                 return method(self, request, *args, **kwargs)
-            user_version, shared_version = _versions(user.pk)
-            if user_version is None or shared_version is None:  # the cache did not keep them: do not cache
-                return method(self, request, *args, **kwargs)
             extra = vary(request) if vary else ""
             key = (
-                f"rc:{type(self).__module__}.{type(self).__qualname__}:{user.pk}:{user_version}:{shared_version}:"
-                f"{get_language()}:{extra}:{request.build_absolute_uri()}"  # pages link to the next by host
+                f"rc:{type(self).__module__}.{type(self).__qualname__}:{user.pk}:{get_language()}:{extra}:"
+                f"{request.build_absolute_uri()}"  # pages link to the next by host
             )
-            hit = cache.get(key)
-            if hit is not None:
-                content_type, content = hit
+            user_version, shared_version, entry = _lookup(user.pk, key)
+            if user_version is None or shared_version is None:  # the cache did not keep them: do not cache
+                return method(self, request, *args, **kwargs)
+            versions = (user_version, shared_version)
+            if entry is not None and entry[0] == versions:
+                _, content_type, content = entry
                 response = HttpResponse(content, content_type=content_type)
                 response["X-Read-Cache"] = "hit"
                 return response
@@ -108,7 +110,7 @@ def cached_get(*, vary=None):
 
                 def store(rendered):
                     if rendered.get("Content-Type", "").startswith("application/json"):
-                        cache.set(key, (rendered["Content-Type"], rendered.content), seconds)
+                        cache.set(key, (versions, rendered["Content-Type"], rendered.content), seconds)
 
                 response.add_post_render_callback(store)
             return response
