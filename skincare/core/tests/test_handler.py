@@ -11,7 +11,7 @@ from django.http import JsonResponse
 from django.test import override_settings
 from django.urls import path
 
-from skincare.core.handler import PooledThreadsASGIHandler, view_is_async
+from skincare.core.handler import PooledThreadsASGIHandler, _match, resolve, view_is_async
 
 seen: list[str] = []
 
@@ -25,7 +25,11 @@ async def async_view(request):
     return JsonResponse({"async": True})
 
 
-urlpatterns = [path("sync", sync_view), path("async", async_view)]
+def item_view(request, pk):
+    return JsonResponse({"pk": pk, "route": request.resolver_match.route})
+
+
+urlpatterns = [path("sync", sync_view), path("async", async_view), path("item/<int:pk>", item_view)]
 
 
 async def _get(app, path_):
@@ -63,7 +67,6 @@ async def _get(app, path_):
 @pytest.mark.django_db(transaction=True)  # the request threads close their connections at the end
 @override_settings(ROOT_URLCONF=__name__)
 def test_sync_views_run_on_the_request_threads_and_async_views_on_their_own_path():
-    view_is_async.cache_clear()
     app = PooledThreadsASGIHandler(threads=2)
     seen.clear()
     for _ in range(4):
@@ -73,11 +76,22 @@ def test_sync_views_run_on_the_request_threads_and_async_views_on_their_own_path
     assert async_to_sync(_get)(app, "/async") == (200, b'{"async": true}')
     assert view_is_async("/async") and not view_is_async("/sync") and not view_is_async("/nowhere")
     assert async_to_sync(_get)(app, "/nowhere")[0] == 404
-    view_is_async.cache_clear()
 
 
 @pytest.mark.django_db
 def test_the_seed_clients_long_poll_is_async():
-    view_is_async.cache_clear()
     assert view_is_async("/api/v1/analysis/analyze")
     assert not view_is_async("/api/v1/auth/me")
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_path_is_resolved_once_and_each_request_gets_its_own_match():
+    app = PooledThreadsASGIHandler(threads=1)
+    assert async_to_sync(_get)(app, "/item/7") == (200, b'{"pk": 7, "route": "item/<int:pk>"}')
+    hits = _match.cache_info().hits
+    assert async_to_sync(_get)(app, "/item/7") == (200, b'{"pk": 7, "route": "item/<int:pk>"}')
+    assert _match.cache_info().hits > hits
+    assert async_to_sync(_get)(app, "/item/8") == (200, b'{"pk": 8, "route": "item/<int:pk>"}')
+    first, second = resolve("/item/7"), resolve("/item/7")
+    assert first is not second and first.kwargs == second.kwargs == {"pk": 7}
