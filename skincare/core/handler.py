@@ -35,6 +35,9 @@ def request_threads() -> int:
         return 4
 
 
+ASYNC_VIEW = "skincare.async_view"  # the scope key __call__ sets for a request to an async view
+
+
 class _SyncChain(BaseHandler):
     """Django's BaseHandler with the middleware chain in sync mode (what WSGIHandler runs), resolving URLs through
     `resolve` (remembered per path)."""
@@ -62,6 +65,7 @@ class PooledThreadsASGIHandler(ASGIHandler):
         if scope["type"] != "http":
             raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
         if view_is_async(scope.get("path", "")):
+            scope = {**scope, ASYNC_VIEW: True}  # read back by get_response_async, through request.scope
             async with ThreadSensitiveContext():  # Django's way: a thread of its own
                 await ASGIHandler.handle(self, scope, receive, send)
             return
@@ -75,7 +79,7 @@ class PooledThreadsASGIHandler(ASGIHandler):
             self._busy[index] -= 1
 
     async def get_response_async(self, request):
-        if view_is_async(request.path_info):
+        if request.scope.get(ASYNC_VIEW):
             return await super().get_response_async(request)
         return await sync_to_async(self._sync.get_response, thread_sensitive=True)(request)
 
