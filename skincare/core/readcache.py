@@ -9,6 +9,9 @@ entry; the entry answers only while its versions are the current ones, so a chan
 cache. READ_CACHE_SECONDS (default 60, 0 = off; off on the embedded file cache) bounds an entry's life, which also
 keeps the signed photo links inside (valid SIGNED_URL_MAX_AGE, 600 s) fresh.
 
+On Redis the throttles, which run just before the view, read both versions and the entry in the pipelined round trip
+that counts the request (`planned_reads`, `prefetched`): a cached answer costs that round trip and the user's.
+
 Versions move when a row changes (post_save, post_delete on the models in `WATCHED`) and again when its
 transaction commits: a request that read the new version but the old rows, before the commit, stored them under
 versions that are no longer current once it commits. Writes that bypass signals (QuerySet.update, bulk_create) call
@@ -68,13 +71,57 @@ def shared_changed() -> None:
 def _lookup(user_id, key: str) -> tuple:
     """The person's and the shared version, and the entry under `key`: one round trip (MGET)."""
     keys = [USER_KEY.format(user_id), SHARED_KEY]
-    found = cache.get_many([*keys, key])
+    return _versions_and_entry(keys, cache.get_many([*keys, key]), key)
+
+
+def _versions_and_entry(keys: list[str], found: dict, key: str) -> tuple:
     missing = [k for k in keys if k not in found]
     for version_key in missing:
         cache.add(version_key, time.time_ns(), VERSION_SECONDS)
     if missing:
-        found.update(cache.get_many(missing))
+        found = {**found, **cache.get_many(missing)}
     return found.get(keys[0]), found.get(keys[1]), found.get(key)
+
+
+def _entry_key(view, request, vary) -> str:
+    extra = vary(request) if vary else ""
+    return (
+        f"rc:{type(view).__module__}.{type(view).__qualname__}:{request.user.pk}:{get_language()}:{extra}:"
+        f"{request.build_absolute_uri()}"  # pages link to the next by host
+    )
+
+
+_NOT_CACHED = object()
+
+
+@functools.cache
+def _cached_vary(view_class):
+    """The `vary` of the cached `get` a view class has or inherits (a subclass's own `get` may call it through super),
+    or _NOT_CACHED."""
+    for klass in view_class.__mro__:
+        vary = getattr(klass.__dict__.get("get"), "readcache_vary", _NOT_CACHED)
+        if vary is not _NOT_CACHED:
+            return vary
+    return _NOT_CACHED
+
+
+def planned_reads(request, view) -> list[str]:
+    """The cache keys a cached GET of `view` will read for `request` (both versions and the entry), or [].
+
+    The throttles, which run just before the view, read them in their own round trip (`prefetched`), so that a
+    cached answer costs one round trip for both.
+    """
+    vary = _cached_vary(type(view)) if request.method == "GET" else _NOT_CACHED
+    user = getattr(request, "user", None)
+    if vary is _NOT_CACHED or not _seconds() or user is None or not user.is_authenticated:
+        return []
+    return [USER_KEY.format(user.pk), SHARED_KEY, _entry_key(view, request, vary)]
+
+
+def prefetched(request, view, keys: list[str], found: dict) -> None:
+    """What the throttles' round trip read of `planned_reads(request, view)` (key -> value; a key with no value is
+    absent)."""
+    request._readcache_prefetched = (view, keys, found)
 
 
 def cached_get(*, vary=None):
@@ -91,12 +138,14 @@ def cached_get(*, vary=None):
             user = getattr(request, "user", None)
             if not seconds or user is None or not user.is_authenticated:
                 return method(self, request, *args, **kwargs)
-            extra = vary(request) if vary else ""
-            key = (
-                f"rc:{type(self).__module__}.{type(self).__qualname__}:{user.pk}:{get_language()}:{extra}:"
-                f"{request.build_absolute_uri()}"  # pages link to the next by host
-            )
-            user_version, shared_version, entry = _lookup(user.pk, key)
+            planned = getattr(request, "_readcache_prefetched", None)
+            if planned is not None and planned[0] is self:  # read with the throttles, for this view (planned_reads)
+                _, keys, found = planned
+                key = keys[2]
+                user_version, shared_version, entry = _versions_and_entry(keys[:2], found, key)
+            else:
+                key = _entry_key(self, request, vary)
+                user_version, shared_version, entry = _lookup(user.pk, key)
             if user_version is None or shared_version is None:  # the cache did not keep them: do not cache
                 return method(self, request, *args, **kwargs)
             versions = (user_version, shared_version)
@@ -115,6 +164,7 @@ def cached_get(*, vary=None):
                 response.add_post_render_callback(store)
             return response
 
+        wrapper.readcache_vary = vary  # planned_reads: the throttles' round trip reads what this one needs
         return wrapper
 
     return decorate

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, SimpleRateThrottle
 from rest_framework.throttling import UserRateThrottle as _UserRateThrottle
 
+from . import readcache
 from .clientip import client_ip
 
 
@@ -21,20 +22,26 @@ def _redis_client(key: str):
     return None
 
 
-def window_hits(windows: list[tuple[str, int]]) -> list[int]:
-    """Count one request in each fixed window (key, ttl): one pipelined round trip of INCR + EXPIRE on Redis."""
-    if not windows:
-        return []
+def window_hits(windows: list[tuple[str, int]], reads: list[str] = ()) -> tuple[list[int], dict | None]:
+    """Count one request in each fixed window (key, ttl), and read the cache keys `reads`: on Redis one pipelined
+    round trip of INCR + EXPIRE per window and an MGET. The counts, and the values read (key -> value, a key with no
+    value absent; None where the cache is not Redis and nothing was read)."""
     full = [cache.make_and_validate_key(key) for key, _ in windows]
-    client = _redis_client(full[0])
+    client = _redis_client(full[0]) if full else None
     if client is None:
-        return [_cache_hit(key, ttl) for key, ttl in windows]
+        return [_cache_hit(key, ttl) for key, ttl in windows], None
     pipe = client.pipeline(transaction=False)  # INCR is atomic on its own; no MULTI/EXEC round of replies to parse
     for key, (_, ttl) in zip(full, windows, strict=True):
         pipe.incr(key)
         pipe.expire(key, ttl)  # the window is in the key: refreshing its expiry only delays the clean-up
+    if reads:
+        pipe.mget([cache.make_and_validate_key(key) for key in reads])
     replies = pipe.execute()
-    return [int(replies[i]) for i in range(0, len(replies), 2)]
+    counts = [int(replies[i]) for i in range(0, 2 * len(windows), 2)]
+    if not reads:
+        return counts, {}
+    loads = cache._cache._serializer.loads  # Django's RedisSerializer: what cache.get_many would decode with
+    return counts, {key: loads(value) for key, value in zip(reads, replies[-1], strict=True) if value is not None}
 
 
 def _cache_hit(key: str, ttl: int) -> int:
@@ -73,8 +80,13 @@ class ClientIPMixin:
                 if found is not None:
                     windows[found[0]] = found[1]
             windows[key] = ttl
-            counts = request._throttle_counts = dict(zip(windows, window_hits(list(windows.items())), strict=True))
-        count = counts.pop(key) if key in counts else window_hits([(key, ttl)])[0]
+            # A cached GET's versions and entry come in the same round trip (skincare.core.readcache).
+            reads = readcache.planned_reads(request, view)
+            hits, found = window_hits(list(windows.items()), reads)
+            if reads and found is not None:
+                readcache.prefetched(request, view, reads, found)
+            counts = request._throttle_counts = dict(zip(windows, hits, strict=True))
+        count = counts.pop(key) if key in counts else window_hits([(key, ttl)])[0][0]
         return count <= self.num_requests
 
     def window(self, request, view) -> tuple[str, int] | None:

@@ -114,3 +114,41 @@ def test_page_links_follow_the_host_asked(auth_client, user, settings):
     first = auth_client.get(NOTIFICATIONS + "?page_size=1", HTTP_HOST="a.example").json()["next"]
     second = auth_client.get(NOTIFICATIONS + "?page_size=1", HTTP_HOST="b.example").json()["next"]
     assert first.startswith("http://a.example/") and second.startswith("http://b.example/")
+
+
+def _redis_round_trips(monkeypatch) -> list:
+    from redis.connection import AbstractConnection
+
+    sent = []
+    original = AbstractConnection.send_packed_command
+
+    def counting(self, command, *args, **kwargs):
+        sent.append(command)
+        return original(self, command, *args, **kwargs)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
+    return sent
+
+
+def _commands(packed) -> list[str]:
+    """The command names in what redis-py sent (RESP arrays: *count, $length, NAME, ...)."""
+    tokens = b"".join(packed if isinstance(packed, list) else [packed]).split(b"\r\n")
+    return [tokens[i + 2].decode() for i, token in enumerate(tokens[:-2]) if token.startswith(b"*")]
+
+
+def test_on_redis_a_cached_answer_is_read_in_the_throttles_round_trip(auth_client, user, settings, monkeypatch):
+    from skincare.core.throttling import _redis_client
+
+    if _redis_client("x") is None:
+        pytest.skip("the cache is not Redis (REDIS_URL unset): the throttles count on the cache, one key at a time")
+    settings.AUTH_USER_CACHE_SECONDS = 60
+    notification_create(user=user, kind="x", title="one")
+    auth_client.get(NOTIFICATIONS)  # made and stored
+    auth_client.get(NOTIFICATIONS)  # the user is cached too now
+    sent = _redis_round_trips(monkeypatch)
+    hit = auth_client.get(NOTIFICATIONS)
+    assert hit["X-Read-Cache"] == "hit"
+    # the user; then the throttles' counts with the versions and the entry
+    assert [_commands(packed) for packed in sent] == [["GET"], ["INCRBY", "EXPIRE", "INCRBY", "EXPIRE", "MGET"]]
+    notification_create(user=user, kind="x", title="two")
+    assert auth_client.get(NOTIFICATIONS).json()["count"] == 2  # read the same way, and still never stale
