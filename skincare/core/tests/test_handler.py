@@ -7,7 +7,8 @@ import threading
 
 import pytest
 from asgiref.sync import async_to_sync
-from django.http import JsonResponse
+from django.core import signals
+from django.http import JsonResponse, StreamingHttpResponse
 from django.test import override_settings
 from django.urls import path
 
@@ -29,7 +30,21 @@ def item_view(request, pk):
     return JsonResponse({"pk": pk, "route": request.resolver_match.route})
 
 
-urlpatterns = [path("sync", sync_view), path("async", async_view), path("item/<int:pk>", item_view)]
+def stream_view(request):
+    def chunks():
+        for i in range(3):
+            seen.append(f"chunk {i}")
+            yield f"part {i};".encode()
+
+    return StreamingHttpResponse(chunks(), content_type="text/plain")
+
+
+urlpatterns = [
+    path("sync", sync_view),
+    path("async", async_view),
+    path("item/<int:pk>", item_view),
+    path("stream", stream_view),
+]
 
 
 async def _get(app, path_):
@@ -95,3 +110,31 @@ def test_a_path_is_resolved_once_and_each_request_gets_its_own_match():
     assert async_to_sync(_get)(app, "/item/8") == (200, b'{"pk": 8, "route": "item/<int:pk>"}')
     first, second = resolve("/item/7"), resolve("/item/7")
     assert first is not second and first.kwargs == second.kwargs == {"pk": 7}
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_sync_request_runs_its_signals_and_view_on_one_request_thread():
+    app = PooledThreadsASGIHandler(threads=1)
+
+    def started(**kwargs):
+        seen.append(("started", threading.current_thread().name))
+
+    def finished(**kwargs):
+        seen.append(("finished", threading.current_thread().name))
+
+    signals.request_started.connect(started)
+    signals.request_finished.connect(finished)
+    try:
+        seen.clear()
+        assert async_to_sync(_get)(app, "/sync")[0] == 200
+        assert seen == [("started", "request-0_0"), "request-0_0", ("finished", "request-0_0")]
+        seen.clear()
+        status, body = async_to_sync(_get)(app, "/stream")
+        assert (status, body) == (200, b"part 0;part 1;part 2;")
+        # A streaming answer is closed (request_finished) after its last chunk was made and sent.
+        assert seen[0] == ("started", "request-0_0") and seen[-1][0] == "finished"
+        assert seen[1:-1] == ["chunk 0", "chunk 1", "chunk 2"]
+    finally:
+        signals.request_started.disconnect(started)
+        signals.request_finished.disconnect(finished)
