@@ -284,6 +284,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "skincare.core.negotiation.ContentNegotiation",
     "DEFAULT_PARSER_CLASSES": [
         "skincare.core.parsers.JSONParser",
         "rest_framework.parsers.MultiPartParser",

@@ -48,3 +48,7 @@ class RedisCache(_RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = SharedPoolRedisCacheClient
+
+    def validate_key(self, key):
+        """Redis takes any key: no memcached portability warnings (their check walked every character of every key of
+        every call, 2% of a cached answer's CPU in the load bench's profile)."""

@@ -49,8 +49,15 @@ def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None
 
 
 def is_trusted_proxy(value: str | None) -> bool:
-    address = _address(value or "")
-    return address is not None and any(address in net for net in trusted_networks())
+    networks = trusted_networks()
+    return bool(networks) and _in_networks(value or "", networks)  # none configured (the default): no parsing
+
+
+@lru_cache(maxsize=1024)
+def _in_networks(value: str, networks: tuple[Network, ...]) -> bool:
+    """Whether `value` is an address in one of `networks`: remembered, as each request asks about its peer."""
+    address = _address(value)
+    return address is not None and any(address in net for net in networks)
 
 
 def client_ip(request) -> str | None:

@@ -66,28 +66,41 @@ class ClientIPMixin:
         return client_ip(request) or "-"
 
     def allow_request(self, request, view) -> bool:
-        window = self.window(request, view)
-        if window is None:
-            return True
-        key, ttl = window
-        counts = getattr(request, "_throttle_counts", None)
-        if counts is None:
-            # The first throttle of the request counts the windows of all the view's throttles in one round trip;
-            # each throttle then takes its own count (once: a second check of the same request counts again).
-            windows = {}
-            for other in view.get_throttles() if hasattr(view, "get_throttles") else ():  # pages pass no view
-                found = other.window(request, view) if isinstance(other, ClientIPMixin) else None
-                if found is not None:
-                    windows[found[0]] = found[1]
-            windows[key] = ttl
-            # A cached GET's versions and entry come in the same round trip (skincare.core.readcache).
-            reads = readcache.planned_reads(request, view)
-            hits, found = window_hits(list(windows.items()), reads)
-            if reads and found is not None:
-                readcache.prefetched(request, view, reads, found)
-            counts = request._throttle_counts = dict(zip(windows, hits, strict=True))
-        count = counts.pop(key) if key in counts else window_hits([(key, ttl)])[0][0]
+        counted = getattr(request, "_throttle_counts", None)
+        if counted is None:
+            counted = request._throttle_counts = self._count_all(request, view)
+        if type(self) in counted:  # each throttle takes its own count once: a second check counts again
+            found = counted.pop(type(self))
+            if found is None:
+                return True
+            count, self.num_requests, self.wait_seconds = found
+        else:
+            window = self.window(request, view)
+            if window is None:
+                return True
+            count = window_hits([window])[0][0]
         return count <= self.num_requests
+
+    def _count_all(self, request, view) -> dict:
+        """The first throttle of a request counts the windows of all the view's throttles (this one's too) in one
+        round trip, with what a cached GET will read (skincare.core.readcache). Throttle class -> (count, limit,
+        seconds to the next window), or None where it has no window for this request."""
+        throttles = view.get_throttles() if hasattr(view, "get_throttles") else []  # pages pass no view
+        if not any(type(t) is type(self) for t in throttles):
+            throttles.append(self)
+        windows = {}
+        for throttle in throttles:
+            if isinstance(throttle, ClientIPMixin):
+                windows[type(throttle)] = (throttle, throttle.window(request, view))
+        counted = [(throttle, window) for throttle, window in windows.values() if window is not None]
+        reads = readcache.planned_reads(request, view)
+        hits, found = window_hits([window for _, window in counted], reads)
+        if reads and found is not None:
+            readcache.prefetched(request, view, reads, found)
+        out: dict = {kind: None for kind in windows}
+        for (throttle, _), count in zip(counted, hits, strict=True):
+            out[type(throttle)] = (count, throttle.num_requests, throttle.wait_seconds)
+        return out
 
     def window(self, request, view) -> tuple[str, int] | None:
         """This throttle's window for the request (its key, with the window's number, and a TTL), or None."""
