@@ -13,6 +13,8 @@ What it does, in one run:
    POST ingredients/analyze, at 16, 64 and 256 connections. Prints requests/s, p50/p99, errors (socket errors,
    timeouts and non-2xx answers), 5xx answers, the ratio to /healthz at the same level, and the peak number of
    PostgreSQL connections to the bench database (pg_stat_activity, polled every 50 ms during each run).
+   Each run follows --warmup seconds (2) of the same load: its speed is not counted (the read cache fills while
+   every connection misses at once), its errors and connections are.
    With Redis the read cache and the user cache are on, as in production: the repeated GETs are cache hits.
 5. The same GETs again at --cold-level connections (16) on a server with both caches off, so every request does all
    of its work (authentication query, queries, serializers): the cost of a cache miss.
@@ -244,7 +246,10 @@ ENDPOINTS = [
 ]
 
 
-def drive(wrk, base, token, levels, duration, lua, db_url, endpoints) -> dict:
+def drive(wrk, base, token, levels, duration, lua, db_url, endpoints, warmup=2) -> dict:
+    """Each endpoint at each level: `warmup` seconds of the same load whose speed is not counted (the first answers
+    of a run fill the read cache, with every connection missing at once), then the measured run. Errors, 5xx and
+    peak connections count the warm-up too."""
     print(
         f"{'endpoint':26} {'conns':>5} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} "
         f"{'errors':>6} {'5xx':>5} {'peak pg':>7}"
@@ -259,7 +264,14 @@ def drive(wrk, base, token, levels, duration, lua, db_url, endpoints) -> dict:
                 BENCH_TOKEN="" if path == "/healthz" else token,
                 BENCH_BODY=body or "",
             )
+            warm = run_wrk(wrk, base + path, level, warmup, str(lua), wenv, db_url) if warmup else None
             r = run_wrk(wrk, base + path, level, duration, str(lua), wenv, db_url)
+            if warm:  # its errors and connections count: only its speed is left out
+                r.update(
+                    errors=r["errors"] + warm["errors"],
+                    **{"5xx": r["5xx"] + warm["5xx"]},
+                    peak_pg=max(r["peak_pg"], warm["peak_pg"]),
+                )
             baseline = r["rps"] if baseline is None else baseline
             ratio = r["rps"] / baseline if baseline else 0.0
             results[(name, level)] = r
@@ -276,6 +288,7 @@ def main() -> int:
     parser.add_argument("--server-cmd", default="scripts/web.sh", help="the server command (bash), default %(default)s")
     parser.add_argument("--levels", default="16,64,256", help="wrk connection counts")
     parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of load before each run, not counted")
     parser.add_argument("--workers", default=os.environ.get("WEB_CONCURRENCY", ""), help="WEB_CONCURRENCY")
     parser.add_argument(
         "--cold-level",
@@ -336,9 +349,12 @@ def main() -> int:
         lua = ROOT / "var" / "api_bench.lua"
         lua.write_text(LUA)
         levels = [int(x) for x in args.levels.split(",") if x]
-        print(f"\nwrk, {args.duration} s per run; ratio = requests/s against /healthz at the same level")
+        print(
+            f"\nwrk, {args.duration} s per run after {args.warmup} s of the same load not counted; "
+            "ratio = requests/s against /healthz at the same level"
+        )
         print("(read cache and user cache on, as in production with Redis: repeated GETs are cache hits)")
-        results = drive(wrk, base, token, levels, args.duration, lua, db_url, ENDPOINTS)
+        results = drive(wrk, base, token, levels, args.duration, lua, db_url, ENDPOINTS, args.warmup)
         if args.cold_level:
             stop(proc)
             proc = None
@@ -349,7 +365,9 @@ def main() -> int:
             results.update(
                 {
                     (f"{k[0]} (cold)", k[1]): v
-                    for k, v in drive(wrk, base, token, [args.cold_level], args.duration, lua, db_url, cold).items()
+                    for k, v in drive(
+                        wrk, base, token, [args.cold_level], args.duration, lua, db_url, cold, args.warmup
+                    ).items()
                 }
             )
         peak = max(r["peak_pg"] for r in results.values())
