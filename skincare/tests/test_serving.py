@@ -186,6 +186,25 @@ def test_postgres_uses_a_bounded_pool_per_process():
     assert bouncer["DISABLE_SERVER_SIDE_CURSORS"] is True and bouncer["OPTIONS"]["prepare_threshold"] is None
 
 
+def test_loading_the_app_opens_no_connection_and_starts_no_thread():
+    """scripts/web.sh loads the app once in gunicorn's master (--preload) and forks the workers from it: a socket or a
+    thread made while loading would be shared by every worker, or lost in it."""
+    code = (
+        "import json, os, threading, skincare.asgi\n"
+        "from django.db import connections\n"
+        "from skincare.core import cache\n"
+        "print(json.dumps({'threads': [t.name for t in threading.enumerate()],"
+        " 'db': [c.alias for c in connections.all(initialized_only=True) if c.connection is not None],"
+        " 'redis_pools': len(cache._pools),"
+        " 'sockets': sum(os.readlink(f'/proc/self/fd/{fd}').startswith('socket:') for fd in os.listdir('/proc/self/fd')"
+        " if os.path.exists(f'/proc/self/fd/{fd}'))}))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "skincare.settings"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    loaded = json.loads(out.stdout.strip().splitlines()[-1])
+    assert loaded == {"threads": ["MainThread"], "db": [], "redis_pools": 0, "sockets": 0}
+
+
 # --- static files ---------------------------------------------------------------------------------------------------
 def test_static_files_are_served_hashed_with_far_future_caching(tmp_path, settings):
     from django.core.management import call_command
