@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 
+from django.contrib.auth import get_user_model
 from django.core.signals import setting_changed
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework_simplejwt.authentication import JWTAuthentication
@@ -57,10 +58,11 @@ class LanguageJWTAuthentication(JWTAuthentication):
     _users = None  # _UsersWithProfile, made once: DRF makes an authenticator per request
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        # Not simplejwt's __init__: all it does is get_user_model(), for every request (DRF makes an authenticator
+        # per request); the user model is looked up once, here.
         users = type(self)._users
         if users is None:
-            users = type(self)._users = _UsersWithProfile(self.user_model)
+            users = type(self)._users = _UsersWithProfile(get_user_model())
         self.user_model = users
 
     def get_validated_token(self, raw_token):
