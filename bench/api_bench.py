@@ -217,14 +217,18 @@ def run_wrk(wrk: str, url: str, connections: int, duration: int, lua: str, env: 
     if not (rps and bench and total):
         raise SystemExit(f"could not read wrk's output:\n{text}")
     errors = int(non2xx.group(1)) if non2xx else 0
+    kinds = {"non-2xx": errors} if errors else {}
     if sock:
         errors += sum(int(g) for g in sock.groups())
+        named = zip(("connect", "read", "write", "timeout"), sock.groups(), strict=True)
+        kinds.update({kind: int(n) for kind, n in named if int(n)})
     return {
         "rps": float(rps.group(1)),
         "p50": float(bench.group(1)),
         "p99": float(bench.group(2)),
         "5xx": int(bench.group(3)),
         "errors": errors,
+        "error_kinds": kinds,
         "requests": int(total.group(1)),
         "peak_pg": poller.peak,
     }
@@ -269,6 +273,7 @@ def drive(wrk, base, token, levels, duration, lua, db_url, endpoints, warmup=2) 
             if warm:  # its errors and connections count: only its speed is left out
                 r.update(
                     errors=r["errors"] + warm["errors"],
+                    error_kinds=dict(Counter(r["error_kinds"]) + Counter(warm["error_kinds"])),
                     **{"5xx": r["5xx"] + warm["5xx"]},
                     peak_pg=max(r["peak_pg"], warm["peak_pg"]),
                 )
@@ -277,7 +282,8 @@ def drive(wrk, base, token, levels, duration, lua, db_url, endpoints, warmup=2) 
             results[(name, level)] = r
             print(
                 f"{name:26} {level:5d} {r['rps']:8.1f} {ratio:6.2f} {r['p50']:8.1f} {r['p99']:8.1f} "
-                f"{r['errors']:6d} {r['5xx']:5d} {r['peak_pg']:7d}",
+                f"{r['errors']:6d} {r['5xx']:5d} {r['peak_pg']:7d}"
+                + (f"  errors: {r['error_kinds']}" if r["errors"] else ""),
                 flush=True,
             )
     return results
@@ -359,7 +365,7 @@ def main() -> int:
             stop(proc)
             proc = None
             cold_env = {**env, "READ_CACHE_SECONDS": "0", "AUTH_USER_CACHE_SECONDS": "0"}
-            proc = start_web(cold_env, port, log_path, command=args.server_cmd)
+            proc = start_web(cold_env, port, log_path.with_name("api_bench_server_cold.log"), command=args.server_cmd)
             print("\nthe same GETs with the read cache and the user cache off (every request does all its work):")
             cold = [e for e in ENDPOINTS if e[1] == "GET"]
             results.update(
@@ -378,8 +384,13 @@ def main() -> int:
             f"\npeak PostgreSQL connections of the server: {peak} (bound: {processes} processes x pool "
             f"{int(env.get('DB_POOL_MAX_SIZE') or 4)} = {bound}); errors in all runs: {errors}"
         )
-        tail = log_path.read_text(errors="replace").strip().splitlines()[-5:]
-        if any("Error" in line or "Traceback" in line for line in tail):
+        served = log_path.read_text(errors="replace")
+        print(
+            "worker processes replaced after their --max-requests (WEB_MAX_REQUESTS) during the cached runs: "
+            f"{served.count('Maximum request limit')}"
+        )
+        tail = served.strip().splitlines()[-5:]
+        if any("[ERROR]" in line or " ERROR " in line or "Traceback" in line for line in tail):
             print("server log tail:\n  " + "\n  ".join(tail))
     finally:
         if proc is not None:
