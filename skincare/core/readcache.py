@@ -94,15 +94,20 @@ def _entry_key(view, request, vary) -> str:
 _NOT_CACHED = object()
 
 
-@functools.cache
-def _cached_vary(view_class):
+_VARY_OF: dict[type, object] = {}
+
+
+def _cached_vary(view_class: type):
     """The `vary` of the cached `get` a view class has or inherits (a subclass's own `get` may call it through super),
-    or _NOT_CACHED."""
-    for klass in view_class.__mro__:
-        vary = getattr(klass.__dict__.get("get"), "readcache_vary", _NOT_CACHED)
-        if vary is not _NOT_CACHED:
-            return vary
-    return _NOT_CACHED
+    or _NOT_CACHED; looked up once per class."""
+    if view_class not in _VARY_OF:
+        found = _NOT_CACHED
+        for klass in view_class.__mro__:
+            found = getattr(klass.__dict__.get("get"), "readcache_vary", _NOT_CACHED)
+            if found is not _NOT_CACHED:
+                break
+        _VARY_OF[view_class] = found
+    return _VARY_OF[view_class]
 
 
 def planned_reads(request, view) -> list[str]:
