@@ -28,7 +28,8 @@ def test_capture_to_result_in_a_browser(live_worker, browser_page, live_server, 
     page.goto(live_server.url + "/analysis/")
     assert page.locator("#photo").get_attribute("capture") == "user"
     page.set_input_files("#photo", str(photo))
-    assert page.locator("#photo-preview").is_visible()
+    # The preview has a size (is visible) once the browser has decoded the chosen photo: wait for it, as a person does.
+    page.locator("#photo-preview").wait_for(state="visible", timeout=10_000)
     page.check("input[name=consent]")
     page.click("#capture-submit")
     page.wait_for_url(re.compile(r"/analysis/[0-9a-f-]{36}/$"))
