@@ -11,8 +11,8 @@
 # container), WEB_PORT or PORT (default 8000), TRUSTED_PROXIES (addresses or networks whose X-Forwarded-For and
 # X-Forwarded-Proto are believed; default none), WEB_TIMEOUT (default 60), WEB_ACCESS_LOG (a file or - for stdout;
 # default none: the reverse proxy logs requests), WEB_MAX_REQUESTS (a worker is replaced after about this many
-# requests, against slow leaks; default 20000, 0 = never. Its idle keep-alive connections are closed then: a client
-# that sent a request on one at that moment sees the connection reset, which a reverse proxy retries).
+# requests, against slow leaks; default 20000, 0 = never. A worker going away drains its keep-alive connections:
+# each one's next request is answered with Connection: close, none is cut under a request on its way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -x .venv/bin/gunicorn ]; then GUNICORN=.venv/bin/gunicorn; else GUNICORN=gunicorn; fi

@@ -34,8 +34,10 @@ def web(live_env):
         log = Path(tempfile.mkdtemp(prefix="skincare-web-")) / "web.log"
         started.append(start_web(env, port, log, ready=ready))
         started[-1].log_path = log
+        start.logs[f"http://127.0.0.1:{port}"] = log
         return f"http://127.0.0.1:{port}"
 
+    start.logs = {}  # base URL -> the server's log
     yield start
     for proc in started:
         stop(proc)
@@ -172,3 +174,47 @@ def _reset(app) -> None:
     pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
+
+
+def test_a_replaced_worker_drains_its_keep_alive_connections_instead_of_cutting_them(web):
+    """Workers replaced after WEB_MAX_REQUESTS (here 100) while 16 clients keep their connections open and send
+    request after request: a worker going away answers a connection's next request with Connection: close rather
+    than close it under a request on its way (uvicorn's own protocol lost such requests with a reset)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    base = web(WEB_MAX_REQUESTS="100")
+    host = urlsplit(base)
+    outcomes: Counter = Counter()
+    lock = threading.Lock()
+
+    def client() -> None:
+        conn = None
+        for _ in range(150):
+            conn = conn or http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+            try:
+                conn.request("GET", "/healthz")
+                response = conn.getresponse()
+                response.read()
+                outcome = response.status
+                if response.getheader("Connection", "").lower() == "close":
+                    conn.close()
+                    conn = None
+                    outcome = f"{response.status} then close"
+            except (ConnectionError, http.client.HTTPException, OSError) as exc:
+                outcome = type(exc).__name__
+                conn.close()
+                conn = None
+            with lock:
+                outcomes[outcome] += 1
+        if conn is not None:
+            conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert web.logs[base].read_text().count("Maximum request limit") >= 2  # workers were replaced during the run
+    assert set(outcomes) <= {200, "200 then close"}, outcomes
+    assert sum(outcomes.values()) == 16 * 150
