@@ -25,6 +25,10 @@ class DrainingHttpToolsProtocol(HttpToolsProtocol):
     def shutdown(self) -> None:
         if self.cycle is None or self.cycle.response_complete:
             self.draining = True
+            if self.timeout_keep_alive_task is None:  # a connection that has sent nothing yet: the same bound
+                self.timeout_keep_alive_task = self.loop.call_later(
+                    self.timeout_keep_alive, self.timeout_keep_alive_handler
+                )
         else:
             self.cycle.keep_alive = False
 

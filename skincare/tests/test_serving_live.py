@@ -218,3 +218,26 @@ def test_a_replaced_worker_drains_its_keep_alive_connections_instead_of_cutting_
     assert web.logs[base].read_text().count("Maximum request limit") >= 2  # workers were replaced during the run
     assert set(outcomes) <= {200, "200 then close"}, outcomes
     assert sum(outcomes.values()) == 16 * 150
+
+
+def test_a_connection_that_sends_nothing_does_not_hold_a_worker_going_away(web):
+    """While draining, a connection that has sent nothing is closed at the keep-alive timeout (5 s), as an idle one is,
+    instead of keeping its worker alive until gunicorn's graceful timeout (30 s)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    base = web(WEB_MAX_REQUESTS="20", WEB_CONCURRENCY="1")
+    host = urlsplit(base)
+    silent = socket.create_connection((host.hostname, host.port), timeout=20)
+    try:
+        for _ in range(30):  # past the one worker's limit (20 +- 2): it is replaced
+            assert _get(base + "/healthz")[0] == 200
+        waited = time.monotonic()
+        try:
+            assert silent.recv(1) == b""
+        except ConnectionResetError:
+            pass
+        assert time.monotonic() - waited < 12
+    finally:
+        silent.close()
+    assert "Maximum request limit" in web.logs[base].read_text()
