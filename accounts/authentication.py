@@ -47,8 +47,8 @@ def _verified(raw_token: bytes):
 
 
 def _forget_verified(*, setting, **kwargs) -> None:
-    if setting == "SIMPLE_JWT":  # another key or lifetime (tests): what was verified under the old one is not
-        _verified.cache_clear()
+    if setting == "SIMPLE_JWT":  # other claims rules (tests): what was verified under the old ones may not be. The
+        _verified.cache_clear()  # signing key is simplejwt's, fixed at import (rest_framework_simplejwt.state)
 
 
 setting_changed.connect(_forget_verified)

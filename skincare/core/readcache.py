@@ -68,9 +68,13 @@ def shared_changed() -> None:
     _bump_now_and_on_commit(SHARED_KEY)
 
 
+def _version_keys(user_id) -> list[str]:
+    return [USER_KEY.format(user_id), SHARED_KEY]
+
+
 def _lookup(user_id, key: str) -> tuple:
     """The person's and the shared version, and the entry under `key`: one round trip (MGET)."""
-    keys = [USER_KEY.format(user_id), SHARED_KEY]
+    keys = _version_keys(user_id)
     return _versions_and_entry(keys, cache.get_many([*keys, key]), key)
 
 
@@ -120,7 +124,7 @@ def planned_reads(request, view) -> list[str]:
     user = getattr(request, "user", None)
     if vary is _NOT_CACHED or not _seconds() or user is None or not user.is_authenticated:
         return []
-    return [USER_KEY.format(user.pk), SHARED_KEY, _entry_key(view, request, vary)]
+    return [*_version_keys(user.pk), _entry_key(view, request, vary)]
 
 
 def prefetched(request, view, keys: list[str], found: dict) -> None:
