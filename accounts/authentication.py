@@ -16,18 +16,21 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.utils import aware_utcnow
 
 from skincare.core.i18n import activate_for_request, profile_language
+from skincare.core.throttling import count_at_authentication
 
 from . import usercache
 
 
 class _CachedUsers:
-    """What simplejwt's get_user calls (`objects.get(id=...)`): the user and profile from accounts.usercache."""
+    """What simplejwt's get_user calls (`objects.get(id=...)`): the user and profile from accounts.usercache, read
+    with `read` where given (usercache.user_get)."""
 
-    def __init__(self, queryset):
+    def __init__(self, queryset, read=None):
         self.queryset = queryset
+        self.read = read
 
     def get(self, *, id):  # noqa: A002 - simplejwt's USER_ID_FIELD
-        return usercache.user_get(queryset=self.queryset, user_id=id)
+        return usercache.user_get(queryset=self.queryset, user_id=id, read=self.read)
 
 
 class _UsersWithProfile:
@@ -36,6 +39,13 @@ class _UsersWithProfile:
     def __init__(self, model):
         self.objects = _CachedUsers(model.objects.select_related("profile"))
         self.DoesNotExist = model.DoesNotExist
+
+    def reading_with(self, read) -> _UsersWithProfile:
+        """The same, reading the cached person with `read` (one request's)."""
+        users = object.__new__(_UsersWithProfile)
+        users.objects = _CachedUsers(self.objects.queryset, read)
+        users.DoesNotExist = self.DoesNotExist
+        return users
 
 
 @functools.lru_cache(maxsize=4096)
@@ -79,6 +89,11 @@ class LanguageJWTAuthentication(JWTAuthentication):
         return token
 
     def authenticate(self, request):
+        view = (getattr(request, "parser_context", None) or {}).get("view")
+        if view is not None:  # an API view: the person is read in the round trip that counts the request
+            self.user_model = self.user_model.reading_with(
+                lambda user_id, key: count_at_authentication(request, view, user_id, key)
+            )
         result = super().authenticate(request)
         if result is not None:
             language = profile_language(result[0])

@@ -24,13 +24,16 @@ def _seconds() -> int:
     return int(getattr(settings, "AUTH_USER_CACHE_SECONDS", 0) or 0)
 
 
-def user_get(*, queryset, user_id):
-    """The user with their profile: from the cache, else `queryset.get(id=user_id)` (raises DoesNotExist)."""
+def user_get(*, queryset, user_id, read=None):
+    """The user with their profile: from the cache, else `queryset.get(id=user_id)` (raises DoesNotExist).
+
+    `read(user_id, key)`, where given, reads the cache instead of `cache.get(key)`: the authenticator's, which reads
+    the person in the request's one round trip (skincare.core.throttling.count_at_authentication)."""
     seconds = _seconds()
     if not seconds:
         return queryset.get(id=user_id)
     key = KEY.format(user_id)
-    user = cache.get(key)
+    user = cache.get(key) if read is None else read(user_id, key)
     if user is None:
         user = queryset.get(id=user_id)
         cache.set(key, user, seconds)

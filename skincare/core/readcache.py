@@ -114,23 +114,61 @@ def _cached_vary(view_class: type):
     return _VARY_OF[view_class]
 
 
-def planned_reads(request, view) -> list[str]:
-    """The cache keys a cached GET of `view` will read for `request` (both versions and the entry), or [].
+# What the cached GETs' entry keys were, by what is known of a request before it is authenticated (the view class,
+# the person of the token, the language then, host and path): the guess that lets the authenticator's round trip read
+# the entry too (`planned_reads`). A wrong guess costs a read, never a wrong answer: the view reads the entry under the
+# key it makes, checked against the guess (`cached_get`).
+_GUESSED: dict[tuple, str] = {}
+_GUESSES = 4096
 
-    The throttles, which run just before the view, read them in their own round trip (`prefetched`), so that a
-    cached answer costs one round trip for both.
+
+def _guess(view, request, user_pk) -> tuple:
+    return (type(view), user_pk, get_language(), request.META.get("HTTP_HOST"), request.get_full_path())
+
+
+def _remember(guess: tuple, key: str) -> None:
+    if len(_GUESSED) >= _GUESSES:
+        _GUESSED.clear()  # people come and go; the busy ones are back in one request
+    _GUESSED[guess] = key
+
+
+def planned_reads(request, view, user_pk) -> list[str]:
+    """The cache keys a cached GET of `view` for `request` by the person `user_pk` will read: both versions and the
+    entry where it can be guessed (`_GUESSED`); [] where the view is not cached or nobody is signed in.
+
+    The throttles, which count the request in one round trip when the authenticator reads the person
+    (skincare.core.throttling.count_at_authentication), read them in it (`prefetched`): a cached answer costs one
+    round trip for the person, the throttles and the answer.
     """
     vary = _cached_vary(type(view)) if request.method == "GET" else _NOT_CACHED
-    user = getattr(request, "user", None)
-    if vary is _NOT_CACHED or not _seconds() or user is None or not user.is_authenticated:
+    if vary is _NOT_CACHED or not _seconds() or user_pk is None:
         return []
-    return [*_version_keys(user.pk), _entry_key(view, request, vary)]
+    guess = _guess(view, request, user_pk)
+    request._readcache_guess = guess
+    entry = _GUESSED.get(guess)
+    return [*_version_keys(user_pk), entry] if entry else _version_keys(user_pk)
 
 
 def prefetched(request, view, keys: list[str], found: dict) -> None:
-    """What the throttles' round trip read of `planned_reads(request, view)` (key -> value; a key with no value is
-    absent)."""
+    """What the throttles' round trip read of `planned_reads(...)` (key -> value; a key with no value is absent)."""
     request._readcache_prefetched = (view, keys, found)
+
+
+def _read_before(view, request, key: str):
+    """The versions and the entry under `key` as the request's round trip read them: (user version, shared version,
+    entry), reading what it did not (the entry, where the guess was not `key`); None where nothing was read for
+    `view`."""
+    planned = getattr(request, "_readcache_prefetched", None)
+    if planned is None or planned[0] is not view:
+        return None
+    _, keys, found = planned
+    guess = getattr(request, "_readcache_guess", None)
+    if guess is not None:
+        _remember(guess, key)
+    if keys[2:] != [key]:  # no guess, or a wrong one (a new language, another day): the versions only
+        found = {k: v for k, v in found.items() if k in keys[:2]}
+        found.update({key: entry} if (entry := cache.get(key)) is not None else {})
+    return _versions_and_entry(keys[:2], found, key)
 
 
 def cached_get(*, vary=None):
@@ -147,14 +185,9 @@ def cached_get(*, vary=None):
             user = getattr(request, "user", None)
             if not seconds or user is None or not user.is_authenticated:
                 return method(self, request, *args, **kwargs)
-            planned = getattr(request, "_readcache_prefetched", None)
-            if planned is not None and planned[0] is self:  # read with the throttles, for this view (planned_reads)
-                _, keys, found = planned
-                key = keys[2]
-                user_version, shared_version, entry = _versions_and_entry(keys[:2], found, key)
-            else:
-                key = _entry_key(self, request, vary)
-                user_version, shared_version, entry = _lookup(user.pk, key)
+            key = _entry_key(self, request, vary)
+            read = _read_before(self, request, key)  # in the request's round trip (planned_reads)
+            user_version, shared_version, entry = read if read is not None else _lookup(user.pk, key)
             if user_version is None or shared_version is None:  # the cache did not keep them: do not cache
                 return method(self, request, *args, **kwargs)
             versions = (user_version, shared_version)

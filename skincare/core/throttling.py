@@ -22,26 +22,89 @@ def _redis_client(key: str):
     return None
 
 
+# One script per request (EVALSHA): INCR each window (and set its expiry when it starts), then MGET the keys to read.
+# KEYS: the window keys, then the keys to read; ARGV: the number of windows, then each window's TTL. One command and
+# one reply instead of a pipeline of 2 per window and an MGET, each packed and parsed by redis-py in Python.
+_COUNT_AND_READ = """
+local windows = tonumber(ARGV[1])
+local out = {}
+for i = 1, windows do
+  local count = redis.call('INCR', KEYS[i])
+  if count == 1 then redis.call('EXPIRE', KEYS[i], ARGV[i + 1]) end
+  out[i] = count
+end
+if #KEYS > windows then
+  out[windows + 1] = redis.call('MGET', unpack(KEYS, windows + 1))
+end
+return out
+"""
+_script = None
+
+
 def window_hits(windows: list[tuple[str, int]], reads: list[str] = ()) -> tuple[list[int], dict | None]:
-    """Count one request in each fixed window (key, ttl), and read the cache keys `reads`: on Redis one pipelined
-    round trip of INCR + EXPIRE per window and an MGET. The counts, and the values read (key -> value, a key with no
-    value absent; None where the cache is not Redis and nothing was read)."""
+    """Count one request in each fixed window (key, ttl), and read the cache keys `reads`: on Redis in one round trip
+    (`_COUNT_AND_READ`, atomic). The counts, and the values read (key -> value, a key with no value absent; None where
+    the cache is not Redis and nothing was read)."""
+    global _script
     full = [cache.make_and_validate_key(key) for key, _ in windows]
-    client = _redis_client(full[0]) if full else None
+    wanted = [cache.make_and_validate_key(key) for key in reads]
+    client = _redis_client((full or wanted or [""])[0])
     if client is None:
         return [_cache_hit(key, ttl) for key, ttl in windows], None
-    pipe = client.pipeline(transaction=False)  # INCR is atomic on its own; no MULTI/EXEC round of replies to parse
-    for key, (_, ttl) in zip(full, windows, strict=True):
-        pipe.incr(key)
-        pipe.expire(key, ttl)  # the window is in the key: refreshing its expiry only delays the clean-up
-    if reads:
-        pipe.mget([cache.make_and_validate_key(key) for key in reads])
-    replies = pipe.execute()
-    counts = [int(replies[i]) for i in range(0, 2 * len(windows), 2)]
+    if not full and not wanted:
+        return [], {}
+    if _script is None:
+        _script = client.register_script(_COUNT_AND_READ)  # its SHA; redis-py loads it again after a flush
+    replies = _script(keys=[*full, *wanted], args=[len(full), *(ttl for _, ttl in windows)], client=client)
+    counts = [int(count) for count in replies[: len(full)]]
     if not reads:
         return counts, {}
     loads = cache._cache._serializer.loads  # Django's RedisSerializer: what cache.get_many would decode with
     return counts, {key: loads(value) for key, value in zip(reads, replies[-1], strict=True) if value is not None}
+
+
+def signed_in_pk(request):
+    """The signed-in person's pk, or None. While the authenticator counts the request (`count_at_authentication`),
+    the token's person, whom DRF has not made `request.user` yet."""
+    pk = request.__dict__.get("_counting_for")
+    if pk is not None:
+        return pk
+    user = request.user
+    return user.pk if user and user.is_authenticated else None
+
+
+def count_at_authentication(request, view, user_pk, key: str):
+    """The authenticator's read of the person's cached row (`key`; the value or None), made on Redis in the same round
+    trip as the counts of all the view's throttles and what its cached GET will read (skincare.core.readcache): a
+    cached answer costs one round trip. DRF checks the throttles after authentication and permissions, from these
+    counts (so a request refused for its permissions was counted too)."""
+    if _redis_client(key) is None or not hasattr(view, "get_throttles"):
+        return cache.get(key)
+    request._counting_for = user_pk
+    try:
+        request._throttle_counts, found = _count_all(request, view, view.get_throttles(), [key])
+    finally:
+        del request._counting_for
+    return found.get(key)
+
+
+def _count_all(request, view, throttles: list, extra: list[str] = ()) -> tuple[dict, dict]:
+    """Count the windows of all `throttles` in one round trip, with `extra` keys and what a cached GET will read
+    (skincare.core.readcache). Throttle class -> (count, limit, seconds to the next window), or None where it has no
+    window for this request; and the values read of `extra`."""
+    windows = {}
+    for throttle in throttles:
+        if isinstance(throttle, ClientIPMixin):
+            windows[type(throttle)] = (throttle, throttle.window(request, view))
+    counted = [(throttle, window) for throttle, window in windows.values() if window is not None]
+    planned = readcache.planned_reads(request, view, signed_in_pk(request))
+    hits, found = window_hits([window for _, window in counted], [*extra, *planned])
+    if planned and found is not None:  # read (on Redis)
+        readcache.prefetched(request, view, planned, found)
+    out: dict = {kind: None for kind in windows}
+    for (throttle, _), count in zip(counted, hits, strict=True):
+        out[type(throttle)] = (count, throttle.num_requests, throttle.wait_seconds)
+    return out, found or {}
 
 
 def _cache_hit(key: str, ttl: int) -> int:
@@ -68,7 +131,11 @@ class ClientIPMixin:
     def allow_request(self, request, view) -> bool:
         counted = getattr(request, "_throttle_counts", None)
         if counted is None:
-            counted = request._throttle_counts = self._count_all(request, view)
+            throttles = view.get_throttles() if hasattr(view, "get_throttles") else []  # pages pass no view
+            if not any(type(t) is type(self) for t in throttles):
+                throttles.append(self)
+            counted, _ = _count_all(request, view, throttles)
+            request._throttle_counts = counted
         if type(self) in counted:  # each throttle takes its own count once: a second check counts again
             found = counted.pop(type(self))
             if found is None:
@@ -80,27 +147,6 @@ class ClientIPMixin:
                 return True
             count = window_hits([window])[0][0]
         return count <= self.num_requests
-
-    def _count_all(self, request, view) -> dict:
-        """The first throttle of a request counts the windows of all the view's throttles (this one's too) in one
-        round trip, with what a cached GET will read (skincare.core.readcache). Throttle class -> (count, limit,
-        seconds to the next window), or None where it has no window for this request."""
-        throttles = view.get_throttles() if hasattr(view, "get_throttles") else []  # pages pass no view
-        if not any(type(t) is type(self) for t in throttles):
-            throttles.append(self)
-        windows = {}
-        for throttle in throttles:
-            if isinstance(throttle, ClientIPMixin):
-                windows[type(throttle)] = (throttle, throttle.window(request, view))
-        counted = [(throttle, window) for throttle, window in windows.values() if window is not None]
-        reads = readcache.planned_reads(request, view)
-        hits, found = window_hits([window for _, window in counted], reads)
-        if reads and found is not None:
-            readcache.prefetched(request, view, reads, found)
-        out: dict = {kind: None for kind in windows}
-        for (throttle, _), count in zip(counted, hits, strict=True):
-            out[type(throttle)] = (count, throttle.num_requests, throttle.wait_seconds)
-        return out
 
     def window(self, request, view) -> tuple[str, int] | None:
         """This throttle's window for the request (its key, with the window's number, and a TTL), or None."""
@@ -128,9 +174,8 @@ class UserRateThrottle(ClientIPMixin, _UserRateThrottle):
     scope = "user"
 
     def get_cache_key(self, request, view):
-        if request.user and request.user.is_authenticated:
-            return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
-        return None
+        pk = signed_in_pk(request)
+        return None if pk is None else self.cache_format % {"scope": self.scope, "ident": pk}
 
 
 class IPRateThrottle(ClientIPMixin, AnonRateThrottle):
@@ -155,6 +200,10 @@ class ScopedThrottle(ClientIPMixin, ScopedRateThrottle):
             return
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
+
+    def get_cache_key(self, request, view):
+        pk = signed_in_pk(request)
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request) if pk is None else pk}
 
 
 class AddressRateThrottle(ClientIPMixin, SimpleRateThrottle):

@@ -136,19 +136,71 @@ def _commands(packed) -> list[str]:
     return [tokens[i + 2].decode() for i, token in enumerate(tokens[:-2]) if token.startswith(b"*")]
 
 
-def test_on_redis_a_cached_answer_is_read_in_the_throttles_round_trip(auth_client, user, settings, monkeypatch):
+def _arguments(packed) -> list[bytes]:
+    """The arguments of the one command in what redis-py sent (a RESP array: *count, then $length and each one)."""
+    data = b"".join(packed if isinstance(packed, list) else [packed])
+    head, _, rest = data.partition(b"\r\n")
+    out = []
+    for _ in range(int(head[1:])):
+        length, _, rest = rest.partition(b"\r\n")
+        size = int(length[1:])
+        out.append(rest[:size])
+        rest = rest[size + 2 :]
+    return out
+
+
+def _on_redis():
     from skincare.core.throttling import _redis_client
 
     if _redis_client("x") is None:
         pytest.skip("the cache is not Redis (REDIS_URL unset): the throttles count on the cache, one key at a time")
+
+
+def test_on_redis_a_cached_answer_costs_one_round_trip(auth_client, user, settings, monkeypatch):
+    _on_redis()
     settings.AUTH_USER_CACHE_SECONDS = 60
     notification_create(user=user, kind="x", title="one")
     auth_client.get(NOTIFICATIONS)  # made and stored
-    auth_client.get(NOTIFICATIONS)  # the user is cached too now
+    auth_client.get(NOTIFICATIONS)  # the user is cached too now, and the entry's key known
     sent = _redis_round_trips(monkeypatch)
     hit = auth_client.get(NOTIFICATIONS)
-    assert hit["X-Read-Cache"] == "hit"
-    # the user; then the throttles' counts with the versions and the entry
-    assert [_commands(packed) for packed in sent] == [["GET"], ["INCRBY", "EXPIRE", "INCRBY", "EXPIRE", "MGET"]]
+    assert hit["X-Read-Cache"] == "hit" and hit.json()["count"] == 1
+    # One command: the throttles' windows counted, the person, both versions and the entry read.
+    assert [_commands(packed) for packed in sent] == [["EVALSHA"]]
+    args = [arg.decode() for arg in _arguments(sent[0])]
+    keys = args[3 : 3 + int(args[2])]
+    assert f":throttle_user_{user.pk}:" in keys[0] and ":throttle_ip_127.0.0.1:" in keys[1]
+    assert [k.split(":", 2)[2] for k in keys[2:5]] == [f"auth-user:v1:{user.pk}", f"rc:v:user:{user.pk}", "rc:v:shared"]
+    assert keys[5].split(":", 2)[2].startswith("rc:") and keys[5].endswith(NOTIFICATIONS) and len(keys) == 6
     notification_create(user=user, kind="x", title="two")
     assert auth_client.get(NOTIFICATIONS).json()["count"] == 2  # read the same way, and still never stale
+
+
+def test_a_wrong_guess_of_the_entry_costs_a_read_not_a_wrong_answer(auth_client, user, settings, monkeypatch):
+    from skincare.core import readcache
+
+    _on_redis()
+    settings.AUTH_USER_CACHE_SECONDS = 60
+    notification_create(user=user, kind="x", title="one")
+    auth_client.get(NOTIFICATIONS)
+    auth_client.get(NOTIFICATIONS)
+    for guess in list(readcache._GUESSED):  # as if the key had changed since (another language, another day)
+        readcache._GUESSED[guess] = "rc:some-other-answer"
+    sent = _redis_round_trips(monkeypatch)
+    hit = auth_client.get(NOTIFICATIONS)
+    assert hit["X-Read-Cache"] == "hit" and hit.json()["count"] == 1
+    assert [_commands(packed) for packed in sent] == [["EVALSHA"], ["GET"]]  # the entry under its own key
+    mine = [key for guess, key in readcache._GUESSED.items() if guess[1] == str(user.pk)]
+    assert mine and "rc:some-other-answer" not in mine  # and the guess mended
+    sent.clear()
+    auth_client.get(NOTIFICATIONS)
+    assert [_commands(packed) for packed in sent] == [["EVALSHA"]]
+
+
+def test_a_new_profile_language_is_answered_at_once(auth_client, user):
+    auth_client.get(ME, HTTP_ACCEPT_LANGUAGE="en")
+    assert auth_client.get(ME, HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "en"
+    user.profile.language = "fr"
+    user.profile.save()
+    again = auth_client.get(ME, HTTP_ACCEPT_LANGUAGE="en")
+    assert again["Content-Language"] == "fr" and again.json()["profile"]["language"] == "fr"
