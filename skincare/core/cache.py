@@ -13,6 +13,7 @@ import threading
 
 from django.core.cache.backends.redis import RedisCache as _RedisCache
 from django.core.cache.backends.redis import RedisCacheClient as _RedisCacheClient
+from django.utils.functional import cached_property
 
 _lock = threading.Lock()
 _pools: dict[tuple, object] = {}
@@ -22,6 +23,9 @@ _clients: dict[int, object] = {}
 class SharedPoolRedisCacheClient(_RedisCacheClient):
     def _get_connection_pool(self, write):
         index = self._get_connection_pool_index(write)
+        pool = self._pools.get(index)
+        if pool is not None:
+            return pool
         key = (
             self._servers[index],
             self._pool_class,
@@ -33,6 +37,7 @@ class SharedPoolRedisCacheClient(_RedisCacheClient):
                 pool = _pools.get(key)
                 if pool is None:
                     pool = _pools[key] = self._pool_class.from_url(self._servers[index], **self._pool_options)
+        self._pools[index] = pool
         return pool
 
     def get_client(self, key=None, *, write=False):
@@ -44,10 +49,24 @@ class SharedPoolRedisCacheClient(_RedisCacheClient):
         return client
 
 
+_shared: dict[tuple, SharedPoolRedisCacheClient] = {}
+
+
 class RedisCache(_RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = SharedPoolRedisCacheClient
+
+    @cached_property
+    def _cache(self):
+        """One client object per servers and options in the process, shared by the cache objects of every request
+        context (Django's builds one per cache object: its options parsed, its pool looked up, per request)."""
+        key = (tuple(self._servers), repr(sorted(self._options.items())))
+        found = _shared.get(key)
+        if found is None:
+            with _lock:
+                found = _shared.setdefault(key, self._class(self._servers, **self._options))
+        return found
 
     def validate_key(self, key):
         """Redis takes any key: no memcached portability warnings (their check walked every character of every key of

@@ -5,9 +5,11 @@ peer is one of TRUSTED_PROXIES, so a client cannot get a fresh allowance by send
 `get_ident` believes any X-Forwarded-For when NUM_PROXIES is unset.)
 """
 
+import hashlib
 import math
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from redis.exceptions import NoScriptError
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, SimpleRateThrottle
 from rest_framework.throttling import UserRateThrottle as _UserRateThrottle
 
@@ -15,52 +17,58 @@ from . import readcache
 from .clientip import client_ip
 
 
-def _redis_client(key: str):
-    backend = getattr(cache, "_cache", None)
+def _redis_client(key: str, backend=None):
+    backend = getattr(backend or caches[DEFAULT_CACHE_ALIAS], "_cache", None)
     if backend is not None and hasattr(backend, "get_client"):  # a Redis cache (skincare.core.cache or Django's)
         return backend.get_client(key, write=True)
     return None
 
 
-# One script per request (EVALSHA): INCR each window (and set its expiry when it starts), then MGET the keys to read.
-# KEYS: the window keys, then the keys to read; ARGV: the number of windows, then each window's TTL. One command and
-# one reply instead of a pipeline of 2 per window and an MGET, each packed and parsed by redis-py in Python.
-_COUNT_AND_READ = """
-local windows = tonumber(ARGV[1])
+# The windows' counts in one command (EVALSHA): INCR each, and set its expiry when its window starts. KEYS: the
+# windows' keys; ARGV: their TTLs. One command and one reply instead of two per window, each packed and parsed by
+# redis-py in Python; the values to read go in an MGET beside it, not through the script (Lua would copy each value
+# twice, a large cached answer too).
+_COUNT = """
 local out = {}
-for i = 1, windows do
-  local count = redis.call('INCR', KEYS[i])
-  if count == 1 then redis.call('EXPIRE', KEYS[i], ARGV[i + 1]) end
-  out[i] = count
-end
-if #KEYS > windows then
-  out[windows + 1] = redis.call('MGET', unpack(KEYS, windows + 1))
+for i, key in ipairs(KEYS) do
+  out[i] = redis.call('INCR', key)
+  if out[i] == 1 then redis.call('EXPIRE', key, ARGV[i]) end
 end
 return out
 """
-_script = None
+_COUNT_SHA = hashlib.sha1(_COUNT.encode()).hexdigest()
 
 
 def window_hits(windows: list[tuple[str, int]], reads: list[str] = ()) -> tuple[list[int], dict | None]:
     """Count one request in each fixed window (key, ttl), and read the cache keys `reads`: on Redis in one round trip
-    (`_COUNT_AND_READ`, atomic). The counts, and the values read (key -> value, a key with no value absent; None where
-    the cache is not Redis and nothing was read)."""
-    global _script
-    full = [cache.make_and_validate_key(key) for key, _ in windows]
-    wanted = [cache.make_and_validate_key(key) for key in reads]
-    client = _redis_client((full or wanted or [""])[0])
+    (`_COUNT` and an MGET, pipelined). The counts, and the values read (key -> value, a key with no value absent; None
+    where the cache is not Redis and nothing was read)."""
+    backend = caches[DEFAULT_CACHE_ALIAS]  # once: each `cache.` looks the request context's cache object up
+    make_key = backend.make_and_validate_key
+    full = [make_key(key) for key, _ in windows]
+    wanted = [make_key(key) for key in reads]
+    client = _redis_client((full or wanted or [""])[0], backend)
     if client is None:
         return [_cache_hit(key, ttl) for key, ttl in windows], None
-    if not full and not wanted:
-        return [], {}
-    if _script is None:
-        _script = client.register_script(_COUNT_AND_READ)  # its SHA; redis-py loads it again after a flush
-    replies = _script(keys=[*full, *wanted], args=[len(full), *(ttl for _, ttl in windows)], client=client)
-    counts = [int(count) for count in replies[: len(full)]]
+    try:
+        replies = _count_and_read(client, full, [ttl for _, ttl in windows], wanted)
+    except NoScriptError:  # a Redis that restarted, or flushed its scripts, since: load it and count again
+        client.script_load(_COUNT)
+        replies = _count_and_read(client, full, [ttl for _, ttl in windows], wanted)
+    counts = [int(count) for count in replies[0]] if full else []
     if not reads:
         return counts, {}
-    loads = cache._cache._serializer.loads  # Django's RedisSerializer: what cache.get_many would decode with
+    loads = backend._cache._serializer.loads  # Django's RedisSerializer: what cache.get_many would decode with
     return counts, {key: loads(value) for key, value in zip(reads, replies[-1], strict=True) if value is not None}
+
+
+def _count_and_read(client, keys: list[str], ttls: list[int], reads: list[str]) -> list:
+    pipe = client.pipeline(transaction=False)  # INCR is atomic on its own; no MULTI/EXEC round of replies to parse
+    if keys:
+        pipe.evalsha(_COUNT_SHA, len(keys), *keys, *ttls)
+    if reads:
+        pipe.mget(reads)
+    return pipe.execute() if keys or reads else []
 
 
 def signed_in_pk(request):
@@ -78,20 +86,20 @@ def count_at_authentication(request, view, user_pk, key: str):
     trip as the counts of all the view's throttles and what its cached GET will read (skincare.core.readcache): a
     cached answer costs one round trip. DRF checks the throttles after authentication and permissions, from these
     counts (so a request refused for its permissions was counted too)."""
-    if _redis_client(key) is None or not hasattr(view, "get_throttles"):
+    if not hasattr(view, "get_throttles"):
         return cache.get(key)
     request._counting_for = user_pk
     try:
         request._throttle_counts, found = _count_all(request, view, view.get_throttles(), [key])
     finally:
         del request._counting_for
-    return found.get(key)
+    return cache.get(key) if found is None else found.get(key)  # None: not Redis, counted on the cache
 
 
-def _count_all(request, view, throttles: list, extra: list[str] = ()) -> tuple[dict, dict]:
+def _count_all(request, view, throttles: list, extra: list[str] = ()) -> tuple[dict, dict | None]:
     """Count the windows of all `throttles` in one round trip, with `extra` keys and what a cached GET will read
     (skincare.core.readcache). Throttle class -> (count, limit, seconds to the next window), or None where it has no
-    window for this request; and the values read of `extra`."""
+    window for this request; and the values read (None where the cache is not Redis and nothing was read)."""
     windows = {}
     for throttle in throttles:
         if isinstance(throttle, ClientIPMixin):
@@ -104,7 +112,7 @@ def _count_all(request, view, throttles: list, extra: list[str] = ()) -> tuple[d
     out: dict = {kind: None for kind in windows}
     for (throttle, _), count in zip(counted, hits, strict=True):
         out[type(throttle)] = (count, throttle.num_requests, throttle.wait_seconds)
-    return out, found or {}
+    return out, found
 
 
 def _cache_hit(key: str, ttl: int) -> int:

@@ -136,17 +136,20 @@ def _commands(packed) -> list[str]:
     return [tokens[i + 2].decode() for i, token in enumerate(tokens[:-2]) if token.startswith(b"*")]
 
 
-def _arguments(packed) -> list[bytes]:
-    """The arguments of the one command in what redis-py sent (a RESP array: *count, then $length and each one)."""
-    data = b"".join(packed if isinstance(packed, list) else [packed])
-    head, _, rest = data.partition(b"\r\n")
-    out = []
-    for _ in range(int(head[1:])):
-        length, _, rest = rest.partition(b"\r\n")
-        size = int(length[1:])
-        out.append(rest[:size])
-        rest = rest[size + 2 :]
-    return out
+def _arguments(packed) -> list[list[str]]:
+    """Each command's arguments in what redis-py sent (RESP arrays: *count, then $length and each argument)."""
+    rest = b"".join(packed if isinstance(packed, list) else [packed])
+    commands = []
+    while rest:
+        head, _, rest = rest.partition(b"\r\n")
+        command = []
+        for _ in range(int(head[1:])):
+            length, _, rest = rest.partition(b"\r\n")
+            size = int(length[1:])
+            command.append(rest[:size].decode())
+            rest = rest[size + 2 :]
+        commands.append(command)
+    return commands
 
 
 def _on_redis():
@@ -165,13 +168,13 @@ def test_on_redis_a_cached_answer_costs_one_round_trip(auth_client, user, settin
     sent = _redis_round_trips(monkeypatch)
     hit = auth_client.get(NOTIFICATIONS)
     assert hit["X-Read-Cache"] == "hit" and hit.json()["count"] == 1
-    # One command: the throttles' windows counted, the person, both versions and the entry read.
-    assert [_commands(packed) for packed in sent] == [["EVALSHA"]]
-    args = [arg.decode() for arg in _arguments(sent[0])]
-    keys = args[3 : 3 + int(args[2])]
-    assert f":throttle_user_{user.pk}:" in keys[0] and ":throttle_ip_127.0.0.1:" in keys[1]
-    assert [k.split(":", 2)[2] for k in keys[2:5]] == [f"auth-user:v1:{user.pk}", f"rc:v:user:{user.pk}", "rc:v:shared"]
-    assert keys[5].split(":", 2)[2].startswith("rc:") and keys[5].endswith(NOTIFICATIONS) and len(keys) == 6
+    # One round trip: the throttles' windows counted (one script), the person, both versions and the entry read.
+    assert [_commands(packed) for packed in sent] == [["EVALSHA", "MGET"]]
+    count, read = _arguments(sent[0])
+    assert count[2] == "2" and f":throttle_user_{user.pk}:" in count[3] and ":throttle_ip_127.0.0.1:" in count[4]
+    keys = [key.split(":", 2)[2] for key in read[1:]]
+    assert keys[:3] == [f"auth-user:v1:{user.pk}", f"rc:v:user:{user.pk}", "rc:v:shared"]
+    assert keys[3].startswith("rc:") and keys[3].endswith(NOTIFICATIONS) and len(keys) == 4
     notification_create(user=user, kind="x", title="two")
     assert auth_client.get(NOTIFICATIONS).json()["count"] == 2  # read the same way, and still never stale
 
@@ -189,12 +192,12 @@ def test_a_wrong_guess_of_the_entry_costs_a_read_not_a_wrong_answer(auth_client,
     sent = _redis_round_trips(monkeypatch)
     hit = auth_client.get(NOTIFICATIONS)
     assert hit["X-Read-Cache"] == "hit" and hit.json()["count"] == 1
-    assert [_commands(packed) for packed in sent] == [["EVALSHA"], ["GET"]]  # the entry under its own key
+    assert [_commands(packed) for packed in sent] == [["EVALSHA", "MGET"], ["GET"]]  # the entry under its own key
     mine = [key for guess, key in readcache._GUESSED.items() if guess[1] == str(user.pk)]
     assert mine and "rc:some-other-answer" not in mine  # and the guess mended
     sent.clear()
     auth_client.get(NOTIFICATIONS)
-    assert [_commands(packed) for packed in sent] == [["EVALSHA"]]
+    assert [_commands(packed) for packed in sent] == [["EVALSHA", "MGET"]]
 
 
 def test_a_new_profile_language_is_answered_at_once(auth_client, user):

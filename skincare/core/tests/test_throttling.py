@@ -41,3 +41,16 @@ def test_a_token_of_a_deactivated_person_is_refused_at_once(auth_client, user):
     user.save()
     refused = auth_client.get(ME)
     assert refused.status_code == 401
+
+
+def test_the_counting_script_is_loaded_again_after_redis_forgets_it(auth_client, monkeypatch):
+    from skincare.core.throttling import _redis_client
+
+    client = _redis_client("x")
+    if client is None:
+        pytest.skip("the cache is not Redis (REDIS_URL unset): no script")
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "user", "2/min")
+    assert auth_client.get(ME).status_code == 200
+    client.script_flush()  # as after a restart of Redis
+    assert auth_client.get(ME).status_code == 200
+    assert auth_client.get(ME).status_code == 429  # and both were counted
