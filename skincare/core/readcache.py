@@ -9,8 +9,9 @@ entry; the entry answers only while its versions are the current ones, so a chan
 cache. READ_CACHE_SECONDS (default 60, 0 = off; off on the embedded file cache) bounds an entry's life, which also
 keeps the signed photo links inside (valid SIGNED_URL_MAX_AGE, 600 s) fresh.
 
-On Redis the throttles, which run just before the view, read both versions and the entry in the pipelined round trip
-that counts the request (`planned_reads`, `prefetched`): a cached answer costs that round trip and the user's.
+On Redis both versions and the entry are read in the one round trip that reads the signed-in person and counts the
+request in the throttles (skincare.core.throttling.count_at_authentication; `planned_reads`, `prefetched`), the
+entry's key guessed from what the last such request used: a cached answer costs that one round trip.
 
 Versions move when a row changes (post_save, post_delete on the models in `WATCHED`) and again when its
 transaction commits: a request that read the new version but the old rows, before the commit, stored them under
