@@ -3,8 +3,9 @@
 Django keeps cache objects per request context (asgiref Local), and its RedisCacheClient makes a connection pool per
 cache object. Under ASGI every request runs in a context of its own, so every request built a pool, opened a fresh TCP
 connection to Redis and a redis-py client for each call (~170 response callbacks), and left them to the garbage
-collector (the load bench's profile and its Redis client count). Here all cache objects of a process share one pool
-per server and options, and one client on it; redis-py pools are thread-safe and reset themselves after a fork.
+collector (the load bench's profile and its Redis client count). Here all cache objects of a process with the same
+servers and options share one client object, with one pool per server and one redis-py client on it; redis-py pools
+are thread-safe and reset themselves after a fork.
 """
 
 from __future__ import annotations
@@ -16,36 +17,27 @@ from django.core.cache.backends.redis import RedisCacheClient as _RedisCacheClie
 from django.utils.functional import cached_property
 
 _lock = threading.Lock()
-_pools: dict[tuple, object] = {}
-_clients: dict[int, object] = {}
+_pools: list = []  # every pool made in this process (none while the app loads: tests/test_serving.py)
 
 
 class SharedPoolRedisCacheClient(_RedisCacheClient):
-    def _get_connection_pool(self, write):
-        index = self._get_connection_pool_index(write)
-        pool = self._pools.get(index)
-        if pool is not None:
-            return pool
-        key = (
-            self._servers[index],
-            self._pool_class,
-            tuple(sorted((k, repr(v)) for k, v in self._pool_options.items())),
-        )
-        pool = _pools.get(key)
-        if pool is None:
-            with _lock:
-                pool = _pools.get(key)
-                if pool is None:
-                    pool = _pools[key] = self._pool_class.from_url(self._servers[index], **self._pool_options)
-        self._pools[index] = pool
-        return pool
+    """Django's RedisCacheClient with one pool and one redis-py client per server, made once (RedisCache shares one
+    such object per servers and options in the process)."""
+
+    def __init__(self, servers, **options):
+        super().__init__(servers, **options)
+        self._clients: dict[int, object] = {}
 
     def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = _clients.get(id(pool))
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
         if client is None:
             with _lock:
-                client = _clients.setdefault(id(pool), self._client(connection_pool=pool))
+                client = self._clients.get(index)
+                if client is None:
+                    pool = self._pools[index] = self._pool_class.from_url(self._servers[index], **self._pool_options)
+                    _pools.append(pool)
+                    client = self._clients[index] = self._client(connection_pool=pool)
         return client
 
 
