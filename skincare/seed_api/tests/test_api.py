@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 from django.urls import resolve
+from django.utils import timezone
 
 from accounts.api import views as account_views
 from analysis.models import SkinAnalysis
@@ -325,12 +326,15 @@ def test_available_slots_and_booking(auth_client, user):
 
 def test_available_slots_without_n_plus_one(auth_client, django_assert_max_num_queries):
     derms = [dermatologist(name=f"Dr Q{i} Name", tz="UTC") for i in range(4)]
-    first = slot(derms[0], hours_ahead=48)
+    now = timezone.now()  # the slots start at noon UTC in two days, so that none of them crosses midnight
+    base = ((now + dt.timedelta(days=2)).replace(hour=12, minute=0, second=0, microsecond=0) - now).total_seconds()
+    base /= 3600
+    first = slot(derms[0], hours_ahead=base)
     day = first.starts_at.date().isoformat()
     with django_assert_max_num_queries(3):
         assert len(auth_client.get(f"/api/v1/dermatologist/available?date={day}").json()) == 1
     for i in range(19):
-        slot(derms[i % 4], hours_ahead=48 + (i // 4 + 1) * 0.5)
+        slot(derms[i % 4], hours_ahead=base + (i // 4 + 1) * 0.5)
     with django_assert_max_num_queries(3):
         listing = auth_client.get(f"/api/v1/dermatologist/available?date={day}").json()
     from consultations.models import AvailabilitySlot
