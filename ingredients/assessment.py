@@ -314,7 +314,7 @@ def assess_rows(rows: list[Row], facts: dict[str, dict], profile: ProfileFacts |
                 "notes": notes,
                 "note_msgs": note_msgs,
                 "hazard_score": hazard,
-                "functions": fact["functions"],
+                "functions": list(fact["functions"]) if fact["functions"] is not None else None,  # not the memo's list
                 "active_class": fact["active_class"] or None,
                 "may_contain": row.may_contain,
             }

@@ -1,8 +1,11 @@
 """Matching printed names to the knowledge base: exact INCI names, synonyms, OCR-folded keys, then
 rapidfuzz with a confidence. Below the threshold a name stays unknown — never guessed into a match.
 
-The index is built from the database once per process and rebuilt when the knowledge base changes
-(row count or latest `updated_at` differ)."""
+The index is built from the database once per process and rebuilt when the knowledge base changes (row count or
+latest `updated_at` differ). That check is a query; it is skipped while the shared data's version in the cache
+(skincare.core.readcache.shared_version, moved by every saved or deleted ingredient and by the bulk writers) is the
+one it was last made under, so a request pays a cache read instead. The facts of the ingredients assessed are kept
+beside the index under the same rule (`facts_memo`)."""
 
 from __future__ import annotations
 
@@ -136,7 +139,9 @@ class Index:
 
 
 _lock = threading.Lock()
-_cache: dict[str, object] = {"version": None, "index": None}
+# The index, the knowledge base's version it was built from, the shared data's version (a hint) the last check was
+# made under, and the facts memo valid while that hint is current.
+_cache: dict[str, object] = {"version": None, "index": None, "hint": None, "facts": None}
 
 
 def _version() -> tuple:
@@ -146,19 +151,46 @@ def _version() -> tuple:
     return (agg["n"], agg["last"])
 
 
+def _hint():
+    """The shared data's version now, if it can stand for the knowledge base's: None where the cache keeps none or
+    inside a transaction (rows read there may be rolled back, and a rollback moves no version)."""
+    from django.db import transaction
+
+    from skincare.core import readcache
+
+    if transaction.get_connection().in_atomic_block:
+        return None
+    return readcache.shared_version()
+
+
 def get_index() -> Index:
     from .models import Ingredient
 
+    hint = _hint()  # read before the check's query: a change after it moves the hint again
+    index = _cache["index"]
+    if hint is not None and index is not None and _cache["hint"] == hint:
+        return index  # type: ignore[return-value]
     version = _version()
     with _lock:
         if _cache["version"] != version or _cache["index"] is None:
             rows = list(Ingredient.objects.values_list("id", "inci_name", "synonyms"))
             _cache["index"] = Index(rows)
             _cache["version"] = version
+        if _cache["hint"] != hint or hint is None:
+            _cache["facts"] = {} if hint is not None else None
+            _cache["hint"] = hint
         return _cache["index"]  # type: ignore[return-value]
+
+
+def facts_memo() -> dict | None:
+    """Ingredient facts by id, to read and fill, valid while the shared data's version is the one the last
+    `get_index()` checked under; None where there is no such version (read the rows)."""
+    return _cache["facts"]  # type: ignore[return-value]
 
 
 def reset_index() -> None:
     with _lock:
         _cache["version"] = None
         _cache["index"] = None
+        _cache["hint"] = None
+        _cache["facts"] = None

@@ -9,7 +9,6 @@ gettext (the English sentence is its own message id when it has no params) or as
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 
 from django.utils.translation import gettext
@@ -49,7 +48,12 @@ def result_rendered(result: Mapping | None) -> dict:
     """A copy of an assessment result with its sentences in the current language."""
     if not result:
         return dict(result or {})
-    out = copy.deepcopy(dict(result))
+    # copies of what is rewritten below (the result, its items, warnings and conflicts), the rest shared: the
+    # caller's result (a stored scan's, or the one just stored) is left as it was
+    out = dict(result)
+    for list_key in ("ingredients", "warnings", "conflicts"):
+        if out.get(list_key):
+            out[list_key] = [dict(entry) for entry in out[list_key]]
     for item in out.get("ingredients") or []:
         notes = list(item.get("notes") or [])
         specs = list(item.get("note_msgs") or [])

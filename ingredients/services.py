@@ -43,9 +43,17 @@ FACT_FIELDS = (
 
 
 def _facts_for(ids: set[str]) -> dict[str, dict]:
+    """The facts of the ingredients `ids` (read-only dicts), from the memo beside the index where it holds them
+    (`matching.facts_memo`, after `matching.get_index()`), else from the database."""
     if not ids:
         return {}
-    return {str(f["id"]): f for f in Ingredient.objects.filter(id__in=ids).values(*FACT_FIELDS)}
+    memo = matching.facts_memo()
+    missing = ids if memo is None else ids - memo.keys()
+    read = {str(f["id"]): f for f in Ingredient.objects.filter(id__in=missing).values(*FACT_FIELDS)} if missing else {}
+    if memo is None:
+        return read
+    memo.update(read)
+    return {i: memo[i] for i in ids if i in memo}
 
 
 def match_names(parsed: list[inci.ParsedItem], index: matching.Index | None = None) -> list[Row]:
@@ -200,7 +208,6 @@ def product_is_safe_for(*, product: Product, profile) -> tuple[bool, list[str]]:
 # --- scans -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def scan_create(*, user, text: str, result: dict, source: str = "text") -> Scan:
     return Scan.objects.create(user=user, text=text[:MAX_TEXT], result=result, source=source)
 

@@ -69,6 +69,19 @@ def shared_changed() -> None:
     _bump_now_and_on_commit(SHARED_KEY)
 
 
+def shared_version():
+    """The shared data's version now (the catalogue, the ingredient knowledge base, site settings: moved by every
+    change of them), for a process's own copies of shared data to know they are current; None where the read cache
+    is off (its versions do not move then)."""
+    if not _seconds():
+        return None
+    found = cache.get(SHARED_KEY)
+    if found is None:  # expired or evicted: restart from the clock (`_bump`)
+        cache.add(SHARED_KEY, time.time_ns(), VERSION_SECONDS)
+        found = cache.get(SHARED_KEY)
+    return found
+
+
 def _version_keys(user_id) -> list[str]:
     return [USER_KEY.format(user_id), SHARED_KEY]
 
