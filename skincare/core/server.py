@@ -123,9 +123,9 @@ BOARD = ConnectionBoard()
 
 
 class BalancedAcceptor:
-    """Accepts the connections of the listening socket every worker process shares, one at a time, and leaves a
-    connection to the other processes while one of them holds fewer connections than this one (ConnectionBoard):
-    the connections spread evenly over the processes.
+    """Accepts the connections of the listening socket every worker process shares while it holds no more than its
+    share, and leaves them to the other processes while one of them holds fewer (by more than a quarter of theirs, at
+    least 1; ConnectionBoard): the connections spread evenly over the processes.
 
     asyncio's and uvloop's own servers accept every pending connection at each wake-up: when 16 keep-alive clients
     connect at once, the first process awake takes most of them (9, 3, 2, 2 and 14, 2, 0, 0 over four processes in the
@@ -141,6 +141,7 @@ class BalancedAcceptor:
 
     DEFER_STEP = 0.001
     DEFER_TIMES = 5
+    BURST = 64  # connections accepted at most per wake-up (asyncio's server: its backlog)
     _RETRY = 1.0  # out of descriptors or memory: asyncio's own accept waits this long before trying again
     _REFRESH = 1.0  # the count is published at each change of an HTTP connection and at least this often
 
@@ -184,14 +185,17 @@ class BalancedAcceptor:
         self._loop.remove_reader(self._fd)
         self._timer = self._loop.call_later(seconds, self._listen)
 
+    def _ahead(self) -> bool:
+        """Whether this process holds more connections than the least loaded other one, by more than a quarter of
+        that one's (at least 1): within that, it accepts."""
+        fewest = self._board.fewest_elsewhere()
+        return fewest is not None and self.held() - fewest >= 1 + fewest // 4
+
     def _should_leave_it(self) -> bool:
         now = self._loop.time()
         if now - self._deferred_at > 50 * self.DEFER_STEP:
             self._deferred = 0  # an earlier connection's wait, which another process ended
-        if self._deferred >= self.DEFER_TIMES:
-            return False
-        fewest = self._board.fewest_elsewhere()
-        if fewest is None or self.held() <= fewest:
+        if self._deferred >= self.DEFER_TIMES or not self._ahead():
             return False
         self._deferred += 1
         self._deferred_at = now
@@ -201,23 +205,26 @@ class BalancedAcceptor:
         if self._should_leave_it():
             self._step_back(self.DEFER_STEP)
             return
-        try:
-            conn, _address = self._sock.accept()
-        except (BlockingIOError, InterruptedError, ConnectionAbortedError):
+        for _ in range(self.BURST):  # as many as keep it within its share: 256 clients connecting wait for no loop
+            try:
+                conn, _address = self._sock.accept()
+            except (BlockingIOError, InterruptedError, ConnectionAbortedError):
+                self._deferred = 0
+                return  # another process took it, or the client gave up
+            except OSError as exc:
+                if exc.errno not in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
+                    raise
+                logger.error("Cannot accept a connection (%s); trying again in %.0f s", exc, self._RETRY)
+                self._step_back(self._RETRY)
+                return
             self._deferred = 0
-            return  # another process took it, or the client gave up
-        except OSError as exc:
-            if exc.errno not in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
-                raise
-            logger.error("Cannot accept a connection (%s); trying again in %.0f s", exc, self._RETRY)
-            self._step_back(self._RETRY)
-            return
-        self._deferred = 0
-        conn.setblocking(False)
-        task = self._loop.create_task(self._loop.connect_accepted_socket(self._factory, conn, ssl=self._ssl))
-        self._tasks.add(task)
-        task.add_done_callback(self._connected)
-        self._board.publish(self.held())
+            conn.setblocking(False)
+            task = self._loop.create_task(self._loop.connect_accepted_socket(self._factory, conn, ssl=self._ssl))
+            self._tasks.add(task)
+            task.add_done_callback(self._connected)
+            self._board.publish(self.held())
+            if self._ahead():
+                return
 
     def _connected(self, task: asyncio.Task) -> None:
         self._tasks.discard(task)

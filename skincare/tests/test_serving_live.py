@@ -299,6 +299,7 @@ def test_sixteen_clients_connecting_at_once_are_spread_over_four_processes(web):
     while len(connect_all()) < 4:  # /readyz answers as soon as one worker serves: until all four do
         assert time.monotonic() < deadline, "four workers did not all serve"
         time.sleep(0.5)
-    for attempt in range(3):
-        spread = connect_all()
-        assert len(spread) == 4 and spread[0] - spread[-1] <= 1, (attempt, spread)
+    spreads = [connect_all() for _ in range(3)]
+    # 4, 4, 4, 4 as a rule; 5, 4, 4, 3 where a process was slow to answer (a busy machine). Before, one process took
+    # most of them in nearly every try: 6, 5, 3, 2 and 10, 4, 2 here
+    assert all(len(spread) == 4 and spread[0] - spread[-1] <= 2 for spread in spreads), spreads
