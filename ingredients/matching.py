@@ -13,9 +13,12 @@ import re
 import threading
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Count, Max
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
+
+from skincare.core import readcache
 
 from . import inci
 
@@ -154,10 +157,6 @@ def _version() -> tuple:
 def _hint():
     """The shared data's version now, if it can stand for the knowledge base's: None where the cache keeps none or
     inside a transaction (rows read there may be rolled back, and a rollback moves no version)."""
-    from django.db import transaction
-
-    from skincare.core import readcache
-
     if transaction.get_connection().in_atomic_block:
         return None
     return readcache.shared_version()

@@ -74,11 +74,11 @@ class ConnectionBoard:
     @staticmethod
     def _alive(pid: int) -> bool:
         try:
-            os.kill(pid, 0)
+            os.kill(pid, 0)  # PermissionError: alive, as another user
         except ProcessLookupError:
             return False
         except PermissionError:
-            return True
+            pass
         return True
 
     def join(self) -> None:
