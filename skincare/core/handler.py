@@ -30,6 +30,8 @@ from django.core.handlers.base import BaseHandler
 from django.http import FileResponse
 from django.urls import Resolver404, ResolverMatch, get_resolver, set_script_prefix
 
+from skincare.core import warmup
+
 
 def request_threads() -> int:
     """WEB_THREADS, default 2: each may hold a database connection, so keep it <= DB_POOL_MAX_SIZE (README)."""
@@ -61,6 +63,13 @@ class PooledThreadsASGIHandler(ASGIHandler):
         count = threads or request_threads()
         self._executors = [ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"request-{i}") for i in range(count)]
         self._busy = [0] * count
+
+    def warm(self) -> None:
+        """In a web process after the fork, before it accepts (skincare.core.server): each request thread's
+        connections, then the process's registered warm-ups, on the threads the requests will use; none after one
+        that failed (a dependency down: serve at once)."""
+        if all(executor.submit(warmup.warm_thread).result() for executor in self._executors):
+            self._executors[0].submit(warmup.warm_process).result()
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":

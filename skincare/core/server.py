@@ -2,7 +2,8 @@
 
 uvicorn-worker's class with the protocol choices the app needs: the sans-I/O `websockets` implementation for Channels,
 no ASGI lifespan (Django's ASGI handler does not speak it; "auto" would log a warning at every start), and HTTP/1.1
-keep-alive connections drained rather than cut when a worker goes away (DrainingHttpToolsProtocol). gunicorn
+keep-alive connections drained rather than cut when a worker goes away (DrainingHttpToolsProtocol), and each process
+warmed before its first connection (skincare.core.warmup). gunicorn
 passes its --forwarded-allow-ips to uvicorn's proxy-headers handling, so only TRUSTED_PROXIES set the client's address.
 """
 
@@ -45,3 +46,11 @@ class UvicornWorker(_UvicornWorker):
         "ws": "websockets-sansio",
         "lifespan": "off",
     }
+
+    def run(self) -> None:
+        """Warm the process (skincare.core.warmup: database and cache connections, the ingredient index) after the
+        fork and before its first accept, so that no client of a new or replaced worker pays for it."""
+        from skincare import asgi
+
+        asgi.warm()
+        super().run()
