@@ -11,8 +11,11 @@
 # container), WEB_PORT or PORT (default 8000), TRUSTED_PROXIES (addresses or networks whose X-Forwarded-For and
 # X-Forwarded-Proto are believed; default none), WEB_TIMEOUT (default 60), WEB_ACCESS_LOG (a file or - for stdout;
 # default none: the reverse proxy logs requests), WEB_MAX_REQUESTS (a worker is replaced after about this many
-# requests, against slow leaks; default 20000, 0 = never. A worker going away drains its keep-alive connections:
-# each one's next request is answered with Connection: close, none is cut under a request on its way).
+# requests, against slow leaks; default 20000, 0 = never; each worker's limit is drawn up to half again higher, so
+# that workers started together, serving evenly spread connections, are not all replaced within the same seconds;
+# a replacement warms itself before it accepts and gets its share of connections back. A worker going away drains
+# its keep-alive connections: each one's next request is answered with Connection: close, none is cut under a
+# request on its way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -x .venv/bin/gunicorn ]; then GUNICORN=.venv/bin/gunicorn; else GUNICORN=gunicorn; fi
@@ -28,7 +31,7 @@ args=(
   --graceful-timeout 30
   --keep-alive 5
   --max-requests "$max_requests"
-  --max-requests-jitter "$((max_requests / 10))"
+  --max-requests-jitter "$((max_requests / 2))"
   --preload
   --log-level "${WEB_LOG_LEVEL:-info}"
   --no-control-socket
