@@ -4,7 +4,8 @@ uvicorn-worker's class with the protocol choices the app needs: the sans-I/O `we
 no ASGI lifespan (Django's ASGI handler does not speak it; "auto" would log a warning at every start), and HTTP/1.1
 keep-alive connections drained rather than cut when a worker goes away (DrainingHttpToolsProtocol), connections
 spread over the worker processes by how many each holds (BalancedAcceptor, and ConnectionBoard.should_shed when they
-drift apart), and each process warmed before its first connection (skincare.core.warmup). gunicorn passes its --forwarded-allow-ips to uvicorn's proxy-headers handling, so only TRUSTED_PROXIES set the client's address.
+drift apart), and each process warmed before its first connection (skincare.core.warmup). gunicorn passes its
+--forwarded-allow-ips to uvicorn's proxy-headers handling, so only TRUSTED_PROXIES set the client's address.
 """
 
 from __future__ import annotations
@@ -138,8 +139,8 @@ class ConnectionBoard:
         `Connection: close` so that its client connects again, to a process holding fewer.
 
         Keep-alive clients stay where they first connected: a worker replaced after its --max-requests hands its
-        clients to the others before its successor is up, and the successor got none of them (16 connections
-        spread 12, 4, 0, 0 after two replacements in the load bench, p50 twice what it was). A process ahead of
+        clients to the others before its successor is up, and the successor got none of them (16 clients of the
+        ingredient analysis at 12, 4, 0, 0 after two replacements, p50 twice what it was). A process ahead of
         the least loaded one by 2 or more (plus a quarter) for SHED_AFTER seconds moves one connection off at a
         time, at most one per SHED_GAP, until it is not: the spread comes back within one in about a second."""
         now = time.monotonic()
