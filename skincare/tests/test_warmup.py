@@ -22,8 +22,17 @@ def test_the_master_builds_the_url_tables_and_catalogs_without_a_connection_or_a
         "from django.db import connections\n"
         "from django.urls import get_resolver\n"
         "from django.utils.translation import trans_real\n"
+        "import contextvars\n"
+        "from django.urls import URLResolver\n"
+        "def walk(r):\n"
+        "    yield r\n"
+        "    for p in r.url_patterns:\n"
+        "        if isinstance(p, URLResolver): yield from walk(p)\n"
+        "resolvers = list(walk(get_resolver()))\n"
+        "context = contextvars.copy_context()\n"
+        "inherited = [r for r in resolvers if r._local._storage._data in context]\n"
         "print(json.dumps({'populated': get_resolver()._populated, 'languages': sorted(trans_real._translations),"
-        " 'threads': threading.active_count(),"
+        " 'threads': threading.active_count(), 'resolvers': len(resolvers), 'inherited': len(inherited),"
         " 'connections': [c.connection is not None for c in connections.all(initialized_only=True)]}))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
@@ -31,6 +40,9 @@ def test_the_master_builds_the_url_tables_and_catalogs_without_a_connection_or_a
     assert state["populated"] is True
     assert set(state["languages"]) >= {code for code, _ in settings.LANGUAGES}
     assert state["threads"] == 1 and not any(state["connections"])
+    # Building the tables sets each resolver's `populating` flag (an asgiref Local, a context variable): set in the
+    # master's context it was inherited by every request and copied at each hop to a request thread.
+    assert state["resolvers"] > 20 and state["inherited"] == 0
 
 
 @pytest.mark.django_db
