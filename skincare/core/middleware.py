@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext_lazy as _
 
@@ -26,13 +27,19 @@ _MESSAGES = {
 class ProfileLanguageMiddleware:
     """After LocaleMiddleware (cookie, Accept-Language) and authentication: a signed-in person's profile wins.
 
-    The API's JWT users are authenticated later, by DRF: `accounts.authentication` does the same there.
+    The API's JWT users are authenticated later, by DRF: `accounts.authentication` does the same there. A request
+    without a session cookie has no session user (signed in through a session means a session cookie), so its lazy
+    `request.user` is left unevaluated: resolving it (an empty session, AnonymousUser) was 2-3% of the server's
+    samples on every API request under load.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.session_cookie = settings.SESSION_COOKIE_NAME
 
     def __call__(self, request):
+        if self.session_cookie not in request.COOKIES:
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             language = profile_language(user)

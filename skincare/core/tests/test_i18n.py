@@ -284,3 +284,22 @@ def test_a_queued_task_carries_the_language_and_the_worker_speaks_it():
         assert translation.get_language() == "fr"
         i18n._task_postrun(task_id="t1")
         assert translation.get_language() == "en"
+
+
+def test_a_request_without_a_session_cookie_does_not_resolve_the_session_user(rf):
+    """The API's requests carry a token, not a session: their lazy `request.user` stays unevaluated here."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils.functional import SimpleLazyObject
+
+    from skincare.core.middleware import ProfileLanguageMiddleware
+
+    resolved = []
+    middleware = ProfileLanguageMiddleware(lambda request: "answered")
+    request = rf.get("/api/v1/auth/me", HTTP_AUTHORIZATION="Bearer x")
+    request.user = SimpleLazyObject(lambda: resolved.append(1) or AnonymousUser())
+    assert middleware(request) == "answered" and resolved == []
+    request = rf.get("/profile/")
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = "k"
+    request.user = SimpleLazyObject(lambda: resolved.append(1) or AnonymousUser())
+    middleware(request)
+    assert resolved == [1]  # with a session cookie, the session user is looked up as before
