@@ -39,7 +39,7 @@ def on_worker_start(fn: Callable[[], object]) -> Callable[[], object]:
 
 def preload() -> None:
     """In a context of its own: building the resolver sets a context variable on each of its URL resolvers (its
-    asgiref Local `populating` flag, 67 of them here), and set in the master's context they were inherited by every
+    asgiref Local `populating` flag, 63 resolvers here), and set in the master's context they were inherited by every
     request of every worker, and copied back and forth at each hop to a request thread (asgiref's
     `_restore_context`, 7% of the server's samples under a load of POST ingredients/analyze)."""
     contextvars.Context().run(_preload)
