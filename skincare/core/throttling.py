@@ -5,20 +5,43 @@ peer is one of TRUSTED_PROXIES, so a client cannot get a fresh allowance by send
 `get_ident` believes any X-Forwarded-For when NUM_PROXIES is unset.)
 """
 
+import functools
 import hashlib
 import math
+import pickle
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.signals import setting_changed
 from redis.exceptions import NoScriptError
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, SimpleRateThrottle
 from rest_framework.throttling import UserRateThrottle as _UserRateThrottle
 
 from . import readcache
+from .cache import round_trip
 from .clientip import client_ip
 
 
+@functools.cache
+def default_cache():
+    """The default cache as one object for the process.
+
+    Django builds a cache object per request context (under ASGI, per request: its options parsed, its client looked
+    up), 1% of a cached GET's CPU in the load bench's profile, where the count and read of every API request were the
+    only use of it. Django's cache backends hold no per-request state (skincare.core.cache's shares one Redis client
+    per process anyway). Made again when CACHES changes (tests)."""
+    return caches.create_connection(DEFAULT_CACHE_ALIAS)
+
+
+def _forget_default_cache(*, setting, **kwargs) -> None:
+    if setting == "CACHES":
+        default_cache.cache_clear()
+
+
+setting_changed.connect(_forget_default_cache)
+
+
 def _redis_client(key: str, backend=None):
-    backend = getattr(backend or caches[DEFAULT_CACHE_ALIAS], "_cache", None)
+    backend = getattr(backend or default_cache(), "_cache", None)
     if backend is not None and hasattr(backend, "get_client"):  # a Redis cache (skincare.core.cache or Django's)
         return backend.get_client(key, write=True)
     return None
@@ -43,7 +66,7 @@ def window_hits(windows: list[tuple[str, int]], reads: list[str] = ()) -> tuple[
     """Count one request in each fixed window (key, ttl), and read the cache keys `reads`: on Redis in one round trip
     (`_COUNT` and an MGET, pipelined). The counts, and the values read (key -> value, a key with no value absent; None
     where the cache is not Redis and nothing was read)."""
-    backend = caches[DEFAULT_CACHE_ALIAS]  # once: each `cache.` looks the request context's cache object up
+    backend = default_cache()
     make_key = backend.make_and_validate_key
     full = [make_key(key) for key, _ in windows]
     wanted = [make_key(key) for key in reads]
@@ -59,16 +82,26 @@ def window_hits(windows: list[tuple[str, int]], reads: list[str] = ()) -> tuple[
     if not reads:
         return counts, {}
     loads = backend._cache._serializer.loads  # Django's RedisSerializer: what cache.get_many would decode with
-    return counts, {key: loads(value) for key, value in zip(reads, replies[-1], strict=True) if value is not None}
+    return counts, {
+        key: pickle.loads(value) if value[:1] == _PICKLED else loads(value)  # noqa: S301 - our own cache's values
+        for key, value in zip(reads, replies[-1], strict=True)
+        if value is not None
+    }
+
+
+# What Django's RedisSerializer.dumps writes for anything but an int starts with pickle's PROTO opcode (protocol 2
+# and up). Its loads tries int() first and unpickles on the ValueError: the raise and catch, for every cached person
+# and answer read, was a fifth of the decoding. A pickle is unpickled at once; anything else goes to Django's loads.
+_PICKLED = b"\x80"
 
 
 def _count_and_read(client, keys: list[str], ttls: list[int], reads: list[str]) -> list:
-    pipe = client.pipeline(transaction=False)  # INCR is atomic on its own; no MULTI/EXEC round of replies to parse
-    if keys:
-        pipe.evalsha(_COUNT_SHA, len(keys), *keys, *ttls)
+    commands: list[tuple] = []
+    if keys:  # INCR is atomic on its own: no MULTI/EXEC round of replies to parse
+        commands.append(("EVALSHA", _COUNT_SHA, len(keys), *keys, *ttls))
     if reads:
-        pipe.mget(reads)
-    return pipe.execute() if keys or reads else []
+        commands.append(("MGET", *reads))
+    return round_trip(client, commands) if commands else []
 
 
 def signed_in_pk(request):
