@@ -100,7 +100,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "skincare.core.middleware.ProfileLanguageMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "skincare.core.middleware.LazyMessageMiddleware",  # Django's, its storage made when first used
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "skincare.core.middleware.ApiErrorMiddleware",
 ]
