@@ -11,7 +11,8 @@ What it does, in one run:
 4. wrk (from Debian: installed with apt-get when missing and root) against /healthz, the baseline measured in
    the same run, and GET auth/me, analysis/history, products?q=, routine/my-routines, notifications, plus
    POST ingredients/analyze, at 16, 64 and 256 connections. Prints requests/s, p50/p99, errors (socket errors,
-   timeouts and non-2xx answers), 5xx answers, the ratio to /healthz at the same level, and the peak number of
+   timeouts and non-2xx answers), 5xx answers, the ratio to /healthz at the same level (measured again after each
+   row: the ratio is against the mean of the /healthz runs just before and just after it), and the peak number of
    PostgreSQL connections to the bench database (pg_stat_activity, polled every 50 ms during each run).
    Each run follows --warmup seconds (2) of the same load: its speed is not counted (the read cache fills while
    every connection misses at once), its errors and connections are.
@@ -250,42 +251,69 @@ ENDPOINTS = [
 ]
 
 
-def drive(wrk, base, token, levels, duration, lua, db_url, endpoints, warmup=2) -> dict:
+def _replacements(log_path) -> int:
+    """How many workers gunicorn has replaced after their --max-requests so far, from its log (0 without one)."""
+    if log_path is None or not Path(log_path).exists():
+        return 0
+    return Path(log_path).read_text(errors="replace").count("Maximum request limit")
+
+
+def drive(wrk, base, token, levels, duration, lua, db_url, endpoints, warmup=2, log_path=None, bracket=4) -> dict:
     """Each endpoint at each level: `warmup` seconds of the same load whose speed is not counted (the first answers
     of a run fill the read cache, with every connection missing at once), then the measured run. Errors, 5xx and
-    peak connections count the warm-up too."""
+    peak connections count the warm-up too. `repl`: the worker processes replaced after their --max-requests during
+    the row's warm-up and run (from the server's log at `log_path`).
+
+    The first endpoint is the baseline (/healthz). It runs first, then again for `bracket` seconds after each other
+    row, and each row's ratio is against the mean of the two baseline runs on either side of it (`base`): this
+    machine's speed drifts by a fifth within a minute, and a baseline measured once per level, a minute before the
+    last row, made the ratio of the same code move by that much between runs. The table's baseline row is its first
+    run; every baseline run's errors count."""
     print(
-        f"{'endpoint':26} {'conns':>5} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'errors':>6} {'5xx':>5} {'peak pg':>7}"
+        f"{'endpoint':26} {'conns':>5} {'req/s':>8} {'base':>8} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'errors':>6} {'5xx':>5} {'peak pg':>7} {'repl':>4}"
     )
     results: dict = {}
+
+    def measure(method, path, body, level, seconds, warm_seconds) -> dict:
+        wenv = dict(
+            os.environ, BENCH_METHOD=method, BENCH_TOKEN="" if path == "/healthz" else token, BENCH_BODY=body or ""
+        )
+        replaced = _replacements(log_path)
+        warm = run_wrk(wrk, base + path, level, warm_seconds, str(lua), wenv, db_url) if warm_seconds else None
+        r = run_wrk(wrk, base + path, level, seconds, str(lua), wenv, db_url)
+        if warm:  # its errors and connections count: only its speed is left out
+            r.update(
+                errors=r["errors"] + warm["errors"],
+                error_kinds=dict(Counter(r["error_kinds"]) + Counter(warm["error_kinds"])),
+                **{"5xx": r["5xx"] + warm["5xx"]},
+                peak_pg=max(r["peak_pg"], warm["peak_pg"]),
+            )
+        r["replaced"] = _replacements(log_path) - replaced
+        return r
+
+    def show(name, level, r, baseline) -> None:
+        ratio = r["rps"] / baseline if baseline else 0.0
+        print(
+            f"{name:26} {level:5d} {r['rps']:8.1f} {baseline:8.1f} {ratio:6.2f} {r['p50']:8.1f} {r['p99']:8.1f} "
+            f"{r['errors']:6d} {r['5xx']:5d} {r['peak_pg']:7d} {r['replaced']:4d}"
+            + (f"  errors: {r['error_kinds']}" if r["errors"] else ""),
+            flush=True,
+        )
+
     for level in levels:
-        baseline = None
-        for name, method, path, body in endpoints:
-            wenv = dict(
-                os.environ,
-                BENCH_METHOD=method,
-                BENCH_TOKEN="" if path == "/healthz" else token,
-                BENCH_BODY=body or "",
-            )
-            warm = run_wrk(wrk, base + path, level, warmup, str(lua), wenv, db_url) if warmup else None
-            r = run_wrk(wrk, base + path, level, duration, str(lua), wenv, db_url)
-            if warm:  # its errors and connections count: only its speed is left out
-                r.update(
-                    errors=r["errors"] + warm["errors"],
-                    error_kinds=dict(Counter(r["error_kinds"]) + Counter(warm["error_kinds"])),
-                    **{"5xx": r["5xx"] + warm["5xx"]},
-                    peak_pg=max(r["peak_pg"], warm["peak_pg"]),
-                )
-            baseline = r["rps"] if baseline is None else baseline
-            ratio = r["rps"] / baseline if baseline else 0.0
+        (base_name, *base_call), *rows = endpoints
+        before = measure(*base_call, level, duration, warmup)
+        results[(base_name, level)] = before
+        show(base_name, level, before, before["rps"])
+        for name, method, path, body in rows:
+            r = measure(method, path, body, level, duration, warmup)
+            after = measure(*base_call, level, bracket, 0)
+            results[(f"{base_name} after {name}", level)] = after  # not shown; its errors count
+            r["baseline"] = (before["rps"] + after["rps"]) / 2
             results[(name, level)] = r
-            print(
-                f"{name:26} {level:5d} {r['rps']:8.1f} {ratio:6.2f} {r['p50']:8.1f} {r['p99']:8.1f} "
-                f"{r['errors']:6d} {r['5xx']:5d} {r['peak_pg']:7d}"
-                + (f"  errors: {r['error_kinds']}" if r["errors"] else ""),
-                flush=True,
-            )
+            show(name, level, r, r["baseline"])
+            before = after
     return results
 
 
@@ -295,6 +323,9 @@ def main() -> int:
     parser.add_argument("--levels", default="16,64,256", help="wrk connection counts")
     parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of load before each run, not counted")
+    parser.add_argument(
+        "--bracket", type=int, default=4, help="seconds of the /healthz baseline run again after each row"
+    )
     parser.add_argument("--workers", default=os.environ.get("WEB_CONCURRENCY", ""), help="WEB_CONCURRENCY")
     parser.add_argument(
         "--cold-level",
@@ -357,22 +388,35 @@ def main() -> int:
         levels = [int(x) for x in args.levels.split(",") if x]
         print(
             f"\nwrk, {args.duration} s per run after {args.warmup} s of the same load not counted; "
-            "ratio = requests/s against /healthz at the same level"
+            "ratio = requests/s against base, the mean of the /healthz runs just before and after the row"
         )
         print("(read cache and user cache on, as in production with Redis: repeated GETs are cache hits)")
-        results = drive(wrk, base, token, levels, args.duration, lua, db_url, ENDPOINTS, args.warmup)
+        results = drive(
+            wrk, base, token, levels, args.duration, lua, db_url, ENDPOINTS, args.warmup, log_path, args.bracket
+        )
         if args.cold_level:
             stop(proc)
             proc = None
             cold_env = {**env, "READ_CACHE_SECONDS": "0", "AUTH_USER_CACHE_SECONDS": "0"}
-            proc = start_web(cold_env, port, log_path.with_name("api_bench_server_cold.log"), command=args.server_cmd)
+            cold_log = log_path.with_name("api_bench_server_cold.log")
+            proc = start_web(cold_env, port, cold_log, command=args.server_cmd)
             print("\nthe same GETs with the read cache and the user cache off (every request does all its work):")
             cold = [e for e in ENDPOINTS if e[1] == "GET"]
             results.update(
                 {
                     (f"{k[0]} (cold)", k[1]): v
                     for k, v in drive(
-                        wrk, base, token, [args.cold_level], args.duration, lua, db_url, cold, args.warmup
+                        wrk,
+                        base,
+                        token,
+                        [args.cold_level],
+                        args.duration,
+                        lua,
+                        db_url,
+                        cold,
+                        args.warmup,
+                        cold_log,
+                        args.bracket,
                     ).items()
                 }
             )
