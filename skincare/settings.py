@@ -318,6 +318,10 @@ AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=60 if REDIS
 # A person's read-heavy API answers (history, routines, notifications, catalogue search), cached until their data
 # changes (skincare.core.readcache): on with Redis, off on the embedded file cache.
 READ_CACHE_SECONDS = env.int("READ_CACHE_SECONDS", default=60 if REDIS_URL else 0)
+# A web process's own copies of its large cached answers (skincare.core.readcache.NearCopies): a hit then reads only
+# the versions from Redis. Bytes per process (0 = off), and the smallest answer worth a copy.
+READ_CACHE_NEAR_BYTES = env.int("READ_CACHE_NEAR_BYTES", default=8 * 1024 * 1024)
+READ_CACHE_NEAR_MIN_BYTES = env.int("READ_CACHE_NEAR_MIN_BYTES", default=16 * 1024)
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=7)),

@@ -207,3 +207,87 @@ def test_a_new_profile_language_is_answered_at_once(auth_client, user):
     user.profile.save()
     again = auth_client.get(ME, HTTP_ACCEPT_LANGUAGE="en")
     assert again["Content-Language"] == "fr" and again.json()["profile"]["language"] == "fr"
+
+
+# --- a process's own copies of its large answers (NearCopies) ---------------------------------------------------
+def _held_copies(settings):
+    from skincare.core import readcache
+
+    _on_redis()
+    settings.AUTH_USER_CACHE_SECONDS = 60
+    settings.READ_CACHE_NEAR_MIN_BYTES = 100  # the test's notifications count as large
+    return readcache.near
+
+
+def test_a_large_answer_held_here_costs_a_read_of_the_versions_only(auth_client, user, settings, monkeypatch):
+    near = _held_copies(settings)
+    notification_create(user=user, kind="x", title="one")
+    first = auth_client.get(NOTIFICATIONS)  # made, stored in Redis and held here
+    assert [key for key in near._items if key.endswith(NOTIFICATIONS)]
+    sent = _redis_round_trips(monkeypatch)
+    hit = auth_client.get(NOTIFICATIONS)
+    assert hit["X-Read-Cache"] == "hit" and hit.content == first.content
+    assert [_commands(packed) for packed in sent] == [["EVALSHA", "MGET"]]
+    keys = [key.split(":", 2)[2] for key in _arguments(sent[0])[1][1:]]
+    assert keys == [f"auth-user:v1:{user.pk}", f"rc:v:user:{user.pk}", "rc:v:shared"]  # not the answer's 4th key
+    notification_create(user=user, kind="x", title="two")
+    assert auth_client.get(NOTIFICATIONS).json()["count"] == 2  # a change is seen at once all the same
+
+
+def test_a_copy_out_of_date_gives_way_to_the_answer_another_process_stored(auth_client, user, settings):
+    import time
+
+    from django.core.cache import cache
+
+    from skincare.core import readcache
+
+    near = _held_copies(settings)
+    notification_create(user=user, kind="x", title="one")
+    auth_client.get(NOTIFICATIONS)
+    (key,) = [key for key in near._items if key.endswith(NOTIFICATIONS)]
+    readcache.changed(user.pk)  # the data changed; another process answered and stored the new answer
+    versions = (cache.get(readcache.USER_KEY.format(user.pk)), cache.get(readcache.SHARED_KEY))
+    elsewhere = b'{"stored": "elsewhere", "pad": "' + b"x" * 200 + b'"}'
+    cache.set(key, (versions, "application/json", elsewhere, time.time() + 60), 60)
+    answer = auth_client.get(NOTIFICATIONS)
+    assert answer["X-Read-Cache"] == "hit" and answer.json()["stored"] == "elsewhere"  # read, not made again
+    assert near.get(key)[2] == elsewhere  # and held here now
+
+
+def test_small_answers_are_not_held(auth_client, user, settings):
+    from skincare.core import readcache
+
+    _on_redis()
+    notification_create(user=user, kind="x", title="one")
+    assert len(auth_client.get(NOTIFICATIONS).content) < settings.READ_CACHE_NEAR_MIN_BYTES
+    assert not [key for key in readcache.near._items if key.endswith(NOTIFICATIONS)]
+
+
+def test_held_copies_expire_with_their_entry_and_stay_within_their_bytes(settings, monkeypatch):
+    import time
+
+    from skincare.core.readcache import NearCopies
+
+    settings.READ_CACHE_NEAR_BYTES = 4000
+    settings.READ_CACHE_NEAR_MIN_BYTES = 100
+    near = NearCopies()
+    now = time.time()
+
+    def entry(size: int, expires: float = now + 60) -> tuple:
+        return ((1, 2), "application/json", b"x" * size, expires)
+
+    near.put("old", entry(900, now - 1))  # already expired
+    near.put("small", entry(99))
+    near.put("huge", entry(1001))  # over a quarter of the bytes
+    near.put("older", ((1, 2), "application/json", b"x" * 900))  # no expiry: made by an older release
+    assert near._items == {}
+    for name in "abcd":
+        near.put(name, entry(900))
+    assert near.get("a") is not None  # used: the most recent now
+    near.put("e", entry(900))  # 4,500 bytes: the least recently used goes
+    assert sorted(near._items) == ["a", "c", "d", "e"] and near._bytes == 3600
+    monkeypatch.setattr(time, "time", lambda: now + 61)
+    assert near.get("a") is None and "a" not in near._items  # expired with its entry in Redis
+    settings.READ_CACHE_NEAR_BYTES = 0
+    near.put("off", entry(900))
+    assert "off" not in near._items
