@@ -181,7 +181,9 @@ def _versions_and_entry(keys: list[str], found: dict, key: str) -> tuple:
 def _entry_key(view, request, vary) -> str:
     extra = vary(request) if vary else ""
     return (
-        f"rc:{type(view).__module__}.{type(view).__qualname__}:{request.user.pk}:{get_language()}:{extra}:"
+        # e2: entries carry their expiry now (NearCopies), which the release before could not unpack; under keys
+        # of their own, both can serve side by side during a rolling deploy
+        f"rc:e2:{type(view).__module__}.{type(view).__qualname__}:{request.user.pk}:{get_language()}:{extra}:"
         f"{request.build_absolute_uri()}"  # pages link to the next by host
     )
 
