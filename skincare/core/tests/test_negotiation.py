@@ -41,3 +41,26 @@ def test_the_export_still_chooses_by_accept(auth_client, ask, kind):
 def test_format_in_the_query_still_chooses(auth_client):
     response = auth_client.get("/api/v1/account/export?format=zip", HTTP_ACCEPT="*/*")
     assert response["Content-Type"] == "application/zip"
+
+
+@pytest.mark.parametrize(
+    ("query", "parsed"),
+    [("", False), ("?q=cream&page_size=20", False), ("?page=2&format=json", True), ("?%66ormat=json", True)],
+)
+def test_a_query_is_parsed_only_where_it_may_hold_format(query, parsed):
+    """Only a query string that may hold ?format= (its name, or a percent escape that could spell it) is parsed."""
+    from django.test import RequestFactory
+    from rest_framework.renderers import JSONRenderer
+    from rest_framework.request import Request
+
+    from skincare.core.negotiation import ContentNegotiation
+
+    plain = RequestFactory().get(ME + query)
+    renderer, media_type = ContentNegotiation().select_renderer(Request(plain), [JSONRenderer()])
+    assert (type(renderer), media_type) == (JSONRenderer, "application/json")
+    assert ("GET" in plain.__dict__) is parsed  # WSGIRequest.GET is a cached_property: made only when read
+
+
+def test_a_percent_escaped_format_still_chooses(auth_client):
+    response = auth_client.get("/api/v1/account/export?%66ormat=zip", HTTP_ACCEPT="*/*")
+    assert response["Content-Type"] == "application/zip"
