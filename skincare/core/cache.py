@@ -10,12 +10,19 @@ are thread-safe and reset themselves after a fork.
 
 from __future__ import annotations
 
+import copy
+import datetime
+import decimal
 import os
+import pickle
 import threading
+import uuid
 import weakref
 
 from django.core.cache.backends.redis import RedisCache as _RedisCache
 from django.core.cache.backends.redis import RedisCacheClient as _RedisCacheClient
+from django.db.models import Model
+from django.db.models.base import ModelState
 from django.utils.functional import cached_property
 
 _lock = threading.Lock()
@@ -115,3 +122,84 @@ def round_trip(client, commands: list[tuple]) -> list:
         if error is not None:
             raise error
         return replies
+
+
+# Field values a copy of a model instance can share with the instance it was copied from.
+_SHARED_TYPES = frozenset(
+    {str, int, float, bool, type(None), bytes, uuid.UUID, decimal.Decimal}
+    | {datetime.datetime, datetime.date, datetime.time, datetime.timedelta}
+)
+
+
+def _value_copy(value, memo: dict):
+    """A field value for a copy: shared where immutable, a JSON field's lists and dicts copied deep (without
+    copy.deepcopy's memo and dispatch: most of a copy's time went there), a row copied as a row."""
+    kind = type(value)
+    if kind in _SHARED_TYPES:
+        return value
+    if kind is list:
+        return [_value_copy(item, memo) for item in value]
+    if kind is dict:
+        return {key: _value_copy(item, memo) for key, item in value.items()}
+    if isinstance(value, Model):
+        return _model_copy(value, memo)
+    if kind is ModelState:
+        return None  # the caller makes the copy's own
+    return copy.deepcopy(value)
+
+
+def _model_copy(instance, memo: dict):
+    """A copy of a model instance that shares nothing mutable with it: its field values (`_value_copy`), its
+    ModelState (a new fields cache, no related managers, as ModelState's own __getstate__ makes), and the related rows
+    in its fields cache, copied the same way (a row that refers back, a profile's user, to the copy)."""
+    found = memo.get(id(instance))
+    if found is not None:
+        return found
+    twin = memo[id(instance)] = object.__new__(type(instance))
+    values = instance.__dict__.copy()
+    for name in [name for name, value in values.items() if type(value) not in _SHARED_TYPES]:
+        values[name] = _value_copy(values[name], memo)  # the few that are not shared (the ModelState, replaced below)
+    old = instance._state
+    state = object.__new__(ModelState)
+    state.__dict__.update({k: v for k, v in old.__dict__.items() if k not in _STATE_CACHES})
+    state.fields_cache = {name: _value_copy(row, memo) for name, row in old.fields_cache.items()}
+    values["_state"] = state
+    twin.__dict__.update(values)
+    return twin
+
+
+_STATE_CACHES = ("fields_cache", "related_managers_cache")
+
+
+class DecodedModels:
+    """Model instances decoded from the cache, by key, with the bytes they were decoded from: the same bytes read again
+    give a copy of the instance (`_model_copy`) instead of a new unpickling.
+
+    The signed-in person (user and profile, accounts.usercache) comes from Redis with every API request; their
+    unpickling (ModelBase's model_unpickle and __setstate__ for two rows) was 6% of a cached GET /auth/me's CPU in
+    the load bench's profile, a copy costs less than half of it. Only bytes equal to those decoded before give a copy,
+    so a changed row is decoded anew; every request gets its own copy, as it got its own unpickled instance. At most
+    `size` keys per process (all forgotten when full: the busy ones are back in one request).
+    """
+
+    def __init__(self, size: int = 2048) -> None:
+        self._held: dict[str, tuple[bytes, object]] = {}
+        self._size = size
+
+    def loads(self, key: str, raw: bytes):
+        """`raw` (a pickle, read under `key`) decoded: a copy of what the same bytes gave before, else unpickled."""
+        held = self._held.get(key)
+        if held is not None and held[0] == raw:
+            return _model_copy(held[1], {})
+        value = pickle.loads(raw)  # noqa: S301 - our own cache's values
+        if isinstance(value, Model):
+            if len(self._held) >= self._size:
+                self._held.clear()
+            self._held[key] = (bytes(raw), _model_copy(value, {}))  # a copy no request holds
+        return value
+
+    def clear(self) -> None:
+        self._held.clear()
+
+
+decoded_models = DecodedModels()

@@ -8,7 +8,6 @@ peer is one of TRUSTED_PROXIES, so a client cannot get a fresh allowance by send
 import functools
 import hashlib
 import math
-import pickle
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.signals import setting_changed
@@ -17,7 +16,7 @@ from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, Simp
 from rest_framework.throttling import UserRateThrottle as _UserRateThrottle
 
 from . import readcache
-from .cache import round_trip
+from .cache import decoded_models, round_trip
 from .clientip import client_ip
 
 
@@ -83,7 +82,7 @@ def window_hits(windows: list[tuple[str, int]], reads: list[str] = ()) -> tuple[
         return counts, {}
     loads = backend._cache._serializer.loads  # Django's RedisSerializer: what cache.get_many would decode with
     return counts, {
-        key: pickle.loads(value) if value[:1] == _PICKLED else loads(value)  # noqa: S301 - our own cache's values
+        key: decoded_models.loads(key, value) if value[:1] == _PICKLED else loads(value)
         for key, value in zip(reads, replies[-1], strict=True)
         if value is not None
     }
@@ -91,7 +90,9 @@ def window_hits(windows: list[tuple[str, int]], reads: list[str] = ()) -> tuple[
 
 # What Django's RedisSerializer.dumps writes for anything but an int starts with pickle's PROTO opcode (protocol 2
 # and up). Its loads tries int() first and unpickles on the ValueError: the raise and catch, for every cached person
-# and answer read, was a fifth of the decoding. A pickle is unpickled at once; anything else goes to Django's loads.
+# and answer read, was a fifth of the decoding. A pickle is unpickled at once (or, for a model instance read before
+# in the same bytes, the signed-in person, copied: skincare.core.cache.DecodedModels); anything else goes to Django's
+# loads.
 _PICKLED = b"\x80"
 
 
