@@ -22,5 +22,5 @@ class ContentNegotiation(DefaultContentNegotiation):
 
     def _may_override(self, request) -> bool:
         name = self.settings.URL_FORMAT_OVERRIDE
-        query = request._request.META.get("QUERY_STRING") or ""
+        query = getattr(request, "_request", request).META.get("QUERY_STRING") or ""  # a DRF Request, or Django's
         return bool(name) and (name in query or "%" in query)
