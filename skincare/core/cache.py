@@ -131,6 +131,9 @@ _SHARED_TYPES = frozenset(
 )
 
 
+_STATE_CACHES = ("fields_cache", "related_managers_cache")  # a ModelState's, made anew for a copy
+
+
 def _value_copy(value, memo: dict):
     """A field value for a copy: shared where immutable, a JSON field's lists and dicts copied deep (without
     copy.deepcopy's memo and dispatch: most of a copy's time went there), a row copied as a row."""
@@ -143,8 +146,6 @@ def _value_copy(value, memo: dict):
         return {key: _value_copy(item, memo) for key, item in value.items()}
     if isinstance(value, Model):
         return _model_copy(value, memo)
-    if kind is ModelState:
-        return None  # the caller makes the copy's own
     return copy.deepcopy(value)
 
 
@@ -157,8 +158,8 @@ def _model_copy(instance, memo: dict):
         return found
     twin = memo[id(instance)] = object.__new__(type(instance))
     values = instance.__dict__.copy()
-    for name in [name for name, value in values.items() if type(value) not in _SHARED_TYPES]:
-        values[name] = _value_copy(values[name], memo)  # the few that are not shared (the ModelState, replaced below)
+    for name in [name for name, value in values.items() if type(value) not in _SHARED_TYPES and name != "_state"]:
+        values[name] = _value_copy(values[name], memo)  # the few that are not shared
     old = instance._state
     state = object.__new__(ModelState)
     state.__dict__.update({k: v for k, v in old.__dict__.items() if k not in _STATE_CACHES})
@@ -166,9 +167,6 @@ def _model_copy(instance, memo: dict):
     values["_state"] = state
     twin.__dict__.update(values)
     return twin
-
-
-_STATE_CACHES = ("fields_cache", "related_managers_cache")
 
 
 class DecodedModels:
@@ -198,9 +196,6 @@ class DecodedModels:
                 self._held.clear()
             self._held[key] = (bytes(raw), _model_copy(value, {}))  # a copy no request holds
         return value
-
-    def clear(self) -> None:
-        self._held.clear()
 
 
 decoded_models = DecodedModels()
